@@ -1,0 +1,23 @@
+using System.Collections.Frozen;
+
+namespace Ciyuan.Core.Configuration;
+
+/// <summary>
+/// The validated, immutable configuration snapshot. Built once by <see cref="ConfigLoader"/>;
+/// everything downstream receives this and never the raw file.
+/// </summary>
+public sealed record CiyuanConfig
+{
+    public ServerConfig Server { get; init; } = ServerConfig.Default;
+
+    public StorageConfig Storage { get; init; } = StorageConfig.Default;
+
+    public FrozenDictionary<string, ProviderConfig> Providers { get; init; } = FrozenDictionary<string, ProviderConfig>.Empty;
+
+    public IReadOnlyList<ModelAliasConfig> Models { get; init; } = [];
+
+    /// <summary>Where the config came from, for messages ("built-in defaults" or a file path).</summary>
+    public string Source { get; init; } = "built-in defaults";
+
+    public static CiyuanConfig Empty { get; } = new();
+}

@@ -1,0 +1,319 @@
+using System.Collections.Frozen;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Ciyuan.Core.Configuration;
+
+/// <summary>
+/// Reads <c>ciyuan.yaml</c> into a validated <see cref="CiyuanConfig"/>. Every error is a
+/// <see cref="ConfigException"/> naming the path of the bad field; unknown keys are errors.
+/// </summary>
+public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string?> environment)
+{
+    public CiyuanConfig LoadFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (IOException ex)
+        {
+            throw new ConfigException(string.Empty, $"cannot read config file '{path}': {ex.Message}");
+        }
+
+        return Parse(text, path);
+    }
+
+    public CiyuanConfig Parse(string yaml, string source)
+    {
+        var root = ReadRoot(yaml, source);
+        if (root is null)
+        {
+            return CiyuanConfig.Empty with { Source = source };
+        }
+
+        var server = ReadServer(root.OptionalMapping("server"));
+        var storage = ReadStorage(root.OptionalMapping("storage"));
+        var providers = ReadProviders(root.OptionalMapping("providers"));
+        var models = ReadModels(root.MappingSequence("models"), providers);
+        root.RejectUnknownKeys();
+
+        return new CiyuanConfig
+        {
+            Server = server,
+            Storage = storage,
+            Providers = providers.ToFrozenDictionary(StringComparer.Ordinal),
+            Models = models,
+            Source = source,
+        };
+    }
+
+    private static ConfigMapping? ReadRoot(string yaml, string source)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            throw new ConfigException(string.Empty, $"{source}: not valid YAML at line {ex.Start.Line}, column {ex.Start.Column}: {ex.Message}");
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            return null;
+        }
+
+        return stream.Documents[0].RootNode is YamlMappingNode mapping
+            ? new ConfigMapping(mapping, string.Empty)
+            : throw new ConfigException(string.Empty, $"{source}: the top level must be a mapping (providers:, models:, ...)");
+    }
+
+    private static ServerConfig ReadServer(ConfigMapping? node)
+    {
+        if (node is null)
+        {
+            return ServerConfig.Default;
+        }
+
+        var server = new ServerConfig
+        {
+            Urls = node.OptionalString("urls"),
+            MaxBodyBytes = node.OptionalInteger("max_body_bytes", 1024, 1L << 31) ?? ServerConfig.Default.MaxBodyBytes,
+        };
+        node.RejectUnknownKeys();
+        return server;
+    }
+
+    private static StorageConfig ReadStorage(ConfigMapping? node)
+    {
+        if (node is null)
+        {
+            return StorageConfig.Default;
+        }
+
+        var storage = StorageConfig.Default;
+        if (node.OptionalMapping("sqlite") is { } sqlite)
+        {
+            storage = storage with
+            {
+                SqlitePath = sqlite.OptionalString("path") ?? storage.SqlitePath,
+                SyncToDisk = sqlite.OptionalBool("sync_to_disk") ?? storage.SyncToDisk,
+            };
+            sqlite.RejectUnknownKeys();
+        }
+
+        node.RejectUnknownKeys();
+        return storage;
+    }
+
+    private Dictionary<string, ProviderConfig> ReadProviders(ConfigMapping? node)
+    {
+        var providers = new Dictionary<string, ProviderConfig>(StringComparer.Ordinal);
+        if (node is null)
+        {
+            return providers;
+        }
+
+        foreach (var (name, entry) in node.NamedMappings())
+        {
+            providers[name] = ReadProvider(name, entry);
+        }
+
+        return providers;
+    }
+
+    private ProviderConfig ReadProvider(string name, ConfigMapping node)
+    {
+        var kind = node.OptionalString("kind") ?? (ProviderKinds.All.Contains(name) ? name : null)
+            ?? throw new ConfigException(node.Join("kind"), $"is required (provider '{name}' is not a known kind; one of: {string.Join(", ", ProviderKinds.All.Order(StringComparer.Ordinal))})");
+        if (!ProviderKinds.All.Contains(kind))
+        {
+            throw new ConfigException(node.Join("kind"), $"unknown kind '{kind}'; expected one of: {string.Join(", ", ProviderKinds.All.Order(StringComparer.Ordinal))}");
+        }
+
+        var region = node.OptionalString("region");
+        var known = defaults.Find(kind, region);
+        if (region is not null && known is null)
+        {
+            throw new ConfigException(node.Join("region"), $"the catalog has no region '{region}' for kind '{kind}'");
+        }
+
+        var baseUrlText = node.OptionalString("base_url");
+        var baseUrl = baseUrlText is null ? known?.BaseUrl : ParseUrl(node.Join("base_url"), baseUrlText);
+        if (baseUrl is null)
+        {
+            throw new ConfigException(node.Join("base_url"), $"is required for kind '{kind}' (the catalog has no default)");
+        }
+
+        var anthropicText = node.OptionalString("anthropic_base_url");
+        var anthropicUrl = anthropicText is null ? known?.AnthropicBaseUrl : ParseUrl(node.Join("anthropic_base_url"), anthropicText);
+
+        string? apiKey;
+        if (node.Has("api_key"))
+        {
+            apiKey = ResolveSecret(node.Join("api_key"), node.RequiredString("api_key"));
+        }
+        else
+        {
+            apiKey = known?.ApiKeyEnv is { } envName ? environment(envName) : null;
+        }
+
+        var jurisdiction = node.OptionalString("jurisdiction")
+            ?? known?.Jurisdiction
+            ?? (ProviderKinds.SelfHosted.Contains(kind) ? Jurisdictions.SelfHosted : Jurisdictions.Unknown);
+
+        var timeouts = ProviderTimeouts.Default;
+        timeouts = timeouts with
+        {
+            Connect = Seconds(node, "connect_timeout_seconds") ?? timeouts.Connect,
+            FirstByte = Seconds(node, "first_byte_timeout_seconds") ?? timeouts.FirstByte,
+            Total = Seconds(node, "timeout_seconds") ?? timeouts.Total,
+        };
+
+        var headers = node.OptionalMapping("headers")?.StringMap() ?? new Dictionary<string, string>();
+        node.RejectUnknownKeys();
+
+        return new ProviderConfig
+        {
+            Name = name,
+            Kind = kind,
+            Region = region,
+            BaseUrl = baseUrl,
+            AnthropicBaseUrl = anthropicUrl,
+            ApiKey = apiKey,
+            Jurisdiction = jurisdiction,
+            Headers = headers.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase),
+            Timeouts = timeouts,
+        };
+    }
+
+    private static TimeSpan? Seconds(ConfigMapping node, string key) =>
+        node.OptionalDecimal(key, 0.001m) is { } seconds ? TimeSpan.FromSeconds((double)seconds) : null;
+
+    private static Uri ParseUrl(string path, string text)
+    {
+        if (!Uri.TryCreate(text.TrimEnd('/'), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ConfigException(path, $"expected an http:// or https:// URL, got '{text}'");
+        }
+
+        return uri;
+    }
+
+    private string ResolveSecret(string path, string value)
+    {
+        if (!value.StartsWith("env:", StringComparison.Ordinal))
+        {
+            return value;
+        }
+
+        var name = value["env:".Length..];
+        return environment(name) is { Length: > 0 } resolved
+            ? resolved
+            : throw new ConfigException(path, $"environment variable '{name}' is not set");
+    }
+
+    private List<ModelAliasConfig> ReadModels(IReadOnlyList<ConfigMapping> nodes, Dictionary<string, ProviderConfig> providers)
+    {
+        var aliases = new List<ModelAliasConfig>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            var name = node.RequiredString("name");
+            if (!names.Add(name))
+            {
+                throw new ConfigException(node.Join("name"), $"model '{name}' is defined twice");
+            }
+
+            var deployments = new List<DeploymentConfig>();
+            foreach (var deployment in node.MappingSequence("deployments"))
+            {
+                deployments.Add(ReadDeployment(deployment, providers));
+            }
+
+            if (deployments.Count == 0)
+            {
+                throw new ConfigException(node.Join("deployments"), $"model '{name}' needs at least one deployment");
+            }
+
+            node.RejectUnknownKeys();
+            aliases.Add(new ModelAliasConfig { Name = name, Deployments = deployments });
+        }
+
+        AddCatalogModels(aliases, names, providers);
+        return aliases;
+    }
+
+    /// <summary>Providers named in config serve every catalog model of theirs under its catalog name.</summary>
+    private void AddCatalogModels(List<ModelAliasConfig> aliases, HashSet<string> names, Dictionary<string, ProviderConfig> providers)
+    {
+        foreach (var provider in providers.Values.OrderBy(p => p.Name, StringComparer.Ordinal))
+        {
+            if (defaults.Find(provider.Kind, provider.Region) is not { } known)
+            {
+                continue;
+            }
+
+            foreach (var modelId in defaults.ModelIds(known.Id))
+            {
+                if (names.Add(modelId))
+                {
+                    aliases.Add(new ModelAliasConfig
+                    {
+                        Name = modelId,
+                        Deployments = [new DeploymentConfig { Id = $"{provider.Name}/{modelId}", Provider = provider, UpstreamModel = modelId }],
+                    });
+                }
+            }
+        }
+    }
+
+    private static DeploymentConfig ReadDeployment(ConfigMapping node, Dictionary<string, ProviderConfig> providers)
+    {
+        var providerName = node.RequiredString("provider");
+        if (!providers.TryGetValue(providerName, out var provider))
+        {
+            throw new ConfigException(node.Join("provider"), $"unknown provider '{providerName}'");
+        }
+
+        var model = node.RequiredString("model");
+        var price = ReadPrice(node.OptionalMapping("price"));
+        var weight = (int)(node.OptionalInteger("weight", 0, 1_000_000) ?? 1);
+        var tags = node.OptionalMapping("tags")?.StringMap() ?? new Dictionary<string, string>();
+        var id = node.OptionalString("id") ?? $"{providerName}/{model}";
+        node.RejectUnknownKeys();
+        return new DeploymentConfig
+        {
+            Id = id,
+            Provider = provider,
+            UpstreamModel = model,
+            Price = price,
+            Weight = weight,
+            Tags = tags.ToFrozenDictionary(StringComparer.Ordinal),
+        };
+    }
+
+    private static PriceConfig? ReadPrice(ConfigMapping? node)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+
+        var input = node.OptionalDecimal("input", 0) ?? throw new ConfigException(node.Join("input"), "is required");
+        var output = node.OptionalDecimal("output", 0) ?? throw new ConfigException(node.Join("output"), "is required");
+        var cacheHit = node.OptionalDecimal("cache_hit", 0);
+        var cacheWrite = node.OptionalDecimal("cache_write", 0);
+        var currency = node.OptionalString("currency") ?? "USD";
+        if (currency is not ("USD" or "CNY"))
+        {
+            throw new ConfigException(node.Join("currency"), $"expected USD or CNY, got '{currency}'");
+        }
+
+        node.RejectUnknownKeys();
+        return new PriceConfig(input, output, cacheHit, cacheWrite, currency);
+    }
+}

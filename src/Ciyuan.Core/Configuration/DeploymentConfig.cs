@@ -1,0 +1,21 @@
+using System.Collections.Frozen;
+
+namespace Ciyuan.Core.Configuration;
+
+/// <summary>One place a model alias can be served: a provider plus the model name it knows.</summary>
+public sealed record DeploymentConfig
+{
+    /// <summary>Stable id used in headers, metrics and the ledger: <c>provider/upstream-model</c>.</summary>
+    public required string Id { get; init; }
+
+    public required ProviderConfig Provider { get; init; }
+
+    public required string UpstreamModel { get; init; }
+
+    /// <summary>Explicit price from config; when null the catalog price applies, if any.</summary>
+    public PriceConfig? Price { get; init; }
+
+    public int Weight { get; init; } = 1;
+
+    public FrozenDictionary<string, string> Tags { get; init; } = FrozenDictionary<string, string>.Empty;
+}

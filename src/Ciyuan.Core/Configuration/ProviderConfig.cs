@@ -1,0 +1,31 @@
+using System.Collections.Frozen;
+
+namespace Ciyuan.Core.Configuration;
+
+/// <summary>One upstream account or server, validated. Secrets are resolved; never log <see cref="ApiKey"/>.</summary>
+public sealed record ProviderConfig
+{
+    public required string Name { get; init; }
+
+    /// <summary>Config <c>kind:</c> — which adapter and vendor profile serve this provider.</summary>
+    public required string Kind { get; init; }
+
+    public string? Region { get; init; }
+
+    /// <summary>Base of the OpenAI-dialect routes, e.g. <c>http://127.0.0.1:8000/v1</c> (no trailing slash).</summary>
+    public required Uri BaseUrl { get; init; }
+
+    /// <summary>Base of the vendor's Anthropic-dialect routes, if it has one.</summary>
+    public Uri? AnthropicBaseUrl { get; init; }
+
+    public string? ApiKey { get; init; }
+
+    public required string Jurisdiction { get; init; }
+
+    public FrozenDictionary<string, string> Headers { get; init; } = FrozenDictionary<string, string>.Empty;
+
+    public required ProviderTimeouts Timeouts { get; init; }
+
+    /// <summary>True for self-hosted kinds (vLLM, SGLang, llama.cpp, Ollama, generic) unless configured otherwise.</summary>
+    public bool IsSelfHosted => Jurisdiction == Jurisdictions.SelfHosted;
+}

@@ -1,0 +1,32 @@
+namespace Ciyuan.Core.Metering;
+
+/// <summary>Reads the ledger for reports.</summary>
+public interface IUsageReader
+{
+    Task<IReadOnlyList<UsageRecord>> ListAsync(UsageQuery query, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<UsageSummaryRow>> SummarizeAsync(UsageGrouping grouping, UsageQuery query, CancellationToken cancellationToken);
+}
+
+public sealed record UsageQuery(DateTimeOffset? Since = null, string? KeyId = null, int Limit = 1000);
+
+public enum UsageGrouping
+{
+    Key,
+    Model,
+    Provider,
+    Day,
+}
+
+public sealed record UsageSummaryRow(
+    string Group,
+    string Currency,
+    long Requests,
+    long InputUncached,
+    long CacheRead,
+    long CacheWrite,
+    long Output,
+    long Reasoning,
+    MicroUnits Cost,
+    long EstimatedRequests,
+    long UnpricedRequests);

@@ -1,0 +1,52 @@
+namespace Ciyuan.Core.Metering;
+
+/// <summary>One line of the ledger: what one request consumed, where it went and what it cost.</summary>
+public sealed record UsageRecord
+{
+    public required string RequestId { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public required string KeyId { get; init; }
+
+    public string? RunId { get; init; }
+
+    /// <summary>Which front door: <c>chat</c>, <c>embeddings</c>, <c>messages</c>.</summary>
+    public required string Endpoint { get; init; }
+
+    public required string ModelAlias { get; init; }
+
+    public required string Provider { get; init; }
+
+    public required string Deployment { get; init; }
+
+    public required string UpstreamModel { get; init; }
+
+    public required string Jurisdiction { get; init; }
+
+    public required TokenUsage Usage { get; init; }
+
+    /// <summary>True when the upstream reported no usage and the counts were estimated.</summary>
+    public bool UsageEstimated { get; init; }
+
+    public required MicroUnits Cost { get; init; }
+
+    public required string Currency { get; init; }
+
+    /// <summary>True when no price was known; <see cref="Cost"/> is then zero and must not be read as free.</summary>
+    public bool Unpriced { get; init; }
+
+    public required string Status { get; init; }
+
+    public int HttpStatus { get; init; }
+
+    public string? Error { get; init; }
+
+    public bool Streamed { get; init; }
+
+    public int Attempts { get; init; } = 1;
+
+    public required double LatencyMs { get; init; }
+
+    public double? TimeToFirstTokenMs { get; init; }
+}

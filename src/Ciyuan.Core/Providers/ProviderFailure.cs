@@ -1,0 +1,15 @@
+namespace Ciyuan.Core.Providers;
+
+/// <summary>A failed upstream call, as a value: the caller decides whether to fall back.</summary>
+public sealed record ProviderFailure(
+    ProviderFailureKind Kind,
+    int? UpstreamStatus,
+    string Message,
+    string? UpstreamCode = null,
+    string? UpstreamType = null,
+    TimeSpan? RetryAfter = null)
+{
+    /// <summary>True for failures another attempt (elsewhere or later) may cure.</summary>
+    public bool IsRetryable => Kind is ProviderFailureKind.RateLimited or ProviderFailureKind.Overloaded
+        or ProviderFailureKind.UpstreamError or ProviderFailureKind.Unreachable or ProviderFailureKind.Timeout;
+}

@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Ciyuan.Core.Configuration;
+
+namespace Ciyuan.Providers.Http;
+
+/// <summary>
+/// One connection pool per provider: a slow vendor exhausts only its own connections, and each
+/// pool has that provider's connect timeout. Invokers are long-lived and shared by all requests.
+/// </summary>
+public sealed class ProviderHttpClients : IDisposable
+{
+    private readonly ConcurrentDictionary<string, HttpMessageInvoker> _invokers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Provider, string Route), Uri> _routes = new();
+
+    public HttpMessageInvoker For(ProviderConfig provider) =>
+        _invokers.GetOrAdd(provider.Name, static (_, p) => Create(p), provider);
+
+    public Uri RouteUri(ProviderConfig provider, string route) =>
+        _routes.GetOrAdd((provider.Name, route), static (key, p) => new Uri(p.BaseUrl.AbsoluteUri.TrimEnd('/') + "/" + key.Route), provider);
+
+    private static HttpMessageInvoker Create(ProviderConfig provider) => new(
+        new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            ConnectTimeout = provider.Timeouts.Connect,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            EnableMultipleHttp2Connections = true,
+            ActivityHeadersPropagator = null,
+        },
+        disposeHandler: true);
+
+    public void Dispose()
+    {
+        foreach (var invoker in _invokers.Values)
+        {
+            invoker.Dispose();
+        }
+
+        _invokers.Clear();
+    }
+}

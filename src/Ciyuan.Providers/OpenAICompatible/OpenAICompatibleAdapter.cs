@@ -1,0 +1,119 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Ciyuan.Core.Providers;
+using Ciyuan.Providers.Http;
+
+namespace Ciyuan.Providers.OpenAICompatible;
+
+/// <summary>
+/// Serves every upstream that speaks the OpenAI dialect over HTTP: hosted vendors and self-hosted
+/// vLLM, SGLang, llama.cpp and Ollama. Vendor differences belong in profiles, not here.
+/// </summary>
+public sealed class OpenAICompatibleAdapter(ProviderHttpClients clients) : IProviderAdapter
+{
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
+    private static readonly MediaTypeWithQualityHeaderValue AcceptEventStream = new("text/event-stream");
+    private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
+
+    public async ValueTask<UpstreamResult> SendAsync(UpstreamRequest request, CancellationToken cancellationToken)
+    {
+        var provider = request.Deployment.Provider;
+        var timeouts = provider.Timeouts;
+        var startedAt = Stopwatch.GetTimestamp();
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeouts.FirstByte < timeouts.Total ? timeouts.FirstByte : timeouts.Total);
+
+        using var message = new HttpRequestMessage(HttpMethod.Post, clients.RouteUri(provider, request.Route))
+        {
+            Content = new ReadOnlyMemoryContent(request.Body),
+            Version = System.Net.HttpVersion.Version11,
+        };
+        message.Content.Headers.ContentType = JsonContentType;
+        message.Headers.Accept.Add(request.Stream ? AcceptEventStream : AcceptJson);
+        if (provider.ApiKey is { Length: > 0 } key)
+        {
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        foreach (var (name, value) in provider.Headers)
+        {
+            message.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await clients.For(provider).SendAsync(message, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            deadline.Dispose();
+            return UpstreamResult.Failed(new ProviderFailure(ProviderFailureKind.Timeout, null,
+                $"provider '{provider.Name}' sent no response within {timeouts.FirstByte.TotalSeconds:0.###} s"));
+        }
+        catch (HttpRequestException ex)
+        {
+            deadline.Dispose();
+            return UpstreamResult.Failed(new ProviderFailure(ProviderFailureKind.Unreachable, null,
+                $"provider '{provider.Name}' is unreachable at {provider.BaseUrl.GetLeftPart(UriPartial.Authority)}: {Describe(ex)}"));
+        }
+        catch
+        {
+            deadline.Dispose();
+            throw;
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
+            return UpstreamResult.Success(new UpstreamExchange(response, body, deadline, timeouts.Total, startedAt));
+        }
+
+        try
+        {
+            var errorBody = await ReadBoundedAsync(response, 64 * 1024, deadline.Token).ConfigureAwait(false);
+            return UpstreamResult.Failed(ProviderErrorReader.Read((int)response.StatusCode, errorBody, ProviderErrorReader.ParseRetryAfter(response)));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return UpstreamResult.Failed(new ProviderFailure(ProviderFailureKind.Timeout, (int)response.StatusCode,
+                $"provider '{provider.Name}' answered HTTP {(int)response.StatusCode} but its error body did not arrive in time"));
+        }
+        catch (HttpRequestException ex)
+        {
+            return UpstreamResult.Failed(new ProviderFailure(ProviderFailureKind.UpstreamError, (int)response.StatusCode,
+                $"provider '{provider.Name}' answered HTTP {(int)response.StatusCode} and then broke the connection: {Describe(ex)}"));
+        }
+        finally
+        {
+            response.Dispose();
+            deadline.Dispose();
+        }
+    }
+
+    private static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, int limit, CancellationToken cancellationToken)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = ArrayPool<byte>.Shared.Rent(limit);
+        try
+        {
+            var length = 0;
+            int read;
+            while (length < limit && (read = await stream.ReadAsync(buffer.AsMemory(length, limit - length), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                length += read;
+            }
+
+            return buffer.AsSpan(0, length).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static string Describe(HttpRequestException ex) =>
+        ex.InnerException is SocketException socket ? socket.SocketErrorCode.ToString() : ex.HttpRequestError.ToString();
+}

@@ -1,0 +1,18 @@
+using Ciyuan.Core.Configuration;
+
+namespace Ciyuan.Providers;
+
+/// <summary>One call to an upstream: where, which route, and the body already in the upstream's dialect.</summary>
+public sealed record UpstreamRequest
+{
+    public required DeploymentConfig Deployment { get; init; }
+
+    /// <summary>Route under the provider's base URL, e.g. <c>chat/completions</c>.</summary>
+    public required string Route { get; init; }
+
+    public required ReadOnlyMemory<byte> Body { get; init; }
+
+    public required bool Stream { get; init; }
+
+    public required string RequestId { get; init; }
+}

@@ -1,0 +1,95 @@
+using Ciyuan.Core.Keys;
+using Microsoft.Data.Sqlite;
+
+namespace Ciyuan.Storage.Sqlite;
+
+/// <summary>Client keys in SQLite. Every change bumps <c>meta.keys_version</c> in the same transaction.</summary>
+public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
+{
+    public async Task CreateAsync(ClientKey key, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO client_keys (id, name, hash, prefix, created_at, revoked_at, budget_micro_usd, rpm, policy)
+                VALUES ($id, $name, $hash, $prefix, $created, NULL, $budget, $rpm, $policy);
+                """;
+            insert.Parameters.AddWithValue("$id", key.Id);
+            insert.Parameters.AddWithValue("$name", key.Name);
+            insert.Parameters.AddWithValue("$hash", key.Hash.ToBytes());
+            insert.Parameters.AddWithValue("$prefix", key.Prefix);
+            insert.Parameters.AddWithValue("$created", key.CreatedAt.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$budget", (object?)key.BudgetMicroUsd ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$rpm", (object?)key.RequestsPerMinute ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$policy", (object?)key.Policy ?? DBNull.Value);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await BumpVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<ClientKey>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, name, hash, prefix, created_at, revoked_at, budget_micro_usd, rpm, policy FROM client_keys ORDER BY created_at, id;";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var keys = new List<ClientKey>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            keys.Add(new ClientKey
+            {
+                Id = reader.GetString(0),
+                Name = reader.GetString(1),
+                Hash = KeyHash.FromBytes((byte[])reader.GetValue(2)),
+                Prefix = reader.GetString(3),
+                CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+                RevokedAt = reader.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+                BudgetMicroUsd = reader.IsDBNull(6) ? null : reader.GetInt64(6),
+                RequestsPerMinute = reader.IsDBNull(7) ? null : reader.GetInt32(7),
+                Policy = reader.IsDBNull(8) ? null : reader.GetString(8),
+            });
+        }
+
+        return keys;
+    }
+
+    public async Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        int changed;
+        await using (var update = connection.CreateCommand())
+        {
+            update.Transaction = transaction;
+            update.CommandText = "UPDATE client_keys SET revoked_at = COALESCE(revoked_at, $at) WHERE id = $id;";
+            update.Parameters.AddWithValue("$id", id);
+            update.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+            changed = await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await BumpVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return changed > 0;
+    }
+
+    public async Task<long> GetVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM meta WHERE name = 'keys_version';";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
+    }
+
+    private static async Task BumpVersionAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var bump = connection.CreateCommand();
+        bump.Transaction = transaction;
+        bump.CommandText = "UPDATE meta SET value = value + 1 WHERE name = 'keys_version';";
+        await bump.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

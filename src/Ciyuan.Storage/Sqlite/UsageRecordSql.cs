@@ -1,0 +1,86 @@
+using Ciyuan.Core.Metering;
+using Microsoft.Data.Sqlite;
+
+namespace Ciyuan.Storage.Sqlite;
+
+/// <summary>The one place that maps <see cref="UsageRecord"/> to and from the <c>usage_records</c> table.</summary>
+internal static class UsageRecordSql
+{
+    public const string Columns =
+        "request_id, created_at, key_id, run_id, endpoint, model_alias, provider, deployment, upstream_model, jurisdiction, " +
+        "input_uncached, cache_read, cache_write, output, reasoning, usage_estimated, cost_micros, currency, unpriced, " +
+        "status, http_status, error, streamed, attempts, latency_ms, ttft_ms";
+
+    private static readonly string[] Parameters = Columns.Split(", ").Select(c => "$" + c).ToArray();
+
+    public static SqliteCommand CreateInsert(SqliteConnection connection)
+    {
+        var command = connection.CreateCommand();
+        // A request id is recorded once; a repeated write of the same id is a no-op, never a second charge.
+        command.CommandText = $"INSERT INTO usage_records ({Columns}) VALUES ({string.Join(", ", Parameters)}) ON CONFLICT (request_id) DO NOTHING;";
+        foreach (var name in Parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        command.Prepare();
+        return command;
+    }
+
+    public static void Bind(SqliteCommand command, UsageRecord r)
+    {
+        var p = command.Parameters;
+        p[0].Value = r.RequestId;
+        p[1].Value = r.CreatedAt.ToUnixTimeMilliseconds();
+        p[2].Value = r.KeyId;
+        p[3].Value = (object?)r.RunId ?? DBNull.Value;
+        p[4].Value = r.Endpoint;
+        p[5].Value = r.ModelAlias;
+        p[6].Value = r.Provider;
+        p[7].Value = r.Deployment;
+        p[8].Value = r.UpstreamModel;
+        p[9].Value = r.Jurisdiction;
+        p[10].Value = r.Usage.InputUncached;
+        p[11].Value = r.Usage.CacheRead;
+        p[12].Value = r.Usage.CacheWrite;
+        p[13].Value = r.Usage.Output;
+        p[14].Value = r.Usage.Reasoning;
+        p[15].Value = r.UsageEstimated ? 1 : 0;
+        p[16].Value = r.Cost.Value;
+        p[17].Value = r.Currency;
+        p[18].Value = r.Unpriced ? 1 : 0;
+        p[19].Value = r.Status;
+        p[20].Value = r.HttpStatus;
+        p[21].Value = (object?)r.Error ?? DBNull.Value;
+        p[22].Value = r.Streamed ? 1 : 0;
+        p[23].Value = r.Attempts;
+        p[24].Value = r.LatencyMs;
+        p[25].Value = r.TimeToFirstTokenMs is { } ttft ? ttft : DBNull.Value;
+    }
+
+    public static UsageRecord Read(SqliteDataReader reader) => new()
+    {
+        RequestId = reader.GetString(0),
+        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+        KeyId = reader.GetString(2),
+        RunId = reader.IsDBNull(3) ? null : reader.GetString(3),
+        Endpoint = reader.GetString(4),
+        ModelAlias = reader.GetString(5),
+        Provider = reader.GetString(6),
+        Deployment = reader.GetString(7),
+        UpstreamModel = reader.GetString(8),
+        Jurisdiction = reader.GetString(9),
+        Usage = new TokenUsage(reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12), reader.GetInt64(13), reader.GetInt64(14)),
+        UsageEstimated = reader.GetInt64(15) != 0,
+        Cost = new MicroUnits(reader.GetInt64(16)),
+        Currency = reader.GetString(17),
+        Unpriced = reader.GetInt64(18) != 0,
+        Status = reader.GetString(19),
+        HttpStatus = reader.GetInt32(20),
+        Error = reader.IsDBNull(21) ? null : reader.GetString(21),
+        Streamed = reader.GetInt64(22) != 0,
+        Attempts = reader.GetInt32(23),
+        LatencyMs = reader.GetDouble(24),
+        TimeToFirstTokenMs = reader.IsDBNull(25) ? null : reader.GetDouble(25),
+    };
+}

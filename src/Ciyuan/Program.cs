@@ -1,0 +1,1 @@
+namespace Ciyuan; internal static class Program { public static int Main() => 0; }
