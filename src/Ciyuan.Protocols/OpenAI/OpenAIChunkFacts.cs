@@ -19,4 +19,7 @@ public struct OpenAIChunkFacts
     public int GeneratedBytes { get; set; }
 
     public string? FinishReason { get; set; }
+
+    /// <summary>The bytes are not a JSON object.</summary>
+    public bool Malformed { get; set; }
 }

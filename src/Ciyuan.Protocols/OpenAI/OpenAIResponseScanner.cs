@@ -20,6 +20,7 @@ public static class OpenAIResponseScanner
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
+                facts.Malformed = true;
                 return facts;
             }
 
@@ -51,6 +52,7 @@ public static class OpenAIResponseScanner
         catch (JsonException)
         {
             // Garbled upstream bytes: nothing to meter from this chunk.
+            facts.Malformed = true;
         }
 
         return facts;

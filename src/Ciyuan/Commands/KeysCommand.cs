@@ -1,0 +1,88 @@
+using System.CommandLine;
+using Ciyuan.Hosting;
+using Ciyuan.Storage.Sqlite;
+
+namespace Ciyuan.Commands;
+
+/// <summary><c>ciyuan keys create|list|revoke</c>, against the same store as <c>serve</c>.</summary>
+internal static class KeysCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("keys", "Manage client keys");
+        command.Subcommands.Add(CreateKey());
+        command.Subcommands.Add(ListKeys());
+        command.Subcommands.Add(RevokeKey());
+        return command;
+    }
+
+    private static Command CreateKey()
+    {
+        var name = new Option<string>("--name") { Description = "A name to recognise the key by", Required = true };
+        var budget = new Option<decimal?>("--budget-usd") { Description = "Spending cap in USD" };
+        var rpm = new Option<int?>("--rpm") { Description = "Requests per minute" };
+        var policy = new Option<string?>("--policy") { Description = "Privacy policy name" };
+        var command = new Command("create", "Create a key and print it once") { name, budget, rpm, policy };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(budget) is < 0 || parse.GetValue(rpm) is < 1)
+            {
+                await Console.Error.WriteLineAsync("--budget-usd must be >= 0 and --rpm >= 1").ConfigureAwait(false);
+                return 2;
+            }
+
+            var keys = await OpenAsync(parse, cancellationToken).ConfigureAwait(false);
+            var (key, secret) = await keys.CreateAsync(parse.GetValue(name)!, parse.GetValue(budget), parse.GetValue(rpm), parse.GetValue(policy), cancellationToken).ConfigureAwait(false);
+            Console.WriteLine(secret);
+            await Console.Error.WriteLineAsync($"Created key {key.Id} ('{key.Name}'). It is shown only once: store it now.").ConfigureAwait(false);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command ListKeys()
+    {
+        var command = new Command("list", "List keys (never the keys themselves)");
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var keys = await OpenAsync(parse, cancellationToken).ConfigureAwait(false);
+            var list = await keys.ListAsync(cancellationToken).ConfigureAwait(false);
+            Console.WriteLine($"{"ID",-18} {"NAME",-20} {"PREFIX",-12} {"CREATED",-20} STATUS");
+            foreach (var key in list)
+            {
+                var status = key.RevokedAt is { } revoked ? $"revoked {revoked:yyyy-MM-dd HH:mm}" : "active";
+                Console.WriteLine($"{key.Id,-18} {key.Name,-20} {key.Prefix + "…",-12} {key.CreatedAt:yyyy-MM-dd HH:mm:ss}  {status}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command RevokeKey()
+    {
+        var id = new Argument<string>("ID") { Description = "The key id (from `ciyuan keys list`)" };
+        var command = new Command("revoke", "Revoke a key; servers refuse it within a fraction of a second") { id };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var keys = await OpenAsync(parse, cancellationToken).ConfigureAwait(false);
+            if (!await keys.RevokeAsync(parse.GetValue(id)!, cancellationToken).ConfigureAwait(false))
+            {
+                await Console.Error.WriteLineAsync($"No key has the id '{parse.GetValue(id)}'. `ciyuan keys list` shows them.").ConfigureAwait(false);
+                return 1;
+            }
+
+            Console.WriteLine($"Revoked {parse.GetValue(id)}.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<KeyService> OpenAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var paths = CiyuanPaths.Resolve(parse.GetValue(CommonOptions.Config), Environment.GetEnvironmentVariable);
+        var config = CiyuanConfigSource.Load(paths);
+        var database = await StoreFactory.OpenAsync(paths, config, cancellationToken).ConfigureAwait(false);
+        return new KeyService(new SqliteKeyStore(database), TimeProvider.System);
+    }
+}

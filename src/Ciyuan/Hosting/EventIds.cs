@@ -1,0 +1,15 @@
+namespace Ciyuan.Hosting;
+
+/// <summary>Every log event id in one place, so operators can filter on stable numbers.</summary>
+internal static class EventIds
+{
+    public const int Started = 1000;
+    public const int AdminDisabled = 1001;
+    public const int NoModels = 1002;
+    public const int KeyReloadFailed = 1100;
+    public const int UpstreamFailed = 2000;
+    public const int StreamFailed = 2001;
+    public const int ClientDisconnected = 2002;
+    public const int Unpriced = 2003;
+    public const int LedgerFailed = 3000;
+}

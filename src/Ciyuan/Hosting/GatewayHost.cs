@@ -1,0 +1,91 @@
+using Ciyuan.Core.Configuration;
+using Ciyuan.Core.Keys;
+using Ciyuan.Core.Metering;
+using Ciyuan.Http;
+using Ciyuan.Pipeline;
+using Ciyuan.Providers;
+using Ciyuan.Providers.Http;
+using Ciyuan.Providers.OpenAICompatible;
+using Ciyuan.Storage.Sqlite;
+
+namespace Ciyuan.Hosting;
+
+/// <summary>Builds the web host of <c>ciyuan serve</c>: services from the config snapshot, then the routes.</summary>
+internal static partial class GatewayHost
+{
+    public static async Task<WebApplication> BuildAsync(GatewayHostOptions options, CancellationToken cancellationToken)
+    {
+        var database = await StoreFactory.OpenAsync(options.Paths, options.Config, cancellationToken).ConfigureAwait(false);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.Config.Server.MaxBodyBytes;
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            console.UseUtcTimestamp = true;
+        });
+        builder.Logging.SetMinimumLevel(options.LogLevel);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+
+        var services = builder.Services;
+        services.AddSingleton(options.Config);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new GatewayState(options.Config));
+        services.AddSingleton(database);
+        services.AddSingleton<IKeyStore, SqliteKeyStore>();
+        services.AddSingleton<SqliteUsageLedger>();
+        services.AddSingleton<IUsageLedger>(sp => sp.GetRequiredService<SqliteUsageLedger>());
+        services.AddSingleton<IUsageReader, SqliteUsageReader>();
+        services.AddSingleton<KeyCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyCache>());
+        services.AddSingleton<KeyService>();
+        services.AddSingleton<ClientAuthenticator>();
+        services.AddSingleton<ProviderHttpClients>();
+        services.AddSingleton<IProviderAdapter, OpenAICompatibleAdapter>();
+        services.AddSingleton<JsonRelay>();
+        services.AddSingleton<StreamRelay>();
+        services.AddSingleton<OpenAIProxyHandler>();
+
+        var app = builder.Build();
+        await app.Services.GetRequiredService<KeyCache>().ReloadAsync(cancellationToken).ConfigureAwait(false);
+
+        app.MapOpsEndpoints();
+        app.MapOpenAIEndpoints();
+        app.MapAdminEndpoints(options.MasterKey);
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ciyuan");
+        if (options.MasterKey is null)
+        {
+            Log.AdminDisabled(logger);
+        }
+
+        if (options.Config.Models.Count == 0)
+        {
+            Log.NoModels(logger, options.Config.Source);
+        }
+
+        // Drain the ledger queue on shutdown so no settled request is left unwritten.
+        app.Lifetime.ApplicationStopped.Register(() => app.Services.GetRequiredService<SqliteUsageLedger>().DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return app;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = EventIds.AdminDisabled, Level = LogLevel.Warning,
+            Message = "CIYUAN_MASTER_KEY is not set: the /admin API is disabled. Set it to manage keys over HTTP.")]
+        public static partial void AdminDisabled(ILogger logger);
+
+        [LoggerMessage(EventId = EventIds.NoModels, Level = LogLevel.Warning,
+            Message = "No models are configured ({Source}); every chat request will get 404. Add providers and models to ciyuan.yaml.")]
+        public static partial void NoModels(ILogger logger, string source);
+    }
+}
+
+internal sealed record GatewayHostOptions(CiyuanPaths Paths, CiyuanConfig Config, string Urls, string? MasterKey, LogLevel LogLevel = LogLevel.Information);

@@ -1,0 +1,191 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Ciyuan.Core.Keys;
+using Ciyuan.Core.Metering;
+using Ciyuan.Hosting;
+
+namespace Ciyuan.Http;
+
+/// <summary>
+/// <c>/admin</c>: key management and usage reports, behind <c>CIYUAN_MASTER_KEY</c>. Without a master
+/// key the routes exist but refuse every call with a message saying how to enable them.
+/// </summary>
+internal static class AdminEndpoints
+{
+    public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder routes, string? masterKey)
+    {
+        var admin = routes.MapGroup("/admin").AddEndpointFilter(async (invocation, next) =>
+        {
+            var context = invocation.HttpContext;
+            if (masterKey is null)
+            {
+                await OpenAIErrorWriter.WriteAsync(context, new OpenAIError(StatusCodes.Status403Forbidden,
+                    "The admin API is disabled: start `ciyuan serve` with CIYUAN_MASTER_KEY set to enable it.", "permission_error", "admin_disabled")).ConfigureAwait(false);
+                return null;
+            }
+
+            if (!IsMasterKey(ClientAuthenticator.PresentedKey(context.Request), masterKey))
+            {
+                await OpenAIErrorWriter.WriteAsync(context, OpenAIError.Unauthorized(
+                    "The admin API needs the master key (CIYUAN_MASTER_KEY) as 'Authorization: Bearer KEY'.")).ConfigureAwait(false);
+                return null;
+            }
+
+            return await next(invocation).ConfigureAwait(false);
+        });
+
+        admin.MapGet("/keys", ListKeysAsync);
+        admin.MapPost("/keys", CreateKeyAsync);
+        admin.MapDelete("/keys/{id}", RevokeKeyAsync);
+        admin.MapPost("/keys/{id}/revoke", RevokeKeyAsync);
+        admin.MapGet("/usage", UsageAsync);
+        return routes;
+    }
+
+    private static bool IsMasterKey(ReadOnlySpan<char> presented, string masterKey)
+    {
+        // Compare hashes in constant time so response timing reveals nothing about the key.
+        Span<byte> a = stackalloc byte[32];
+        Span<byte> b = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(presented.ToString()), a);
+        SHA256.HashData(Encoding.UTF8.GetBytes(masterKey), b);
+        return !presented.IsEmpty && CryptographicOperations.FixedTimeEquals(a, b);
+    }
+
+    private static async Task ListKeysAsync(HttpContext context, KeyService keys)
+    {
+        var list = await keys.ListAsync(context.RequestAborted).ConfigureAwait(false);
+        await WriteJsonAsync(context, StatusCodes.Status200OK, json =>
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("data");
+            foreach (var key in list)
+            {
+                WriteKey(json, key, secret: null);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task CreateKeyAsync(HttpContext context, KeyService keys, KeyCache cache)
+    {
+        CreateKeyRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync(context.Request.Body, AdminJsonContext.Default.CreateKeyRequest, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest($"The body is not valid JSON: {ex.Message}", "invalid_json")).ConfigureAwait(false);
+            return;
+        }
+
+        if (request?.Name is not { Length: > 0 } name)
+        {
+            await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest("Give the key a 'name'.", "missing_name", "name")).ConfigureAwait(false);
+            return;
+        }
+
+        if (request.BudgetUsd is < 0 || request.Rpm is < 1)
+        {
+            await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest("'budget_usd' must be >= 0 and 'rpm' >= 1.", "invalid_limits")).ConfigureAwait(false);
+            return;
+        }
+
+        var (key, secret) = await keys.CreateAsync(name, request.BudgetUsd, request.Rpm, request.Policy, context.RequestAborted).ConfigureAwait(false);
+        await cache.ReloadAsync(context.RequestAborted).ConfigureAwait(false);
+        await WriteJsonAsync(context, StatusCodes.Status201Created, json => WriteKey(json, key, secret)).ConfigureAwait(false);
+    }
+
+    private static async Task RevokeKeyAsync(HttpContext context, string id, KeyService keys, KeyCache cache)
+    {
+        if (!await keys.RevokeAsync(id, context.RequestAborted).ConfigureAwait(false))
+        {
+            await OpenAIErrorWriter.WriteAsync(context, new OpenAIError(StatusCodes.Status404NotFound,
+                $"No key has the id '{id}'. GET /admin/keys lists them.", "invalid_request_error", "key_not_found")).ConfigureAwait(false);
+            return;
+        }
+
+        await cache.ReloadAsync(context.RequestAborted).ConfigureAwait(false);
+        await WriteJsonAsync(context, StatusCodes.Status200OK, json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("id", id);
+            json.WriteBoolean("revoked", true);
+            json.WriteEndObject();
+        }).ConfigureAwait(false);
+    }
+
+    private static async Task UsageAsync(HttpContext context, IUsageReader reader)
+    {
+        var by = context.Request.Query["by"].ToString();
+        if (!UsageGroupings.TryParse(by.Length == 0 ? "model" : by, out var grouping))
+        {
+            await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest(
+                $"'by' must be one of: {UsageGroupings.Names}.", "invalid_grouping", "by")).ConfigureAwait(false);
+            return;
+        }
+
+        var query = new UsageQuery(KeyId: context.Request.Query["key"].ToString() is { Length: > 0 } key ? key : null);
+        var rows = await reader.SummarizeAsync(grouping, query, context.RequestAborted).ConfigureAwait(false);
+        if (context.Request.Query["format"] == "csv")
+        {
+            context.Response.ContentType = "text/csv";
+            await context.Response.WriteAsync(UsageReportWriter.ToCsv(rows), context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteJsonAsync(context, StatusCodes.Status200OK, json => UsageReportWriter.WriteJson(json, grouping.ToString().ToLowerInvariant(), rows)).ConfigureAwait(false);
+    }
+
+    private static void WriteKey(Utf8JsonWriter json, ClientKey key, string? secret)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", key.Id);
+        json.WriteString("name", key.Name);
+        if (secret is not null)
+        {
+            json.WriteString("key", secret);
+        }
+
+        json.WriteString("prefix", key.Prefix);
+        json.WriteString("created_at", key.CreatedAt);
+        if (key.RevokedAt is { } revoked)
+        {
+            json.WriteString("revoked_at", revoked);
+        }
+        else
+        {
+            json.WriteNull("revoked_at");
+        }
+
+        if (key.BudgetMicroUsd is { } budget)
+        {
+            json.WriteString("budget_usd", new MicroUnits(budget).ToString());
+        }
+
+        if (key.RequestsPerMinute is { } rpm)
+        {
+            json.WriteNumber("rpm", rpm);
+        }
+
+        if (key.Policy is { } policy)
+        {
+            json.WriteString("policy", policy);
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, int status, Action<Utf8JsonWriter> write)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
+        write(json);
+        await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+}

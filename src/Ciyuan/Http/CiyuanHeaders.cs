@@ -1,0 +1,16 @@
+namespace Ciyuan.Http;
+
+/// <summary>Header names of the public contract.</summary>
+internal static class CiyuanHeaders
+{
+    public const string RequestId = "X-Ciyuan-Request-Id";
+    public const string Provider = "X-Ciyuan-Provider";
+    public const string Deployment = "X-Ciyuan-Deployment";
+    public const string Attempts = "X-Ciyuan-Attempts";
+    public const string CostUsd = "X-Ciyuan-Cost-Usd";
+    public const string Cost = "X-Ciyuan-Cost";
+    public const string Currency = "X-Ciyuan-Currency";
+    public const string Run = "X-Ciyuan-Run";
+    public const string Policy = "X-Ciyuan-Policy";
+    public const string ApiKey = "x-api-key";
+}

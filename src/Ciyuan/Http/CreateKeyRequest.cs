@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace Ciyuan.Http;
+
+/// <summary>Body of <c>POST /admin/keys</c>.</summary>
+internal sealed record CreateKeyRequest(
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("budget_usd")] decimal? BudgetUsd,
+    [property: JsonPropertyName("rpm")] int? Rpm,
+    [property: JsonPropertyName("policy")] string? Policy);
+
+[JsonSerializable(typeof(CreateKeyRequest))]
+internal sealed partial class AdminJsonContext : JsonSerializerContext;

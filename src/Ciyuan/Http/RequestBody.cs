@@ -1,0 +1,98 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Ciyuan.Http;
+
+/// <summary>
+/// A request body read whole into a pooled buffer (chat requests are parsed and patched, so they
+/// must be in memory). Return the buffer with <see cref="Dispose"/>.
+/// </summary>
+internal sealed class RequestBody : IDisposable
+{
+    private byte[] _buffer;
+
+    private RequestBody(byte[] buffer, int length)
+    {
+        _buffer = buffer;
+        Length = length;
+    }
+
+    public int Length { get; }
+
+    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
+
+    public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
+
+    /// <summary>Reads the body; null with an error when it is larger than <paramref name="limit"/>.</summary>
+    public static async Task<(RequestBody? Body, OpenAIError? Error)> ReadAsync(HttpContext context, long limit)
+    {
+        var request = context.Request;
+        if (request.ContentLength > limit)
+        {
+            return (null, TooLarge(limit));
+        }
+
+        // Kestrel enforces the same limit while reading bodies without Content-Length.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = limit;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(request.ContentLength is { } known ? (int)Math.Max(known, 1) : 4096);
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length >= limit)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        return (null, TooLarge(limit));
+                    }
+
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+
+                var read = await request.Body.ReadAsync(buffer.AsMemory(length), context.RequestAborted).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > limit)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return (null, TooLarge(limit));
+                }
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return (null, TooLarge(limit));
+        }
+
+        return (new RequestBody(buffer, length), null);
+    }
+
+    private static OpenAIError TooLarge(long limit) => new(
+        StatusCodes.Status413PayloadTooLarge,
+        $"The request body is larger than this server accepts ({limit:N0} bytes). Send less data, or raise server.max_body_bytes in ciyuan.yaml.",
+        "invalid_request_error",
+        "request_too_large");
+
+    public void Dispose()
+    {
+        var buffer = Interlocked.Exchange(ref _buffer, []);
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

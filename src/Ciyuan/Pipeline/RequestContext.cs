@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Ciyuan.Core.Configuration;
+using Ciyuan.Core.Keys;
+using Ciyuan.Core.Metering;
+
+namespace Ciyuan.Pipeline;
+
+/// <summary>Per-request state shared by the stages of one proxied call.</summary>
+internal sealed class RequestContext(string requestId, ClientKey key, string endpoint, string modelAlias, string? runId)
+{
+    public string RequestId { get; } = requestId;
+
+    public ClientKey Key { get; } = key;
+
+    public string Endpoint { get; } = endpoint;
+
+    public string ModelAlias { get; } = modelAlias;
+
+    public string? RunId { get; } = runId;
+
+    public DateTimeOffset ReceivedAt { get; } = DateTimeOffset.UtcNow;
+
+    public long StartedTimestamp { get; } = Stopwatch.GetTimestamp();
+
+    public int Attempts { get; set; }
+
+    public double? FirstTokenMs { get; private set; }
+
+    public void MarkFirstToken() => FirstTokenMs ??= ElapsedMs;
+
+    public double ElapsedMs => Stopwatch.GetElapsedTime(StartedTimestamp).TotalMilliseconds;
+
+    /// <summary>Builds the ledger line for this request as it ended.</summary>
+    public UsageRecord ToRecord(DeploymentConfig deployment, IPriceQuote? price, TokenUsage usage, bool estimated, string status, int httpStatus, string? error, bool streamed)
+    {
+        var cost = price?.Cost(usage, ReceivedAt) ?? MicroUnits.Zero;
+        return new UsageRecord
+        {
+            RequestId = RequestId,
+            CreatedAt = ReceivedAt,
+            KeyId = Key.Id,
+            RunId = RunId,
+            Endpoint = Endpoint,
+            ModelAlias = ModelAlias,
+            Provider = deployment.Provider.Name,
+            Deployment = deployment.Id,
+            UpstreamModel = deployment.UpstreamModel,
+            Jurisdiction = deployment.Provider.Jurisdiction,
+            Usage = usage,
+            UsageEstimated = estimated,
+            Cost = cost,
+            Currency = price?.Currency ?? "USD",
+            Unpriced = price is null,
+            Status = status,
+            HttpStatus = httpStatus,
+            Error = error,
+            Streamed = streamed,
+            Attempts = Attempts,
+            LatencyMs = ElapsedMs,
+            TimeToFirstTokenMs = FirstTokenMs,
+        };
+    }
+}
