@@ -130,11 +130,15 @@ public sealed class SseReader : IAsyncDisposable
                 buffer = buffer.Slice(buffer.End);
             }
 
-            _reader.AdvanceTo(buffer.Start, buffer.End);
             if (frameReady)
             {
+                // Only what was consumed counts as examined: the rest may already hold the next
+                // frame, and the next read must return it without waiting for more bytes.
+                _reader.AdvanceTo(buffer.Start);
                 return true;
             }
+
+            _reader.AdvanceTo(buffer.Start, buffer.End);
         }
     }
 

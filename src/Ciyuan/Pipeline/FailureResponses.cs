@@ -16,7 +16,7 @@ internal static class FailureResponses
         ProviderFailureKind.Authentication => new OpenAIError(StatusCodes.Status502BadGateway,
             $"provider '{provider}' rejected the gateway's credentials: {failure.Message}", "upstream_error", "upstream_authentication"),
         _ => new OpenAIError(
-            failure.UpstreamStatus ?? StatusCodes.Status502BadGateway,
+            failure.UpstreamStatus is >= 400 and < 600 ? failure.UpstreamStatus.Value : StatusCodes.Status502BadGateway,
             $"provider '{provider}' answered: {failure.Message}",
             failure.UpstreamType ?? TypeOf(failure.Kind),
             failure.UpstreamCode ?? CodeOf(failure.Kind)),

@@ -28,26 +28,26 @@ internal sealed class JsonRelay(GatewayState state, IUsageLedger ledger)
                 body.Advance(read);
                 if (body.WrittenCount > MaxResponseBytes)
                 {
-                    return new ProviderFailure(ProviderFailureKind.UpstreamError, exchange.StatusCode,
+                    return new ProviderFailure(ProviderFailureKind.UpstreamError, null,
                         $"provider '{deployment.Provider.Name}' sent a response larger than {MaxResponseBytes:N0} bytes");
                 }
             }
         }
         catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
         {
-            return new ProviderFailure(ProviderFailureKind.Timeout, exchange.StatusCode,
+            return new ProviderFailure(ProviderFailureKind.Timeout, null,
                 $"provider '{deployment.Provider.Name}' did not finish its response within {deployment.Provider.Timeouts.Total.TotalSeconds:0.###} s");
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
-            return new ProviderFailure(ProviderFailureKind.UpstreamError, exchange.StatusCode,
+            return new ProviderFailure(ProviderFailureKind.UpstreamError, null,
                 $"provider '{deployment.Provider.Name}' broke the connection mid-response");
         }
 
         var facts2 = OpenAIResponseScanner.Scan(body.WrittenSpan);
         if (facts2.Malformed)
         {
-            return new ProviderFailure(ProviderFailureKind.UpstreamError, exchange.StatusCode,
+            return new ProviderFailure(ProviderFailureKind.UpstreamError, null,
                 $"provider '{deployment.Provider.Name}' returned a response that is not a JSON object");
         }
 

@@ -30,7 +30,7 @@ internal sealed partial class StreamRelay(GatewayState state, IUsageLedger ledge
             {
                 if (!await sse.ReadAsync(exchange.Token).ConfigureAwait(false))
                 {
-                    return new ProviderFailure(ProviderFailureKind.UpstreamError, exchange.StatusCode,
+                    return new ProviderFailure(ProviderFailureKind.UpstreamError, null,
                         $"provider '{provider}' ended the stream before sending any event");
                 }
 
@@ -42,12 +42,12 @@ internal sealed partial class StreamRelay(GatewayState state, IUsageLedger ledge
         }
         catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
         {
-            return new ProviderFailure(ProviderFailureKind.Timeout, exchange.StatusCode,
+            return new ProviderFailure(ProviderFailureKind.Timeout, null,
                 $"provider '{provider}' sent no stream event within {deployment.Provider.Timeouts.FirstByte.TotalSeconds:0.###} s");
         }
         catch (Exception ex) when (ex is IOException or HttpRequestException)
         {
-            return new ProviderFailure(ProviderFailureKind.UpstreamError, exchange.StatusCode,
+            return new ProviderFailure(ProviderFailureKind.UpstreamError, null,
                 $"provider '{provider}' broke the connection before the stream started");
         }
 

@@ -31,7 +31,7 @@ internal static class ChatStreamWriter
         {
             if (reply.CutAfterChunks == sent)
             {
-                context.Abort();
+                await CutAsync(context).ConfigureAwait(false);
                 return false;
             }
 
@@ -48,7 +48,7 @@ internal static class ChatStreamWriter
 
         if (reply.CutAfterChunks == sent)
         {
-            context.Abort();
+            await CutAsync(context).ConfigureAwait(false);
             return false;
         }
 
@@ -98,6 +98,16 @@ internal static class ChatStreamWriter
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Resets the connection mid-stream. Waits first so the chunks already written reach the
+    /// client: a reset discards whatever the peer has not yet read.
+    /// </summary>
+    private static async Task CutAsync(HttpContext context)
+    {
+        await Task.Delay(200).ConfigureAwait(false);
+        context.Abort();
     }
 
     private static JsonObject ToolDelta(int index, string? id, string? name, string arguments)
