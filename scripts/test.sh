@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test of Ciyuan on a fresh machine: restores, builds and runs the whole solution.
+# Prints a closing "N passed, N failed" line and exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "The .NET 10 SDK is required (dotnet on PATH)." >&2
+  exit 1
+fi
+
+results="$(mktemp -d "${TMPDIR:-/tmp}/ciyuan-test-results.XXXXXX")"
+trap 'rm -rf "$results"' EXIT
+
+status=0
+dotnet test Ciyuan.slnx --nologo --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
+
+passed=0
+failed=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+
+echo "$passed passed, $failed failed"
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+  exit 1
+fi
