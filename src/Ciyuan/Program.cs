@@ -15,6 +15,7 @@ internal static class Program
             ServeCommand.Create(),
             KeysCommand.Create(),
             UsageCommand.Create(),
+            ModelsCommand.Create(),
         };
         root.Options.Add(CommonOptions.Config);
 

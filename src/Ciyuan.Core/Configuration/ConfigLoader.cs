@@ -181,6 +181,7 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
             Name = name,
             Kind = kind,
             Region = region,
+            CatalogId = known?.Id,
             BaseUrl = baseUrl,
             AnthropicBaseUrl = anthropicUrl,
             ApiKey = apiKey,
@@ -252,7 +253,8 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
     {
         foreach (var provider in providers.Values.OrderBy(p => p.Name, StringComparer.Ordinal))
         {
-            if (defaults.Find(provider.Kind, provider.Region) is not { } known)
+            // A self-hosted server serves whatever it was started with; only hosted vendors have a known model list.
+            if (ProviderKinds.SelfHosted.Contains(provider.Kind) || defaults.Find(provider.Kind, provider.Region) is not { } known)
             {
                 continue;
             }

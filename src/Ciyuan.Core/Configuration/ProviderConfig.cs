@@ -12,6 +12,9 @@ public sealed record ProviderConfig
 
     public string? Region { get; init; }
 
+    /// <summary>The catalog's provider entry this provider matches, if any (for prices and model facts).</summary>
+    public string? CatalogId { get; init; }
+
     /// <summary>Base of the OpenAI-dialect routes, e.g. <c>http://127.0.0.1:8000/v1</c> (no trailing slash).</summary>
     public required Uri BaseUrl { get; init; }
 

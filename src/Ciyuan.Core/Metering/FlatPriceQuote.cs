@@ -9,8 +9,10 @@ namespace Ciyuan.Core.Metering;
 /// </summary>
 public sealed class FlatPriceQuote(PriceConfig price) : IPriceQuote
 {
-    public string Currency => price.Currency;
+    public PriceConfig Price { get; } = price;
+
+    public string Currency => Price.Currency;
 
     public MicroUnits Cost(TokenUsage usage, DateTimeOffset at) =>
-        PriceFormula.Cost(usage, price.Input, price.CacheHit, price.CacheWrite, price.Output);
+        PriceFormula.Cost(usage, Price.Input, Price.CacheHit, Price.CacheWrite, Price.Output);
 }

@@ -16,6 +16,8 @@ public sealed class SseReader : IAsyncDisposable
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(4096);
     private int _length;
     private bool _completed;
+    private bool _hasData;
+    private bool _delivered = true;
 
     public SseReader(Stream stream)
     {
@@ -35,111 +37,145 @@ public sealed class SseReader : IAsyncDisposable
     /// <summary>Reads the next frame; false at the end of the stream.</summary>
     public async ValueTask<bool> ReadAsync(CancellationToken cancellationToken)
     {
-        _length = 0;
-        EventName = null;
-        var hasData = false;
+        BeginFrame();
         while (true)
         {
             if (_completed)
             {
-                if (hasData)
-                {
-                    EndedMidEvent = true;
-                    Kind = SseFrameKind.Data;
-                    return true;
-                }
-
-                return false;
+                return DeliverTail();
             }
 
             var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var buffer = result.Buffer;
-            var frameReady = false;
-            while (TryReadLine(ref buffer, out var line))
+            if (Consume(result))
             {
-                if (line.IsEmpty)
-                {
-                    if (hasData)
-                    {
-                        frameReady = true;
-                        break;
-                    }
-
-                    continue;
-                }
-
-                if (line.FirstSpan[0] == (byte)':')
-                {
-                    if (!hasData)
-                    {
-                        Kind = SseFrameKind.Comment;
-                        Append(line.Slice(1));
-                        frameReady = true;
-                        break;
-                    }
-
-                    continue;
-                }
-
-                if (StartsWith(line, "data:"u8))
-                {
-                    var value = line.Slice(5);
-                    if (!value.IsEmpty && value.FirstSpan[0] == (byte)' ')
-                    {
-                        value = value.Slice(1);
-                    }
-
-                    if (hasData)
-                    {
-                        Append("\n"u8);
-                    }
-
-                    Append(value);
-                    hasData = true;
-                    Kind = SseFrameKind.Data;
-                }
-                else if (StartsWith(line, "event:"u8))
-                {
-                    EventName = System.Text.EncodingExtensions.GetString(System.Text.Encoding.UTF8, line.Slice(6)).Trim();
-                }
-
-                // id:, retry: and unknown fields carry nothing the gateway needs.
-            }
-
-            if (result.IsCompleted && !frameReady)
-            {
-                _completed = true;
-                if (!buffer.IsEmpty && !hasData)
-                {
-                    // A final line without a newline: treat it as a line.
-                    var tail = buffer;
-                    if (StartsWith(tail, "data:"u8))
-                    {
-                        var value = tail.Slice(5);
-                        if (!value.IsEmpty && value.FirstSpan[0] == (byte)' ')
-                        {
-                            value = value.Slice(1);
-                        }
-
-                        Append(value);
-                        hasData = true;
-                        Kind = SseFrameKind.Data;
-                    }
-                }
-
-                buffer = buffer.Slice(buffer.End);
-            }
-
-            if (frameReady)
-            {
-                // Only what was consumed counts as examined: the rest may already hold the next
-                // frame, and the next read must return it without waiting for more bytes.
-                _reader.AdvanceTo(buffer.Start);
                 return true;
             }
-
-            _reader.AdvanceTo(buffer.Start, buffer.End);
         }
+    }
+
+    /// <summary>
+    /// Reads the next frame only if it is already buffered, without waiting. Lets a relay write
+    /// several frames that arrived together and flush once.
+    /// </summary>
+    public bool TryReadBuffered()
+    {
+        BeginFrame();
+        if (_completed)
+        {
+            return _hasData && DeliverTail();
+        }
+
+        return _reader.TryRead(out var result) && Consume(result);
+    }
+
+    private void BeginFrame()
+    {
+        // A frame left half-read by TryReadBuffered continues where it stopped.
+        if (_delivered)
+        {
+            _length = 0;
+            EventName = null;
+            _hasData = false;
+            _delivered = false;
+        }
+    }
+
+    private bool DeliverTail()
+    {
+        if (!_hasData)
+        {
+            return false;
+        }
+
+        EndedMidEvent = true;
+        Kind = SseFrameKind.Data;
+        _hasData = false;
+        _delivered = true;
+        return true;
+    }
+
+    /// <summary>Parses lines from <paramref name="result"/>; true when a whole frame is ready.</summary>
+    private bool Consume(ReadResult result)
+    {
+        var buffer = result.Buffer;
+        while (TryReadLine(ref buffer, out var line))
+        {
+            if (line.IsEmpty)
+            {
+                if (_hasData)
+                {
+                    return Deliver(buffer);
+                }
+
+                continue;
+            }
+
+            if (line.FirstSpan[0] == (byte)':')
+            {
+                if (!_hasData)
+                {
+                    Kind = SseFrameKind.Comment;
+                    Append(line.Slice(1));
+                    return Deliver(buffer);
+                }
+
+                continue;
+            }
+
+            if (StartsWith(line, "data:"u8))
+            {
+                AppendData(line.Slice(5));
+            }
+            else if (StartsWith(line, "event:"u8))
+            {
+                EventName = System.Text.EncodingExtensions.GetString(System.Text.Encoding.UTF8, line.Slice(6)).Trim();
+            }
+
+            // id:, retry: and unknown fields carry nothing the gateway needs.
+        }
+
+        if (result.IsCompleted)
+        {
+            _completed = true;
+            if (!buffer.IsEmpty && StartsWith(buffer, "data:"u8))
+            {
+                // A last line without its newline.
+                AppendData(buffer.Slice(5));
+            }
+
+            _reader.AdvanceTo(buffer.End);
+            return DeliverTail();
+        }
+
+        _reader.AdvanceTo(buffer.Start, buffer.End);
+        return false;
+    }
+
+    private bool Deliver(in ReadOnlySequence<byte> rest)
+    {
+        // Only what was consumed counts as examined: the rest may already hold the next frame,
+        // and the next read must return it without waiting for more bytes.
+        _reader.AdvanceTo(rest.Start);
+        _hasData = false;
+        _delivered = true;
+        return true;
+    }
+
+    private void AppendData(ReadOnlySequence<byte> value)
+    {
+        if (!value.IsEmpty && value.FirstSpan[0] == (byte)' ')
+        {
+            value = value.Slice(1);
+        }
+
+        if (_hasData)
+        {
+            Append("\n"u8);
+        }
+
+        Append(value);
+        _hasData = true;
+        Kind = SseFrameKind.Data;
     }
 
     private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)

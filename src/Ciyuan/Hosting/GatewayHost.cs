@@ -37,7 +37,8 @@ internal static partial class GatewayHost
         var services = builder.Services;
         services.AddSingleton(options.Config);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new GatewayState(options.Config));
+        var state = new GatewayState(options.Config, Core.Catalog.ModelCatalog.Builtin);
+        services.AddSingleton(state);
         services.AddSingleton(database);
         services.AddSingleton<IKeyStore, SqliteKeyStore>();
         services.AddSingleton<SqliteUsageLedger>();
@@ -71,6 +72,11 @@ internal static partial class GatewayHost
             Log.NoModels(logger, options.Config.Source);
         }
 
+        foreach (var deployment in state.Unpriced)
+        {
+            Log.Unpriced(logger, deployment);
+        }
+
         // Drain the ledger queue on shutdown so no settled request is left unwritten.
         app.Lifetime.ApplicationStopped.Register(() => app.Services.GetRequiredService<SqliteUsageLedger>().DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
@@ -85,6 +91,10 @@ internal static partial class GatewayHost
         [LoggerMessage(EventId = EventIds.NoModels, Level = LogLevel.Warning,
             Message = "No models are configured ({Source}); every chat request will get 404. Add providers and models to ciyuan.yaml.")]
         public static partial void NoModels(ILogger logger, string source);
+
+        [LoggerMessage(EventId = EventIds.Unpriced, Level = LogLevel.Warning,
+            Message = "Deployment {Deployment} has no price in config or catalog: it is served, and its ledger rows are flagged unpriced (cost 0 is not 'free'). Add price: to the deployment.")]
+        public static partial void Unpriced(ILogger logger, string deployment);
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Ciyuan.Core.Catalog;
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Metering;
 
@@ -10,22 +11,37 @@ namespace Ciyuan.Hosting;
 /// </summary>
 internal sealed class GatewayState
 {
-    public GatewayState(CiyuanConfig config)
+    public GatewayState(CiyuanConfig config, ModelCatalog catalog)
     {
         Config = config;
+        Catalog = catalog;
         Aliases = config.Models.ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
-        Prices = config.Models
-            .SelectMany(m => m.Deployments)
-            .DistinctBy(d => d.Id)
-            .Where(d => d.Price is not null)
-            .ToFrozenDictionary(d => d.Id, d => (IPriceQuote)new FlatPriceQuote(d.Price!), StringComparer.Ordinal);
+        var deployments = config.Models.SelectMany(m => m.Deployments).DistinctBy(d => d.Id).ToArray();
+        CatalogModels = deployments
+            .Select(d => (d.Id, Model: d.Provider.CatalogId is { } provider ? catalog.FindModel(provider, d.UpstreamModel) : null))
+            .Where(x => x.Model is not null)
+            .ToFrozenDictionary(x => x.Id, x => x.Model!, StringComparer.Ordinal);
+        Prices = deployments
+            .Select(d => (d.Id, Price: d.Price is { } configured ? new FlatPriceQuote(configured) : (IPriceQuote?)CatalogModels.GetValueOrDefault(d.Id)?.Price))
+            .Where(x => x.Price is not null)
+            .ToFrozenDictionary(x => x.Id, x => x.Price!, StringComparer.Ordinal);
+        Unpriced = deployments.Where(d => !Prices.ContainsKey(d.Id)).Select(d => d.Id).ToArray();
     }
 
     public CiyuanConfig Config { get; }
 
+    public ModelCatalog Catalog { get; }
+
     public FrozenDictionary<string, ModelAliasConfig> Aliases { get; }
 
+    /// <summary>Config price if set, else the catalog's; deployments with neither are absent.</summary>
     public FrozenDictionary<string, IPriceQuote> Prices { get; }
+
+    /// <summary>Catalog facts of each deployment whose provider and model the catalog knows.</summary>
+    public FrozenDictionary<string, CatalogModel> CatalogModels { get; }
+
+    /// <summary>Deployments with no known price: served, but their ledger rows are flagged unpriced.</summary>
+    public IReadOnlyList<string> Unpriced { get; }
 
     public IPriceQuote? PriceOf(DeploymentConfig deployment) => Prices.GetValueOrDefault(deployment.Id);
 }

@@ -30,7 +30,10 @@ internal sealed class ClientAuthenticator(KeyCache keys)
         return apiKey.Count > 0 && apiKey[0] is { } key ? key.AsSpan().Trim() : [];
     }
 
-    /// <summary>Returns the key, or an error saying what is wrong.</summary>
+    /// <summary>
+    /// Returns the key, or an error saying what is wrong. When a client sends both headers (some
+    /// tools add a placeholder Bearer token), either one being a valid key is enough.
+    /// </summary>
     public ClientKey? Authenticate(HttpRequest request, out string? error)
     {
         var presented = PresentedKey(request);
@@ -41,6 +44,11 @@ internal sealed class ClientAuthenticator(KeyCache keys)
         }
 
         var key = keys.Find(KeyHash.Of(presented));
+        if (key is null && request.Headers[CiyuanHeaders.ApiKey] is { Count: > 0 } apiKey && apiKey[0] is { Length: > 0 } other)
+        {
+            key = keys.Find(KeyHash.Of(other.AsSpan().Trim()));
+        }
+
         error = key is null ? InvalidKeyMessage : null;
         return key;
     }

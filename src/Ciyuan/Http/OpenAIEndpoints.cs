@@ -45,6 +45,7 @@ internal static class OpenAIEndpoints
                 json.WriteString("id", deployment.Id);
                 json.WriteString("provider", deployment.Provider.Name);
                 json.WriteString("jurisdiction", deployment.Provider.Jurisdiction);
+                CatalogFactsWriter.Write(json, state.CatalogModels.GetValueOrDefault(deployment.Id), state.PriceOf(deployment));
                 json.WriteEndObject();
             }
 

@@ -4,10 +4,13 @@ using Ciyuan.Protocols.Sse;
 
 namespace Ciyuan.Pipeline;
 
-/// <summary>Writes SSE frames to the client; each write is flushed so chunks leave as they arrive.</summary>
+/// <summary>
+/// Writes SSE frames to the client's pipe. Writing does not flush: the relay flushes once it has
+/// written every frame that arrived together, so each upstream read costs one send, never more.
+/// </summary>
 internal static class SseResponseWriter
 {
-    public static ValueTask<FlushResult> WriteDataAsync(PipeWriter writer, ReadOnlySpan<byte> payload, CancellationToken cancellationToken)
+    public static void WriteData(PipeWriter writer, ReadOnlySpan<byte> payload)
     {
         var size = SseBytes.DataPrefix.Length + payload.Length + SseBytes.FrameEnd.Length;
         var span = writer.GetSpan(size);
@@ -15,10 +18,9 @@ internal static class SseResponseWriter
         payload.CopyTo(span[SseBytes.DataPrefix.Length..]);
         SseBytes.FrameEnd.CopyTo(span[(SseBytes.DataPrefix.Length + payload.Length)..]);
         writer.Advance(size);
-        return writer.FlushAsync(cancellationToken);
     }
 
-    public static ValueTask<FlushResult> WriteCommentAsync(PipeWriter writer, ReadOnlySpan<byte> comment, CancellationToken cancellationToken)
+    public static void WriteComment(PipeWriter writer, ReadOnlySpan<byte> comment)
     {
         var size = 1 + comment.Length + SseBytes.FrameEnd.Length;
         var span = writer.GetSpan(size);
@@ -26,12 +28,7 @@ internal static class SseResponseWriter
         comment.CopyTo(span[1..]);
         SseBytes.FrameEnd.CopyTo(span[(1 + comment.Length)..]);
         writer.Advance(size);
-        return writer.FlushAsync(cancellationToken);
     }
 
-    public static ValueTask<FlushResult> WriteDoneAsync(PipeWriter writer, CancellationToken cancellationToken)
-    {
-        writer.Write(SseBytes.DoneFrame);
-        return writer.FlushAsync(cancellationToken);
-    }
+    public static void WriteDone(PipeWriter writer) => writer.Write(SseBytes.DoneFrame);
 }

@@ -100,51 +100,32 @@ internal sealed partial class StreamRelay(GatewayState state, IUsageLedger ledge
         var clientAborted = context.RequestAborted;
         try
         {
-            do
+            while (true)
             {
-                if (sse.Kind == SseFrameKind.Comment)
+                var outcome = Relay(sse, writer, request, requestFacts, tally);
+                if (outcome is not null)
                 {
-                    await SseResponseWriter.WriteCommentAsync(writer, sse.Data.Span, clientAborted).ConfigureAwait(false);
+                    return outcome.Value;
+                }
+
+                // Frames that arrived together are written together; the flush happens when the
+                // upstream has nothing more buffered, so chunks still leave the moment they arrive.
+                if (sse.TryReadBuffered())
+                {
                     continue;
                 }
 
-                var data = sse.Data.Span;
-                if (data.SequenceEqual(SseBytes.Done))
+                var flush = await writer.FlushAsync(clientAborted).ConfigureAwait(false);
+                if (flush.IsCanceled || flush.IsCompleted || clientAborted.IsCancellationRequested)
                 {
-                    return StreamOutcome.Completed;
+                    return StreamOutcome.ClientLeft;
                 }
 
-                var facts = OpenAIResponseScanner.Scan(data);
-                if (facts.HasUsage)
+                if (!await sse.ReadAsync(exchange.Token).ConfigureAwait(false))
                 {
-                    tally.HasUsage = true;
-                    tally.Usage = facts.Usage;
-                }
-
-                tally.GeneratedBytes += facts.GeneratedBytes;
-                if (facts.GeneratedBytes > 0)
-                {
-                    request.MarkFirstToken();
-                }
-
-                var strip = facts.ChoicesEmpty && facts.HasUsage && !requestFacts.IncludeUsageRequested;
-                if (!strip)
-                {
-                    var flush = await SseResponseWriter.WriteDataAsync(writer, data, clientAborted).ConfigureAwait(false);
-                    if (flush.IsCanceled || flush.IsCompleted)
-                    {
-                        return StreamOutcome.ClientLeft;
-                    }
-                }
-
-                if (facts.IsError)
-                {
-                    return StreamOutcome.UpstreamError;
+                    return StreamOutcome.Truncated;
                 }
             }
-            while (await sse.ReadAsync(exchange.Token).ConfigureAwait(false));
-
-            return StreamOutcome.Truncated;
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
         {
@@ -160,6 +141,43 @@ internal sealed partial class StreamRelay(GatewayState state, IUsageLedger ledge
         }
     }
 
+    /// <summary>Handles the current frame; an outcome when the stream ends with it.</summary>
+    private static StreamOutcome? Relay(SseReader sse, System.IO.Pipelines.PipeWriter writer, RequestContext request, OpenAIRequestFacts requestFacts, StreamTally tally)
+    {
+        if (sse.Kind == SseFrameKind.Comment)
+        {
+            SseResponseWriter.WriteComment(writer, sse.Data.Span);
+            return null;
+        }
+
+        var data = sse.Data.Span;
+        if (data.SequenceEqual(SseBytes.Done))
+        {
+            return StreamOutcome.Completed;
+        }
+
+        var facts = OpenAIResponseScanner.Scan(data);
+        if (facts.HasUsage)
+        {
+            tally.HasUsage = true;
+            tally.Usage = facts.Usage;
+        }
+
+        tally.GeneratedBytes += facts.GeneratedBytes;
+        if (facts.GeneratedBytes > 0)
+        {
+            request.MarkFirstToken();
+        }
+
+        // The usage-only chunk Ciyuan asked for on the client's behalf is metered, not forwarded.
+        if (!(facts.ChoicesEmpty && facts.HasUsage && !requestFacts.IncludeUsageRequested))
+        {
+            SseResponseWriter.WriteData(writer, data);
+        }
+
+        return facts.IsError ? StreamOutcome.UpstreamError : null;
+    }
+
     private static async Task FinishAsync(HttpContext context, StreamOutcome outcome, string? error, string provider)
     {
         var writer = context.Response.BodyWriter;
@@ -168,17 +186,19 @@ internal sealed partial class StreamRelay(GatewayState state, IUsageLedger ledge
             switch (outcome)
             {
                 case StreamOutcome.Completed:
-                    await SseResponseWriter.WriteDoneAsync(writer, context.RequestAborted).ConfigureAwait(false);
+                    SseResponseWriter.WriteDone(writer);
                     break;
                 case StreamOutcome.UpstreamError:
-                    // The upstream's own error event was already forwarded.
+                    // The upstream's own error event was already written.
                     break;
                 default:
                     var code = outcome == StreamOutcome.Timeout ? "upstream_timeout" : "stream_truncated";
                     var payload = OpenAIErrorWriter.ToBytes(new OpenAIError(StatusCodes.Status502BadGateway, error!, "upstream_error", code), provider);
-                    await SseResponseWriter.WriteDataAsync(writer, payload, context.RequestAborted).ConfigureAwait(false);
+                    SseResponseWriter.WriteData(writer, payload);
                     break;
             }
+
+            await writer.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {

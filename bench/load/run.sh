@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# End-to-end load test: Ciyuan next to no proxy, nginx and bare YARP, in one run of the shared
+# harness (../shared/bench/run-peers.sh, next to the repository). Ciyuan runs published (Release),
+# with a real client key, metering and the SQLite ledger on, pinned to the proxy core.
+#
+#   bash bench/load/run.sh                 # full run (~20 min)
+#   bash bench/load/run.sh --quick         # smoke run
+#   bash bench/load/run.sh --peers "direct yarp" --tests "ns_c64 st_ttft"
+# Extra arguments go to the harness.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+harness="${HARNESS:-$repo/../shared/bench/run-peers.sh}"
+port="${CIYUAN_BENCH_PORT:-18090}"
+work="$(mktemp -d "${TMPDIR:-/tmp}/ciyuan-bench.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+dotnet publish "$repo/src/Ciyuan" -c Release -o "$work/app" --nologo -v quiet >/dev/null
+
+cat > "$work/ciyuan.yaml" <<YAML
+providers:
+  stub:
+    kind: openai-compatible
+    base_url: http://127.0.0.1:18080/v1
+models:
+  - name: gpt-4o-mini
+    deployments:
+      - provider: stub
+        model: gpt-4o-mini
+        price: { input: 0.15, output: 0.60, cache_hit: 0.075, currency: USD }
+YAML
+
+export CIYUAN_DATA_DIR="$work/data"
+key="$(dotnet "$work/app/ciyuan.dll" keys create --config "$work/ciyuan.yaml" --name bench 2>/dev/null)"
+
+args=(--target "ciyuan=$port"
+      --target-cmd "ciyuan=dotnet $work/app/ciyuan.dll serve --config $work/ciyuan.yaml --urls http://127.0.0.1:$port"
+      --target-header "ciyuan=x-api-key: $key")
+if [[ " $* " != *" --peers "* ]]; then
+  args+=(--peers "direct nginx yarp")
+fi
+bash "$harness" "${args[@]}" "$@"
+echo "ledger: $(dotnet "$work/app/ciyuan.dll" usage --config "$work/ciyuan.yaml" --csv | tail -n +2)"
