@@ -1,3 +1,4 @@
+using Ciyuan.Core.Catalog;
 using Ciyuan.Core.Configuration;
 
 namespace Ciyuan.Hosting;
@@ -7,7 +8,7 @@ internal static class CiyuanConfigSource
 {
     public static CiyuanConfig Load(CiyuanPaths paths)
     {
-        var loader = new ConfigLoader(CatalogProviderDefaults.Instance, Environment.GetEnvironmentVariable);
+        var loader = new ConfigLoader(CatalogProviderDefaults.Builtin, Environment.GetEnvironmentVariable);
         if (paths.ConfigFile is null)
         {
             return CiyuanConfig.Empty;

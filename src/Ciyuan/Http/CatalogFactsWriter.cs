@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Ciyuan.Core.Catalog;
-using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Metering;
 
 namespace Ciyuan.Http;
