@@ -21,7 +21,8 @@ internal static class Program
 
         try
         {
-            return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+            // Our own handlers below turn known errors into one clear line; no stack traces for users.
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
         }
         catch (ConfigException ex)
         {

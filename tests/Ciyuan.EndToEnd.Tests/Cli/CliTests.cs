@@ -58,6 +58,7 @@ public sealed class CliTests
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("models[2].deployments[0].provider: unknown provider 'x'", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
