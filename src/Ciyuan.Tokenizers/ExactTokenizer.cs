@@ -1,0 +1,204 @@
+using System.Text;
+using Ciyuan.Tokenizers.Bpe;
+using Ciyuan.Tokenizers.Chat;
+using Ciyuan.Tokenizers.Normalization;
+using Ciyuan.Tokenizers.PreTokenization;
+using Ciyuan.Tokenizers.Text;
+
+namespace Ciyuan.Tokenizers;
+
+/// <summary>
+/// A byte-level BPE tokenizer assembled from a tokenizer file: added-token split (raw, then normalized), optional
+/// NFC, pre-tokenizer, BPE model. Mirrors the Hugging Face tokenizers pipeline with add_special_tokens=false.
+/// </summary>
+internal sealed class ExactTokenizer : ITokenizer
+{
+    private readonly AddedTokenMatcher? _rawAdded;
+    private readonly AddedTokenMatcher? _normalizedAdded;
+    private readonly bool _nfc;
+    private readonly PreTokenizer _preTokenizer;
+    private readonly BpeModel _model;
+    private readonly Dictionary<int, byte[]> _addedById;
+    private readonly IChatFormat _chat;
+
+    public ExactTokenizer(
+        string family,
+        BpeModel model,
+        PreTokenizer preTokenizer,
+        bool nfc,
+        IReadOnlyList<AddedToken> addedTokens,
+        IChatFormat chat)
+    {
+        Family = family;
+        _model = model;
+        _preTokenizer = preTokenizer;
+        _nfc = nfc;
+        _chat = chat;
+        AddedTokens = addedTokens;
+        var raw = addedTokens.Where(t => !t.Normalized).ToList();
+        var normalized = addedTokens.Where(t => t.Normalized).ToList();
+        _rawAdded = raw.Count > 0 ? new AddedTokenMatcher(raw.Select(t => KeyValuePair.Create(t.Content, t.Id))) : null;
+        _normalizedAdded = normalized.Count > 0 ? new AddedTokenMatcher(normalized.Select(t => KeyValuePair.Create(t.Content, t.Id))) : null;
+        _addedById = [];
+        foreach (var t in addedTokens)
+        {
+            _addedById[t.Id] = Encoding.UTF8.GetBytes(t.Content);
+        }
+    }
+
+    public string Family { get; }
+
+    public bool IsExact => true;
+
+    public IReadOnlyList<AddedToken> AddedTokens { get; }
+
+    internal BpeModel Model => _model;
+
+    public int CountTokens(ReadOnlySpan<char> text)
+    {
+        var sink = new CountSink(_model);
+        Run(text, ref sink);
+        return sink.Count;
+    }
+
+    /// <summary>Counts <paramref name="text"/> with special/added-token strings treated as plain text
+    /// (how OpenAI counts message content).</summary>
+    public int CountOrdinaryTokens(ReadOnlySpan<char> text)
+    {
+        var sink = new CountSink(_model);
+        if (_nfc && !Nfc.IsQuickNormalized(text))
+        {
+            text = Nfc.Normalize(text);
+        }
+
+        _preTokenizer.Split(text, ref sink);
+        return sink.Count;
+    }
+
+    /// <summary>Encodes <paramref name="text"/> with special/added-token strings treated as plain text.</summary>
+    public IReadOnlyList<int> EncodeOrdinaryToIds(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var sink = new ListSink(_model, new List<int>((text.Length / 3) + 4));
+        _preTokenizer.Split(_nfc && !Nfc.IsQuickNormalized(text) ? Nfc.Normalize(text) : text, ref sink);
+        return sink.Ids;
+    }
+
+    public IReadOnlyList<int> EncodeToIds(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var sink = new ListSink(_model, new List<int>((text.Length / 3) + 4));
+        Run(text, ref sink);
+        return sink.Ids;
+    }
+
+    public string Decode(IEnumerable<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var bytes = new List<byte>();
+        foreach (var id in ids)
+        {
+            if (_addedById.TryGetValue(id, out var added))
+            {
+                bytes.AddRange(added);
+            }
+            else
+            {
+                foreach (var b in _model.Tokens.Bytes(id))
+                {
+                    bytes.Add(b);
+                }
+            }
+        }
+
+        return Encoding.UTF8.GetString(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(bytes));
+    }
+
+    public int CountChat(ChatTokenCountRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _chat.Count(this, request);
+    }
+
+    private void Run<TSink>(ReadOnlySpan<char> text, ref TSink sink)
+        where TSink : ITokenSink, allows ref struct
+    {
+        if (_rawAdded is null)
+        {
+            Segment(text, ref sink);
+            return;
+        }
+
+        while (!text.IsEmpty)
+        {
+            if (!_rawAdded.TryFind(text, out var index, out var length, out var id))
+            {
+                Segment(text, ref sink);
+                return;
+            }
+
+            if (index > 0)
+            {
+                Segment(text[..index], ref sink);
+            }
+
+            sink.OnAdded(id);
+            text = text[(index + length)..];
+        }
+    }
+
+    private void Segment<TSink>(ReadOnlySpan<char> text, ref TSink sink)
+        where TSink : ITokenSink, allows ref struct
+    {
+        if (_nfc && !Nfc.IsQuickNormalized(text))
+        {
+            text = Nfc.Normalize(text);
+        }
+
+        if (_normalizedAdded is null)
+        {
+            _preTokenizer.Split(text, ref sink);
+            return;
+        }
+
+        while (!text.IsEmpty)
+        {
+            if (!_normalizedAdded.TryFind(text, out var index, out var length, out var id))
+            {
+                _preTokenizer.Split(text, ref sink);
+                return;
+            }
+
+            if (index > 0)
+            {
+                _preTokenizer.Split(text[..index], ref sink);
+            }
+
+            sink.OnAdded(id);
+            text = text[(index + length)..];
+        }
+    }
+
+    private interface ITokenSink : IPieceSink
+    {
+        void OnAdded(int id);
+    }
+
+    private struct CountSink(BpeModel model) : ITokenSink
+    {
+        public int Count;
+
+        public void OnAdded(int id) => Count++;
+
+        public void OnPiece(ReadOnlySpan<char> piece) => Count += model.Count(piece);
+    }
+
+    private readonly struct ListSink(BpeModel model, List<int> ids) : ITokenSink
+    {
+        public List<int> Ids => ids;
+
+        public void OnAdded(int id) => ids.Add(id);
+
+        public void OnPiece(ReadOnlySpan<char> piece) => model.Encode(piece, ids);
+    }
+}
