@@ -1,0 +1,9 @@
+namespace Ciyuan.Core.Canonical;
+
+public enum ChatRole
+{
+    System,
+    User,
+    Assistant,
+    Tool,
+}

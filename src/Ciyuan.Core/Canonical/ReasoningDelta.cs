@@ -1,0 +1,3 @@
+namespace Ciyuan.Core.Canonical;
+
+public sealed record ReasoningDelta(string Text) : StreamEvent;

@@ -1,0 +1,8 @@
+namespace Ciyuan.Core.Canonical;
+
+public enum ResponseFormatKind
+{
+    Text,
+    JsonObject,
+    JsonSchema,
+}

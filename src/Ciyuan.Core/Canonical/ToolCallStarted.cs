@@ -1,0 +1,3 @@
+namespace Ciyuan.Core.Canonical;
+
+public sealed record ToolCallStarted(int Index, string Id, string Name) : StreamEvent;

@@ -1,0 +1,18 @@
+using Ciyuan.Core.Canonical;
+
+namespace Ciyuan.Protocols.Canonical;
+
+/// <summary>OpenAI Chat Completions request bodies ⇄ <see cref="ChatRequest"/>.</summary>
+public static class OpenAIRequestCodec
+{
+    /// <summary>Decodes a client body; invalid input throws <see cref="TranslationException"/> naming the field.</summary>
+    public static ChatRequest Decode(ReadOnlySpan<byte> json) => OpenAIRequestDecoder.Decode(json);
+
+    /// <summary>Encodes for an OpenAI-dialect upstream; what it cannot express throws <see cref="TranslationException"/>.</summary>
+    public static byte[] Encode(ChatRequest request, OpenAIEncodeOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(options);
+        return OpenAIRequestEncoder.Encode(request, options);
+    }
+}
