@@ -1,3 +1,4 @@
+using Ciyuan.Core.Canonical;
 using Ciyuan.Core.Configuration;
 
 namespace Ciyuan.Providers;
@@ -15,4 +16,10 @@ public sealed record UpstreamRequest
     public required bool Stream { get; init; }
 
     public required string RequestId { get; init; }
+
+    /// <summary>Which of the provider's endpoints: its OpenAI-dialect base or its Anthropic-dialect base.</summary>
+    public Dialect Dialect { get; init; } = Dialect.OpenAI;
+
+    /// <summary>Client headers to pass on (e.g. <c>anthropic-version</c>, <c>anthropic-beta</c>); never credentials.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ForwardedHeaders { get; init; } = [];
 }

@@ -2,16 +2,17 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using Ciyuan.Core.Canonical;
 using Ciyuan.Core.Providers;
-using Ciyuan.Providers.Http;
 
-namespace Ciyuan.Providers.OpenAICompatible;
+namespace Ciyuan.Providers.Http;
 
 /// <summary>
-/// Serves every upstream that speaks the OpenAI dialect over HTTP: hosted vendors and self-hosted
-/// vLLM, SGLang, llama.cpp and Ollama. Vendor differences belong in profiles, not here.
+/// Sends requests to any upstream over HTTP: the OpenAI-dialect routes of hosted vendors and of
+/// self-hosted vLLM, SGLang, llama.cpp and Ollama, and the Anthropic-dialect routes (Anthropic and
+/// the vendors' <c>/anthropic</c> endpoints). Vendor differences belong in profiles, not here.
 /// </summary>
-public sealed class OpenAICompatibleAdapter(ProviderHttpClients clients) : IProviderAdapter
+public sealed class HttpProviderAdapter(ProviderHttpClients clients) : IProviderAdapter
 {
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue AcceptEventStream = new("text/event-stream");
@@ -25,14 +26,32 @@ public sealed class OpenAICompatibleAdapter(ProviderHttpClients clients) : IProv
         var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeouts.FirstByte < timeouts.Total ? timeouts.FirstByte : timeouts.Total);
 
-        using var message = new HttpRequestMessage(HttpMethod.Post, clients.RouteUri(provider, request.Route))
+        using var message = new HttpRequestMessage(HttpMethod.Post, clients.RouteUri(provider, request.Dialect, request.Route))
         {
             Content = new ReadOnlyMemoryContent(request.Body),
             Version = System.Net.HttpVersion.Version11,
         };
         message.Content.Headers.ContentType = JsonContentType;
         message.Headers.Accept.Add(request.Stream ? AcceptEventStream : AcceptJson);
-        if (provider.ApiKey is { Length: > 0 } key)
+        foreach (var (name, value) in request.ForwardedHeaders)
+        {
+            message.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        if (request.Dialect == Dialect.Anthropic)
+        {
+            // Anthropic's own API and the vendors' /anthropic routes all take x-api-key.
+            if (provider.ApiKey is { Length: > 0 } anthropicKey)
+            {
+                message.Headers.TryAddWithoutValidation("x-api-key", anthropicKey);
+            }
+
+            if (!message.Headers.Contains("anthropic-version"))
+            {
+                message.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
+            }
+        }
+        else if (provider.ApiKey is { Length: > 0 } key)
         {
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using Ciyuan.Core.Canonical;
 using Ciyuan.Core.Configuration;
 
 namespace Ciyuan.Providers.Http;
@@ -11,13 +12,18 @@ namespace Ciyuan.Providers.Http;
 public sealed class ProviderHttpClients : IDisposable
 {
     private readonly ConcurrentDictionary<string, HttpMessageInvoker> _invokers = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Provider, string Route), Uri> _routes = new();
+    private readonly ConcurrentDictionary<(string Provider, Dialect Dialect, string Route), Uri> _routes = new();
 
     public HttpMessageInvoker For(ProviderConfig provider) =>
         _invokers.GetOrAdd(provider.Name, static (_, p) => Create(p), provider);
 
-    public Uri RouteUri(ProviderConfig provider, string route) =>
-        _routes.GetOrAdd((provider.Name, route), static (key, p) => new Uri(p.BaseUrl.AbsoluteUri.TrimEnd('/') + "/" + key.Route), provider);
+    /// <summary>The route under the provider's base URL for that dialect (its Anthropic base when it has one).</summary>
+    public Uri RouteUri(ProviderConfig provider, Dialect dialect, string route) =>
+        _routes.GetOrAdd((provider.Name, dialect, route), static (key, p) =>
+        {
+            var root = key.Dialect == Dialect.Anthropic ? p.AnthropicBaseUrl ?? p.BaseUrl : p.BaseUrl;
+            return new Uri(root.AbsoluteUri.TrimEnd('/') + "/" + key.Route);
+        }, provider);
 
     private static HttpMessageInvoker Create(ProviderConfig provider) => new(
         new SocketsHttpHandler

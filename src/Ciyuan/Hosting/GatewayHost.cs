@@ -5,7 +5,6 @@ using Ciyuan.Http;
 using Ciyuan.Pipeline;
 using Ciyuan.Providers;
 using Ciyuan.Providers.Http;
-using Ciyuan.Providers.OpenAICompatible;
 using Ciyuan.Storage.Sqlite;
 
 namespace Ciyuan.Hosting;
@@ -49,16 +48,22 @@ internal static partial class GatewayHost
         services.AddSingleton<KeyService>();
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<ProviderHttpClients>();
-        services.AddSingleton<IProviderAdapter, OpenAICompatibleAdapter>();
+        services.AddSingleton<IProviderAdapter, HttpProviderAdapter>();
         services.AddSingleton<JsonRelay>();
         services.AddSingleton<StreamRelay>();
+        services.AddSingleton<RequestIntake>();
+        services.AddSingleton<FailureRecorder>();
         services.AddSingleton<OpenAIProxyHandler>();
+        services.AddSingleton<AnthropicPassthroughRelay>();
+        services.AddSingleton<AnthropicTranslatingRelay>();
+        services.AddSingleton<AnthropicMessagesHandler>();
 
         var app = builder.Build();
         await app.Services.GetRequiredService<KeyCache>().ReloadAsync(cancellationToken).ConfigureAwait(false);
 
         app.MapOpsEndpoints();
         app.MapOpenAIEndpoints();
+        app.MapAnthropicEndpoints();
         app.MapAdminEndpoints(options.MasterKey);
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ciyuan");

@@ -19,29 +19,9 @@ internal sealed class JsonRelay(GatewayState state, IUsageLedger ledger)
     public async Task<ProviderFailure?> RelayAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange, OpenAIRequestFacts facts)
     {
         using var body = new PooledBufferWriter(8 * 1024);
-        try
+        if (await UpstreamBody.ReadAsync(exchange, body, MaxResponseBytes, context, deployment).ConfigureAwait(false) is { } readFailure)
         {
-            exchange.MarkFirstByte();
-            int read;
-            while ((read = await exchange.Body.ReadAsync(body.GetMemory(8 * 1024), exchange.Token).ConfigureAwait(false)) > 0)
-            {
-                body.Advance(read);
-                if (body.WrittenCount > MaxResponseBytes)
-                {
-                    return new ProviderFailure(ProviderFailureKind.UpstreamError, null,
-                        $"provider '{deployment.Provider.Name}' sent a response larger than {MaxResponseBytes:N0} bytes");
-                }
-            }
-        }
-        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
-        {
-            return new ProviderFailure(ProviderFailureKind.Timeout, null,
-                $"provider '{deployment.Provider.Name}' did not finish its response within {deployment.Provider.Timeouts.Total.TotalSeconds:0.###} s");
-        }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
-        {
-            return new ProviderFailure(ProviderFailureKind.UpstreamError, null,
-                $"provider '{deployment.Provider.Name}' broke the connection mid-response");
+            return readFailure;
         }
 
         var facts2 = OpenAIResponseScanner.Scan(body.WrittenSpan);

@@ -32,6 +32,9 @@ public sealed class UpstreamServer : IAsyncDisposable
     /// <summary>The OpenAI-dialect base URL, e.g. <c>http://127.0.0.1:PORT/v1</c>.</summary>
     public Uri BaseUrl { get; private set; } = null!;
 
+    /// <summary>The Anthropic-dialect base URL (as vendors publish it): <c>http://127.0.0.1:PORT/anthropic</c>.</summary>
+    public Uri AnthropicBaseUrl { get; private set; } = null!;
+
     public UpstreamBehavior Default { get; set; } = new Reply();
 
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
@@ -54,10 +57,12 @@ public sealed class UpstreamServer : IAsyncDisposable
         var server = new UpstreamServer(app);
         app.MapPost("/v1/chat/completions", server.HandleChatAsync);
         app.MapPost("/v1/embeddings", server.HandleEmbeddingsAsync);
+        app.MapPost("/anthropic/v1/messages", server.HandleMessagesAsync);
         app.MapGet("/v1/models", static () => Results.Json(new { @object = "list", data = Array.Empty<object>() }));
         await app.StartAsync().ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseUrl = new Uri(address.TrimEnd('/') + "/v1");
+        server.AnthropicBaseUrl = new Uri(address.TrimEnd('/') + "/anthropic");
         return server;
     }
 
@@ -82,6 +87,21 @@ public sealed class UpstreamServer : IAsyncDisposable
         var includeUsage = json["stream_options"]?["include_usage"]?.GetValue<bool>() == true;
         var model = json["model"]?.GetValue<string>() ?? "unknown";
         var finished = await RespondAsync(context, behavior, model, stream, includeUsage).ConfigureAwait(false);
+        if (finished)
+        {
+            Interlocked.Increment(ref _completed);
+        }
+    }
+
+    private async Task HandleMessagesAsync(HttpContext context)
+    {
+        var (_, json) = await RecordAsync(context).ConfigureAwait(false);
+        var behavior = BehaviorFor(json);
+        var stream = json["stream"]?.GetValue<bool>() == true;
+        var model = json["model"]?.GetValue<string>() ?? "unknown";
+        var finished = behavior is Reply reply
+            ? await AnthropicReplyWriter.WriteAsync(context, reply, model, stream).ConfigureAwait(false)
+            : await RespondAsync(context, behavior, model, stream, includeUsage: false).ConfigureAwait(false);
         if (finished)
         {
             Interlocked.Increment(ref _completed);

@@ -1,0 +1,139 @@
+using Ciyuan.Core.Canonical;
+using Ciyuan.Core.Configuration;
+using Ciyuan.Core.Providers;
+using Ciyuan.Hosting;
+using Ciyuan.Http;
+using Ciyuan.Protocols.Anthropic;
+using Ciyuan.Protocols.Canonical;
+using Ciyuan.Protocols.OpenAI;
+using Ciyuan.Providers;
+
+namespace Ciyuan.Pipeline;
+
+/// <summary>
+/// The Anthropic front door, <c>POST /v1/messages</c>. Per deployment, one of two paths: passthrough
+/// to an upstream with a native Anthropic endpoint (bytes forwarded with <c>model</c> patched), or
+/// translation to the OpenAI dialect and back through the canonical model.
+/// </summary>
+internal sealed partial class AnthropicMessagesHandler(
+    RequestIntake intake,
+    IProviderAdapter adapter,
+    AnthropicPassthroughRelay passthrough,
+    AnthropicTranslatingRelay translating,
+    FailureRecorder failures,
+    ILogger<AnthropicMessagesHandler> logger)
+{
+    private static readonly string[] ForwardedHeaderNames = ["anthropic-version", "anthropic-beta"];
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var result = await intake.ReadAsync(context, "messages").ConfigureAwait(false);
+        if (result.Error is { } error)
+        {
+            await AnthropicErrorWriter.WriteAsync(context, error).ConfigureAwait(false);
+            return;
+        }
+
+        using var body = result.Body!;
+        var request = result.Request!;
+        var facts = result.Facts!;
+        ChatRequest? canonical = null;
+        using var upstreamBody = new PooledBufferWriter(body.Length + 64);
+        ProviderFailure? failure = null;
+        var deployment = result.Alias!.Deployments[0];
+        foreach (var candidate in result.Alias.Deployments)
+        {
+            deployment = candidate;
+            request.Attempts++;
+            var native = HasAnthropicEndpoint(candidate);
+            ReadOnlyMemory<byte> payload;
+            if (native)
+            {
+                upstreamBody.Clear();
+                OpenAIRequestPatcher.Patch(body.Span, facts, candidate.UpstreamModel, forceIncludeUsage: false, upstreamBody);
+                payload = upstreamBody.WrittenMemory;
+            }
+            else
+            {
+                try
+                {
+                    canonical ??= AnthropicRequestCodec.Decode(body.Span);
+                    payload = OpenAIRequestCodec.Encode(canonical, TranslationOptions.For(candidate));
+                }
+                catch (TranslationException ex)
+                {
+                    await AnthropicErrorWriter.WriteAsync(context, StatusCodes.Status400BadRequest, "invalid_request_error", ex.Message).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            var sent = await adapter.SendAsync(new UpstreamRequest
+            {
+                Deployment = candidate,
+                Route = native ? "v1/messages" : "chat/completions",
+                Body = payload,
+                Stream = facts.Stream,
+                RequestId = request.RequestId,
+                Dialect = native ? Dialect.Anthropic : Dialect.OpenAI,
+                ForwardedHeaders = native ? ForwardedHeaders(context.Request) : [],
+            }, context.RequestAborted).ConfigureAwait(false);
+
+            if (sent.Exchange is { } exchange)
+            {
+                await using (exchange.ConfigureAwait(false))
+                {
+                    failure = (native, facts.Stream) switch
+                    {
+                        (true, true) => await passthrough.RelayStreamAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
+                        (true, false) => await passthrough.RelayJsonAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
+                        (false, true) => await translating.RelayStreamAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
+                        (false, false) => await translating.RelayJsonAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
+                    };
+                }
+
+                if (failure is null)
+                {
+                    return;
+                }
+            }
+            else
+            {
+                failure = sent.Failure!;
+            }
+
+            Log.UpstreamFailed(logger, request.RequestId, candidate.Provider.Name, candidate.Id, failure.Kind, failure.UpstreamStatus ?? 0);
+            if (!FailureRecorder.MayFallBack(context, failure))
+            {
+                break;
+            }
+        }
+
+        var openAIError = await failures.RecordAsync(context, request, deployment, failure!).ConfigureAwait(false);
+        await AnthropicErrorWriter.WriteAsync(context, openAIError).ConfigureAwait(false);
+    }
+
+    /// <summary>Anthropic itself, and vendors that publish an <c>/anthropic</c> route, take the request as is.</summary>
+    private static bool HasAnthropicEndpoint(DeploymentConfig deployment) =>
+        deployment.Provider.AnthropicBaseUrl is not null || deployment.Provider.Kind == ProviderKinds.Anthropic;
+
+    private static KeyValuePair<string, string>[] ForwardedHeaders(HttpRequest request)
+    {
+        var headers = new List<KeyValuePair<string, string>>(2);
+        foreach (var name in ForwardedHeaderNames)
+        {
+            if (request.Headers[name] is { Count: > 0 } value)
+            {
+                headers.Add(new(name, value.ToString()));
+            }
+        }
+
+        return [.. headers];
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = EventIds.UpstreamFailed + 1, Level = LogLevel.Warning,
+            Message = "Request {RequestId} (messages): provider {Provider} (deployment {Deployment}) failed: {Kind}, HTTP {Status}")]
+        public static partial void UpstreamFailed(ILogger logger, string requestId, string provider, string deployment, ProviderFailureKind kind, int status);
+    }
+}

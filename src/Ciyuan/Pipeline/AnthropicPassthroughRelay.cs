@@ -1,0 +1,112 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Ciyuan.Core.Configuration;
+using Ciyuan.Core.Metering;
+using Ciyuan.Core.Providers;
+using Ciyuan.Hosting;
+using Ciyuan.Protocols.Anthropic;
+using Ciyuan.Protocols.OpenAI;
+using Ciyuan.Protocols.Sse;
+using Ciyuan.Providers;
+using Ciyuan.Providers.Http;
+
+namespace Ciyuan.Pipeline;
+
+/// <summary>
+/// Relays an Anthropic-dialect answer from an upstream that speaks it natively (Anthropic, or a
+/// vendor's <c>/anthropic</c> route): bytes and events go through unchanged, metered from the
+/// upstream's own usage. <c>message_stop</c> is written only after the ledger line is durable.
+/// </summary>
+internal sealed class AnthropicPassthroughRelay(GatewayState state, IUsageLedger ledger, JsonRelay jsonRelay)
+{
+    public Task<ProviderFailure?> RelayJsonAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange, OpenAIRequestFacts facts) =>
+        // The usage scanner reads Anthropic's usage object too (input_tokens + cache buckets + output_tokens).
+        jsonRelay.RelayAsync(context, request, deployment, exchange, facts);
+
+    public async Task<ProviderFailure?> RelayStreamAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange, OpenAIRequestFacts facts)
+    {
+        var provider = deployment.Provider.Name;
+        await using var sse = new SseReader(exchange.Body);
+        var peek = await StreamPump.PeekAsync(sse, exchange, context, deployment).ConfigureAwait(false);
+        if (peek is not null)
+        {
+            return peek;
+        }
+
+        if (sse.EventName == "error")
+        {
+            return ProviderErrorReader.Read(StatusCodes.Status502BadGateway, sse.Data.Span, retryAfter: null) with { UpstreamStatus = null };
+        }
+
+        exchange.MarkFirstByte();
+        StreamPump.Start(context, request, deployment);
+        var writer = context.Response.BodyWriter;
+        var usage = default(TokenUsage);
+        var sawUsage = false;
+        long generated = 0;
+        var outcome = await StreamPump.RunAsync(context, sse, exchange, () =>
+        {
+            if (sse.Kind == SseFrameKind.Comment)
+            {
+                SseResponseWriter.WriteComment(writer, sse.Data.Span);
+                return null;
+            }
+
+            var data = sse.Data.Span;
+            if (AnthropicEventUsage.TryRead(sse.EventName, data, usage, out var updated))
+            {
+                usage = updated;
+                sawUsage = true;
+            }
+
+            if (sse.EventName == "content_block_delta")
+            {
+                generated += data.Length;
+                request.MarkFirstToken();
+            }
+
+            if (sse.EventName == "message_stop")
+            {
+                // Held back: written after the ledger commit.
+                return StreamOutcome.Completed;
+            }
+
+            WriteEvent(writer, sse.EventName, data);
+            return sse.EventName == "error" ? StreamOutcome.UpstreamError : null;
+        }).ConfigureAwait(false);
+
+        var estimated = !sawUsage;
+        var tokens = estimated ? UsageEstimator.Estimate(facts.PromptBytes, generated / 2) : usage;
+        var (status, error) = StreamOutcomes.Describe(outcome, provider);
+        var record = request.ToRecord(deployment, state.PriceOf(deployment), tokens, estimated, status, StatusCodes.Status200OK, error, streamed: true);
+        await ledger.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
+        if (outcome == StreamOutcome.ClientLeft)
+        {
+            return null;
+        }
+
+        if (outcome == StreamOutcome.Completed)
+        {
+            WriteEvent(writer, "message_stop", """{"type":"message_stop"}"""u8);
+        }
+        else if (outcome != StreamOutcome.UpstreamError)
+        {
+            WriteEvent(writer, "error", AnthropicErrors.Body(StatusCodes.Status502BadGateway, "api_error", error!));
+        }
+
+        await StreamPump.FlushQuietlyAsync(context).ConfigureAwait(false);
+        return null;
+    }
+
+    private static void WriteEvent(PipeWriter writer, string? name, ReadOnlySpan<byte> data)
+    {
+        if (name is not null)
+        {
+            writer.Write(SseBytes.EventPrefix);
+            writer.Write(System.Text.Encoding.UTF8.GetBytes(name));
+            writer.Write("\n"u8);
+        }
+
+        SseResponseWriter.WriteData(writer, data);
+    }
+}

@@ -1,0 +1,72 @@
+using Ciyuan.Core.Configuration;
+using Ciyuan.Hosting;
+using Ciyuan.Http;
+using Ciyuan.Protocols.OpenAI;
+
+namespace Ciyuan.Pipeline;
+
+/// <summary>
+/// The stages every front door shares before dispatch: authenticate, check the content type,
+/// read the body within the limit, scan it, and resolve the model alias. Errors come back as
+/// <see cref="OpenAIError"/> values; each door writes them in its own dialect.
+/// </summary>
+internal sealed class RequestIntake(GatewayState state, ClientAuthenticator authenticator)
+{
+    public async Task<IntakeResult> ReadAsync(HttpContext context, string endpoint)
+    {
+        var requestId = RequestIds.New();
+        context.Response.Headers[CiyuanHeaders.RequestId] = requestId;
+
+        var key = authenticator.Authenticate(context.Request, out var authError);
+        if (key is null)
+        {
+            return IntakeResult.Failed(OpenAIError.Unauthorized(authError!));
+        }
+
+        if (!IsJson(context.Request.ContentType))
+        {
+            return IntakeResult.Failed(new OpenAIError(StatusCodes.Status415UnsupportedMediaType,
+                $"Content-Type must be application/json (got '{context.Request.ContentType ?? "none"}').",
+                "invalid_request_error", "unsupported_media_type"));
+        }
+
+        var (body, bodyError) = await RequestBody.ReadAsync(context, state.Config.Server.MaxBodyBytes).ConfigureAwait(false);
+        if (body is null)
+        {
+            return IntakeResult.Failed(bodyError!);
+        }
+
+        var facts = OpenAIRequestScanner.Scan(body.Span, out var jsonError);
+        if (facts is null)
+        {
+            body.Dispose();
+            return IntakeResult.Failed(OpenAIError.InvalidRequest(jsonError!, "invalid_json"));
+        }
+
+        if (string.IsNullOrEmpty(facts.Model))
+        {
+            body.Dispose();
+            return IntakeResult.Failed(OpenAIError.InvalidRequest(
+                "The request has no 'model'. Name one of the models GET /v1/models lists.", "missing_model", "model"));
+        }
+
+        if (!state.Aliases.TryGetValue(facts.Model, out var alias))
+        {
+            body.Dispose();
+            return IntakeResult.Failed(OpenAIError.ModelNotFound(facts.Model));
+        }
+
+        var runId = context.Request.Headers[CiyuanHeaders.Run].ToString();
+        var request = new RequestContext(requestId, key, endpoint, alias.Name, runId.Length == 0 ? null : runId);
+        return new IntakeResult(request, alias, body, facts, null);
+    }
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null && contentType.AsSpan().TrimStart().StartsWith("application/json", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>Either a request ready for dispatch (the caller disposes <see cref="Body"/>) or an error.</summary>
+internal sealed record IntakeResult(RequestContext? Request, ModelAliasConfig? Alias, RequestBody? Body, OpenAIRequestFacts? Facts, OpenAIError? Error)
+{
+    public static IntakeResult Failed(OpenAIError error) => new(null, null, null, null, error);
+}

@@ -1,0 +1,26 @@
+using Ciyuan.Core.Metering;
+
+namespace Ciyuan.Pipeline;
+
+/// <summary>How a relayed stream ended.</summary>
+internal enum StreamOutcome
+{
+    Completed,
+    ClientLeft,
+    UpstreamError,
+    Timeout,
+    Truncated,
+}
+
+/// <summary>The ledger status and message of each <see cref="StreamOutcome"/>.</summary>
+internal static class StreamOutcomes
+{
+    public static (string Status, string? Error) Describe(StreamOutcome outcome, string provider) => outcome switch
+    {
+        StreamOutcome.Completed => (RequestStatus.Ok, null),
+        StreamOutcome.ClientLeft => (RequestStatus.ClientDisconnected, "the client disconnected before the stream ended"),
+        StreamOutcome.UpstreamError => (RequestStatus.StreamFailed, $"provider '{provider}' sent an error mid-stream"),
+        StreamOutcome.Timeout => (RequestStatus.StreamFailed, $"provider '{provider}' exceeded the total deadline mid-stream"),
+        _ => (RequestStatus.StreamFailed, $"provider '{provider}' ended the stream before it finished"),
+    };
+}
