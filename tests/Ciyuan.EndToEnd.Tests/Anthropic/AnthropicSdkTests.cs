@@ -65,7 +65,7 @@ public sealed class AnthropicSdkTests
         var message = await Client(gateway).Messages.Create(Ask("test-model", "Say hello in French"));
 
         Assert.Equal("Bonjour!", Text(message));
-        Assert.Equal("end_turn", message.StopReason.Raw());
+        Assert.Equal("end_turn", message.StopReason!.Raw());
         Assert.Equal(20, message.Usage.InputTokens);
         Assert.Equal(10, message.Usage.CacheReadInputTokens);
         Assert.Equal(4, message.Usage.OutputTokens);
@@ -179,7 +179,7 @@ public sealed class AnthropicSdkTests
             Thinking = new ThinkingConfigParam(new ThinkingConfigEnabled(2048), null),
         });
 
-        Assert.Equal("tool_use", first.StopReason.Raw());
+        Assert.Equal("tool_use", first.StopReason!.Raw());
         var toolUses = first.Content.Where(b => b.TryPickToolUse(out _)).Select(b => { b.TryPickToolUse(out var u); return u!; }).ToList();
         Assert.Equal(["call_w1", "call_t2"], toolUses.Select(u => u.ID));
         Assert.Equal("Paris", toolUses[0].Input["city"].GetString());
