@@ -56,6 +56,7 @@ internal static partial class GatewayHost
         services.AddSingleton<OpenAIProxyHandler>();
         services.AddSingleton<AnthropicPassthroughRelay>();
         services.AddSingleton<AnthropicTranslatingRelay>();
+        services.AddSingleton<OpenAITranslatingRelay>();
         services.AddSingleton<AnthropicMessagesHandler>();
 
         var app = builder.Build();

@@ -1,7 +1,10 @@
+using Ciyuan.Core.Canonical;
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Providers;
 using Ciyuan.Hosting;
 using Ciyuan.Http;
+using Ciyuan.Protocols.Anthropic;
+using Ciyuan.Protocols.Canonical;
 using Ciyuan.Protocols.OpenAI;
 using Ciyuan.Providers;
 
@@ -17,6 +20,7 @@ internal sealed partial class OpenAIProxyHandler(
     IProviderAdapter adapter,
     JsonRelay jsonRelay,
     StreamRelay streamRelay,
+    OpenAITranslatingRelay translating,
     FailureRecorder failures,
     ILogger<OpenAIProxyHandler> logger)
 {
@@ -41,21 +45,45 @@ internal sealed partial class OpenAIProxyHandler(
     private async Task DispatchAsync(HttpContext context, RequestContext request, ModelAliasConfig alias, RequestBody body, OpenAIRequestFacts facts, string route, bool stream)
     {
         using var patched = new PooledBufferWriter(body.Length + 64);
+        ChatRequest? canonical = null;
         ProviderFailure? failure = null;
         DeploymentConfig deployment = alias.Deployments[0];
         foreach (var candidate in alias.Deployments)
         {
             deployment = candidate;
             request.Attempts++;
-            patched.Clear();
-            OpenAIRequestPatcher.Patch(body.Span, facts, candidate.UpstreamModel, forceIncludeUsage: stream, patched);
+
+            // An Anthropic-only upstream gets the request translated; every other one gets the client's own bytes, patched.
+            var translate = candidate.Provider.Kind == ProviderKinds.Anthropic && route == "chat/completions";
+            ReadOnlyMemory<byte> payload;
+            if (translate)
+            {
+                try
+                {
+                    canonical ??= OpenAIRequestCodec.Decode(body.Span);
+                    payload = AnthropicRequestCodec.Encode(canonical, candidate.UpstreamModel);
+                }
+                catch (TranslationException ex)
+                {
+                    await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest(ex.Message, "unsupported_by_upstream")).ConfigureAwait(false);
+                    return;
+                }
+            }
+            else
+            {
+                patched.Clear();
+                OpenAIRequestPatcher.Patch(body.Span, facts, candidate.UpstreamModel, forceIncludeUsage: stream, patched);
+                payload = patched.WrittenMemory;
+            }
+
             var upstream = new UpstreamRequest
             {
                 Deployment = candidate,
-                Route = route,
-                Body = patched.WrittenMemory,
+                Route = translate ? "v1/messages" : route,
+                Body = payload,
                 Stream = stream,
                 RequestId = request.RequestId,
+                Dialect = translate ? Dialect.Anthropic : Dialect.OpenAI,
             };
 
             var result = await adapter.SendAsync(upstream, context.RequestAborted).ConfigureAwait(false);
@@ -63,9 +91,13 @@ internal sealed partial class OpenAIProxyHandler(
             {
                 await using (exchange.ConfigureAwait(false))
                 {
-                    failure = stream
-                        ? await streamRelay.RelayAsync(context, request, candidate, exchange, facts).ConfigureAwait(false)
-                        : await jsonRelay.RelayAsync(context, request, candidate, exchange, facts).ConfigureAwait(false);
+                    failure = (translate, stream) switch
+                    {
+                        (false, true) => await streamRelay.RelayAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
+                        (false, false) => await jsonRelay.RelayAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
+                        (true, true) => await translating.RelayStreamAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
+                        (true, false) => await translating.RelayJsonAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
+                    };
                 }
 
                 if (failure is null)

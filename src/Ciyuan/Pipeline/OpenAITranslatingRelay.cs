@@ -1,0 +1,151 @@
+using Ciyuan.Core.Canonical;
+using Ciyuan.Core.Configuration;
+using Ciyuan.Core.Metering;
+using Ciyuan.Core.Providers;
+using Ciyuan.Hosting;
+using Ciyuan.Protocols.Anthropic;
+using Ciyuan.Protocols.Canonical;
+using Ciyuan.Protocols.OpenAI;
+using Ciyuan.Protocols.Sse;
+using Ciyuan.Providers;
+using Ciyuan.Providers.Http;
+
+namespace Ciyuan.Pipeline;
+
+/// <summary>
+/// OpenAI client, Anthropic-only upstream: the Messages answer is decoded into canonical events
+/// and encoded as OpenAI chunks. <c>[DONE]</c> is written only after the ledger line is durable.
+/// </summary>
+internal sealed class OpenAITranslatingRelay(GatewayState state, IUsageLedger ledger)
+{
+    private const int MaxResponseBytes = 256 * 1024 * 1024;
+
+    public async Task<ProviderFailure?> RelayJsonAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange, OpenAIRequestFacts facts)
+    {
+        using var body = new PooledBufferWriter(8 * 1024);
+        if (await UpstreamBody.ReadAsync(exchange, body, MaxResponseBytes, context, deployment).ConfigureAwait(false) is { } readFailure)
+        {
+            return readFailure;
+        }
+
+        ChatResponse response;
+        try
+        {
+            response = AnthropicResponseCodec.Decode(body.WrittenSpan);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or TranslationException or InvalidOperationException)
+        {
+            return new ProviderFailure(ProviderFailureKind.UpstreamError, null,
+                $"provider '{deployment.Provider.Name}' returned a response that is not an Anthropic message");
+        }
+
+        request.MarkFirstToken();
+        var estimated = response.Usage is null;
+        var usage = response.Usage ?? UsageEstimator.Estimate(facts.PromptBytes, body.WrittenCount);
+        var record = request.ToRecord(deployment, state.PriceOf(deployment), usage, estimated, RequestStatus.Ok, StatusCodes.Status200OK, null, streamed: false);
+        await ledger.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
+
+        var bytes = OpenAIResponseCodec.Encode(response with { Id = "chatcmpl-" + request.RequestId[4..], Usage = usage }, request.ModelAlias);
+        var http = context.Response;
+        ResponseHeaders.SetRouting(http, request, deployment);
+        ResponseHeaders.SetCost(http, record);
+        http.StatusCode = StatusCodes.Status200OK;
+        http.ContentType = "application/json";
+        http.ContentLength = bytes.Length;
+        try
+        {
+            await http.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The client left after the upstream had answered in full; the tokens were spent and are billed.
+        }
+
+        return null;
+    }
+
+    public async Task<ProviderFailure?> RelayStreamAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange, OpenAIRequestFacts facts)
+    {
+        var provider = deployment.Provider.Name;
+        await using var sse = new SseReader(exchange.Body);
+        if (await StreamPump.PeekAsync(sse, exchange, context, deployment).ConfigureAwait(false) is { } failure)
+        {
+            return failure;
+        }
+
+        if (sse.EventName == "error")
+        {
+            return ProviderErrorReader.Read(StatusCodes.Status502BadGateway, sse.Data.Span, retryAfter: null) with { UpstreamStatus = null };
+        }
+
+        exchange.MarkFirstByte();
+        StreamPump.Start(context, request, deployment);
+        var writer = context.Response.BodyWriter;
+        var encoder = new OpenAIStreamEncoder("chatcmpl-" + request.RequestId[4..], request.ModelAlias, facts.IncludeUsageRequested);
+        var decoder = new AnthropicStreamDecoder();
+        var events = new List<StreamEvent>(8);
+        TokenUsage? usage = null;
+        long generated = 0;
+        var outcome = await StreamPump.RunAsync(context, sse, exchange, () =>
+        {
+            if (sse.Kind == SseFrameKind.Comment)
+            {
+                encoder.Write(KeepAlive.Instance, writer);
+                return null;
+            }
+
+            if (sse.EventName == "message_stop")
+            {
+                return StreamOutcome.Completed;
+            }
+
+            events.Clear();
+            decoder.Decode(sse.EventName, sse.Data.Span, events);
+            foreach (var e in events)
+            {
+                switch (e)
+                {
+                    case UsageReported reported:
+                        usage = reported.Usage;
+                        continue;
+                    case StreamError:
+                        encoder.Write(e, writer);
+                        return StreamOutcome.UpstreamError;
+                    case TextDelta or ReasoningDelta or ToolCallArgumentsDelta:
+                        generated += sse.Data.Length;
+                        request.MarkFirstToken();
+                        break;
+                    default:
+                        break;
+                }
+
+                encoder.Write(e, writer);
+            }
+
+            return null;
+        }).ConfigureAwait(false);
+
+        var estimated = usage is null;
+        var tokens = usage ?? UsageEstimator.Estimate(facts.PromptBytes, generated / 4);
+        var (status, error) = StreamOutcomes.Describe(outcome, provider);
+        var record = request.ToRecord(deployment, state.PriceOf(deployment), tokens, estimated, status, StatusCodes.Status200OK, error, streamed: true);
+        await ledger.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
+        if (outcome == StreamOutcome.ClientLeft)
+        {
+            return null;
+        }
+
+        if (outcome is StreamOutcome.Completed)
+        {
+            encoder.Write(new UsageReported(tokens), writer);
+            encoder.Complete(writer);
+        }
+        else if (outcome is not StreamOutcome.UpstreamError)
+        {
+            encoder.Write(new StreamError("api_error", error!), writer);
+        }
+
+        await StreamPump.FlushQuietlyAsync(context).ConfigureAwait(false);
+        return null;
+    }
+}
