@@ -1,0 +1,62 @@
+namespace Ciyuan.Providers.Profiles;
+
+/// <summary>
+/// Normalizes one upstream stream, chunk by chunk (the JSON payload of each SSE <c>data:</c> event;
+/// not <c>[DONE]</c> or comments). Holds the think-tag state of each choice so a tag split across
+/// chunks is still recognised. Not thread-safe: one instance per stream, used by its relay loop.
+/// </summary>
+public sealed class StreamNormalizer
+{
+    private readonly ProviderProfile _profile;
+    private readonly ResponseSignals _signals;
+    private readonly Dictionary<int, ThinkTagSplitter> _splitters = [];
+    private bool _thinkTagsSettled;
+
+    internal StreamNormalizer(ProviderProfile profile)
+    {
+        _profile = profile;
+        _signals = new ResponseSignals(profile);
+        _thinkTagsSettled = !profile.ExtractThinkTags;
+    }
+
+    /// <summary>Returns the rewritten payload, or null to forward the chunk unchanged.</summary>
+    public byte[]? Normalize(ReadOnlySpan<byte> chunk)
+    {
+        if (!_profile.HasResponseRules)
+        {
+            return null;
+        }
+
+        // Until the start of each choice's content is seen (and while a think block is open) every
+        // chunk with content must be parsed; after that only the other rules' signals matter.
+        var thinkTags = !_thinkTagsSettled && (chunk.IndexOf("\"content\""u8) >= 0 || chunk.IndexOf("\"finish_reason\""u8) >= 0);
+        if (!thinkTags && !_signals.MayNeedRewrite(chunk))
+        {
+            return null;
+        }
+
+        if (ResponseNormalizer.Parse(chunk) is not { } root)
+        {
+            return null;
+        }
+
+        var changed = ChunkRewriter.Rewrite(root, _profile, thinkTags ? SplitterFor : _ => null, stream: true);
+        if (thinkTags)
+        {
+            _thinkTagsSettled = _splitters.Count > 0 && _splitters.Values.All(splitter => splitter.IsDone);
+        }
+
+        return changed ? JsonOutput.ToBytes(root) : null;
+    }
+
+    private ThinkTagSplitter SplitterFor(int index)
+    {
+        if (!_splitters.TryGetValue(index, out var splitter))
+        {
+            splitter = new ThinkTagSplitter();
+            _splitters[index] = splitter;
+        }
+
+        return splitter;
+    }
+}
