@@ -1,0 +1,207 @@
+using Ciyuan.Core.Configuration;
+using Ciyuan.Core.Providers;
+
+namespace Ciyuan.Core.Routing;
+
+/// <summary>
+/// A deployment at run time: its immutable config and traits plus lock-free live counters
+/// (in-flight calls, EWMAs of time-to-first-token and tokens per second, circuit, Retry-After hold).
+/// One instance per deployment is shared by every request, so all members are thread-safe.
+/// </summary>
+public sealed class DeploymentState
+{
+    /// <summary>Weight of a new sample in the EWMAs: recent calls matter, one outlier does not dominate.</summary>
+    private const double EwmaAlpha = 0.3;
+
+    private readonly TimeProvider _time;
+    private readonly CircuitBreaker _breaker;
+    private int _inFlight;
+    private long _ttftMsBits = Ewma.Unmeasured;
+    private long _tokensPerSecondBits = Ewma.Unmeasured;
+    private long _holdUntilTicks;
+
+    public DeploymentState(
+        DeploymentConfig config,
+        DeploymentTraits? traits = null,
+        TimeProvider? timeProvider = null,
+        CircuitBreakerOptions? circuitBreaker = null,
+        KeyPool? keys = null)
+    {
+        Config = config;
+        Traits = traits ?? DeploymentTraits.Unknown;
+        Keys = keys;
+        _time = timeProvider ?? TimeProvider.System;
+        _breaker = new CircuitBreaker(circuitBreaker ?? CircuitBreakerOptions.Default);
+        IdHash = StableHash.Of(config.Id);
+    }
+
+    public DeploymentConfig Config { get; }
+
+    public DeploymentTraits Traits { get; }
+
+    /// <summary>API keys to spread calls over; null means the provider's single configured key.</summary>
+    public KeyPool? Keys { get; }
+
+    public string Id => Config.Id;
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>EWMA of time to first token in milliseconds; NaN until a call succeeded.</summary>
+    public double TimeToFirstTokenMs => Ewma.Read(ref _ttftMsBits);
+
+    /// <summary>EWMA of output tokens per second after the first token; NaN until measured.</summary>
+    public double TokensPerSecond => Ewma.Read(ref _tokensPerSecondBits);
+
+    public bool IsMeasured => !double.IsNaN(TimeToFirstTokenMs);
+
+    /// <summary>At its own in-flight limit, or every key of its pool is at its limit.</summary>
+    public bool IsSaturated =>
+        (Traits.MaxInFlight > 0 && InFlight >= Traits.MaxInFlight) || (Keys is not null && !Keys.HasCapacity);
+
+    public CircuitState Circuit => _breaker.StateAt(NowTicks);
+
+    /// <summary>Until when a 429's Retry-After holds the deployment out; null when not held.</summary>
+    public DateTimeOffset? HeldUntil
+    {
+        get
+        {
+            var until = Volatile.Read(ref _holdUntilTicks);
+            return until > NowTicks ? new DateTimeOffset(until, TimeSpan.Zero) : null;
+        }
+    }
+
+    /// <summary>When an open circuit will admit its trial; null unless the circuit is open.</summary>
+    public DateTimeOffset? CircuitOpenUntil =>
+        _breaker.RawState == CircuitState.Open ? new DateTimeOffset(_breaker.OpenUntilTicks, TimeSpan.Zero) : null;
+
+    internal ulong IdHash { get; }
+
+    private long NowTicks => _time.GetUtcNow().UtcTicks;
+
+    /// <summary>Whether a call could start now, without changing anything.</summary>
+    public DeploymentAvailability GetAvailability()
+    {
+        var now = NowTicks;
+        if (Volatile.Read(ref _holdUntilTicks) > now)
+        {
+            return DeploymentAvailability.RetryAfterHold;
+        }
+
+        if (!_breaker.CanAttempt(now))
+        {
+            return DeploymentAvailability.CircuitOpen;
+        }
+
+        return IsSaturated ? DeploymentAvailability.Saturated : DeploymentAvailability.Available;
+    }
+
+    /// <summary>
+    /// Starts a call if the deployment admits one: not held, below its in-flight limit, and its
+    /// circuit closed or granting the half-open trial. Returns false (and counts nothing) otherwise.
+    /// Every true must be followed by exactly one of RecordSuccess, RecordFailure or RecordCancelled.
+    /// </summary>
+    public bool RecordStart()
+    {
+        var now = NowTicks;
+        if (Volatile.Read(ref _holdUntilTicks) > now)
+        {
+            return false;
+        }
+
+        // The in-flight slot is taken before the circuit is asked, so a half-open trial is never
+        // granted to a call that then finds the deployment full.
+        if (!TryEnterInFlight())
+        {
+            return false;
+        }
+
+        if (!_breaker.TryAcquire(now))
+        {
+            Interlocked.Decrement(ref _inFlight);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Ends a call that produced its first token; feeds the latency EWMAs and closes a half-open circuit.</summary>
+    public void RecordSuccess(TimeSpan timeToFirstToken, double tokensPerSecond)
+    {
+        Interlocked.Decrement(ref _inFlight);
+        Ewma.Add(ref _ttftMsBits, timeToFirstToken.TotalMilliseconds, EwmaAlpha);
+        if (tokensPerSecond > 0)
+        {
+            Ewma.Add(ref _tokensPerSecondBits, tokensPerSecond, EwmaAlpha);
+        }
+
+        _breaker.RecordSuccess(NowTicks);
+    }
+
+    /// <summary>
+    /// Ends a failed call. Failures that say nothing about the deployment's health (a bad or
+    /// filtered request) do not count against its circuit; <paramref name="retryAfter"/> from a 429
+    /// holds the deployment out until then.
+    /// </summary>
+    public void RecordFailure(ProviderFailureKind kind, TimeSpan? retryAfter = null)
+    {
+        Interlocked.Decrement(ref _inFlight);
+        var now = NowTicks;
+        if (retryAfter is { } wait && wait > TimeSpan.Zero)
+        {
+            HoldUntil(new DateTimeOffset(now + wait.Ticks, TimeSpan.Zero));
+        }
+
+        if (CountsAgainstCircuit(kind))
+        {
+            _breaker.RecordFailure(now);
+        }
+        else
+        {
+            // The deployment answered sensibly; for the circuit that is a healthy call.
+            _breaker.RecordSuccess(now);
+        }
+    }
+
+    /// <summary>Ends a call the client abandoned: frees the slot without judging the deployment.</summary>
+    public void RecordCancelled() => Interlocked.Decrement(ref _inFlight);
+
+    /// <summary>Holds the deployment out of routing until <paramref name="until"/> (the later of two holds wins).</summary>
+    public void HoldUntil(DateTimeOffset until)
+    {
+        var ticks = until.UtcTicks;
+        while (true)
+        {
+            var current = Volatile.Read(ref _holdUntilTicks);
+            if (current >= ticks || Interlocked.CompareExchange(ref _holdUntilTicks, ticks, current) == current)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Calls and failures in the circuit's rolling window, for explain and metrics.</summary>
+    public (long Calls, long Failures) WindowTotals() => _breaker.Totals(NowTicks);
+
+    public override string ToString() => Id;
+
+    internal static bool CountsAgainstCircuit(ProviderFailureKind kind) => kind is not
+        (ProviderFailureKind.BadRequest or ProviderFailureKind.ContentFiltered or ProviderFailureKind.ContextTooLong);
+
+    private bool TryEnterInFlight()
+    {
+        var limit = Traits.MaxInFlight;
+        while (true)
+        {
+            var current = Volatile.Read(ref _inFlight);
+            if (limit > 0 && current >= limit)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _inFlight, current + 1, current) == current)
+            {
+                return true;
+            }
+        }
+    }
+}

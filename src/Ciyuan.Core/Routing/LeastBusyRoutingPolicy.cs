@@ -1,0 +1,54 @@
+using System.Buffers;
+using System.Globalization;
+
+namespace Ciyuan.Core.Routing;
+
+/// <summary>
+/// Fewest calls in flight first. Ties break at random (a fraction below one added to the integer
+/// count), so idle deployments share the load instead of all traffic herding to the first one.
+/// With prompt-cache affinity the affine deployment goes first until it saturates (its in-flight
+/// limit takes it out of the candidates), then the least busy one takes over.
+/// </summary>
+public sealed class LeastBusyRoutingPolicy(IRandomSource random) : IRoutingPolicy, IRankExplainer
+{
+    public string Name => RoutingPolicyNames.LeastBusy;
+
+    public int Rank(in RoutingContext context, ReadOnlySpan<DeploymentState> candidates, Span<int> order)
+    {
+        var n = candidates.Length;
+        RankingSort.CheckOrderLength(n, order);
+        double[]? rented = null;
+        Span<double> scores = n <= RankingSort.StackLimit
+            ? stackalloc double[RankingSort.StackLimit]
+            : (rented = ArrayPool<double>.Shared.Rent(n));
+        scores = scores[..n];
+        try
+        {
+            for (var i = 0; i < n; i++)
+            {
+                scores[i] = candidates[i].InFlight + (random.NextDouble() * 0.5);
+            }
+
+            RankingSort.SortAscending(scores, order[..n]);
+            if ((uint)context.AffinityIndex < (uint)n)
+            {
+                RankingSort.PromoteToFront(order[..n], context.AffinityIndex);
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<double>.Shared.Return(rented);
+            }
+        }
+
+        return n;
+    }
+
+    string IRankExplainer.Describe(in RoutingContext context, ReadOnlySpan<DeploymentState> candidates, int index)
+    {
+        var affine = index == context.AffinityIndex ? ", prompt-cache affine" : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"{candidates[index].InFlight} in flight{affine}");
+    }
+}

@@ -1,0 +1,65 @@
+using System.Buffers;
+using System.Globalization;
+
+namespace Ciyuan.Core.Routing;
+
+/// <summary>
+/// A random order in which each deployment's chance of being first is proportional to its
+/// configured weight (weighted sampling without replacement, Efraimidis–Spirakis: sort by
+/// −ln(u) / weight). Weight 0 means "fallback only" and ranks last. With prompt-cache affinity
+/// the affine deployment goes first; the weights then spread the distinct prefixes.
+/// </summary>
+public sealed class WeightedRoutingPolicy(IRandomSource random) : IRoutingPolicy, IRankExplainer
+{
+    public string Name => RoutingPolicyNames.Weighted;
+
+    public int Rank(in RoutingContext context, ReadOnlySpan<DeploymentState> candidates, Span<int> order)
+    {
+        var n = candidates.Length;
+        RankingSort.CheckOrderLength(n, order);
+        double[]? rented = null;
+        Span<double> scores = n <= RankingSort.StackLimit
+            ? stackalloc double[RankingSort.StackLimit]
+            : (rented = ArrayPool<double>.Shared.Rent(n));
+        scores = scores[..n];
+        try
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var weight = candidates[i].Config.Weight;
+                scores[i] = weight > 0
+                    ? -Math.Log(1.0 - random.NextDouble()) / weight
+                    : double.PositiveInfinity;
+            }
+
+            RankingSort.SortAscending(scores, order[..n]);
+            if ((uint)context.AffinityIndex < (uint)n)
+            {
+                RankingSort.PromoteToFront(order[..n], context.AffinityIndex);
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<double>.Shared.Return(rented);
+            }
+        }
+
+        return n;
+    }
+
+    string IRankExplainer.Describe(in RoutingContext context, ReadOnlySpan<DeploymentState> candidates, int index)
+    {
+        var total = 0L;
+        foreach (var candidate in candidates)
+        {
+            total += Math.Max(0, candidate.Config.Weight);
+        }
+
+        var weight = candidates[index].Config.Weight;
+        var share = total > 0 && weight > 0 ? (double)weight / total : 0;
+        var affine = index == context.AffinityIndex ? ", prompt-cache affine" : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"weight {weight} ({share:P0} chance of first){affine}");
+    }
+}
