@@ -136,7 +136,9 @@ internal static class TokenizerJsonLoader
             case "Split":
                 var behavior = pre.TryGetProperty("behavior", out var b) ? b.GetString() : "Isolated";
                 var invert = pre.TryGetProperty("invert", out var i) && i.ValueKind == JsonValueKind.True;
-                if (behavior != "Isolated" || invert)
+                // "Removed" + invert keeps only the matches; every supported pattern matches all of its input, so
+                // that is the same as Isolated (the OpenAI-converted tokenizer.json files use it).
+                if (!(behavior == "Isolated" && !invert) && !(behavior == "Removed" && invert))
                 {
                     throw new NotSupportedException($"Split behavior '{behavior}' (invert: {invert}) is not supported; only Isolated is.");
                 }
