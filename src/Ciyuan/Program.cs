@@ -16,6 +16,7 @@ internal static class Program
             KeysCommand.Create(),
             UsageCommand.Create(),
             ModelsCommand.Create(),
+            TokenizeCommand.Create(),
         };
         root.Options.Add(CommonOptions.Config);
 

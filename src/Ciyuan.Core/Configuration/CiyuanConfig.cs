@@ -16,6 +16,9 @@ public sealed record CiyuanConfig
 
     public IReadOnlyList<ModelAliasConfig> Models { get; init; } = [];
 
+    /// <summary>Tokenizer files by family, for families Ciyuan does not ship.</summary>
+    public FrozenDictionary<string, TokenizerFileConfig> Tokenizers { get; init; } = FrozenDictionary<string, TokenizerFileConfig>.Empty;
+
     /// <summary>Where the config came from, for messages ("built-in defaults" or a file path).</summary>
     public string Source { get; init; } = "built-in defaults";
 

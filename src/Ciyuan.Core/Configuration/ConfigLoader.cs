@@ -37,6 +37,7 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
         var storage = ReadStorage(root.OptionalMapping("storage"));
         var providers = ReadProviders(root.OptionalMapping("providers"));
         var models = ReadModels(root.MappingSequence("models"), providers);
+        var tokenizers = ReadTokenizers(root.OptionalMapping("tokenizers"), source);
         root.RejectUnknownKeys();
 
         return new CiyuanConfig
@@ -45,8 +46,41 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
             Storage = storage,
             Providers = providers.ToFrozenDictionary(StringComparer.Ordinal),
             Models = models,
+            Tokenizers = tokenizers.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase),
             Source = source,
         };
+    }
+
+    private static Dictionary<string, TokenizerFileConfig> ReadTokenizers(ConfigMapping? node, string source)
+    {
+        var files = new Dictionary<string, TokenizerFileConfig>(StringComparer.OrdinalIgnoreCase);
+        if (node is null)
+        {
+            return files;
+        }
+
+        // Relative paths are relative to the config file, so a config and its tokenizer files travel together.
+        var baseDirectory = File.Exists(source) ? Path.GetDirectoryName(Path.GetFullPath(source)) ?? "." : ".";
+        foreach (var (family, entry) in node.NamedMappings())
+        {
+            var path = entry.RequiredString("path");
+            var format = entry.OptionalString("format") ?? (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? "tokenizer.json" : "tiktoken");
+            if (format is not ("tokenizer.json" or "tiktoken"))
+            {
+                throw new ConfigException(entry.Join("format"), $"expected tokenizer.json or tiktoken, got '{format}'");
+            }
+
+            var full = Path.IsPathRooted(path) ? path : Path.Combine(baseDirectory, path);
+            if (!File.Exists(full))
+            {
+                throw new ConfigException(entry.Join("path"), $"file '{path}' does not exist");
+            }
+
+            files[family] = new TokenizerFileConfig(full, format, entry.OptionalString("pattern"));
+            entry.RejectUnknownKeys();
+        }
+
+        return files;
     }
 
     private static ConfigMapping? ReadRoot(string yaml, string source)
@@ -286,6 +320,7 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
         var weight = (int)(node.OptionalInteger("weight", 0, 1_000_000) ?? 1);
         var tags = node.OptionalMapping("tags")?.StringMap() ?? new Dictionary<string, string>();
         var id = node.OptionalString("id") ?? $"{providerName}/{model}";
+        var tokenizer = node.OptionalString("tokenizer");
         node.RejectUnknownKeys();
         return new DeploymentConfig
         {
@@ -294,6 +329,7 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
             UpstreamModel = model,
             Price = price,
             Weight = weight,
+            Tokenizer = tokenizer,
             Tags = tags.ToFrozenDictionary(StringComparer.Ordinal),
         };
     }

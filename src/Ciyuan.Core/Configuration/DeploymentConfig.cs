@@ -17,5 +17,8 @@ public sealed record DeploymentConfig
 
     public int Weight { get; init; } = 1;
 
+    /// <summary>Tokenizer family to count with (overrides the catalog's), e.g. <c>qwen3</c>.</summary>
+    public string? Tokenizer { get; init; }
+
     public FrozenDictionary<string, string> Tags { get; init; } = FrozenDictionary<string, string>.Empty;
 }

@@ -52,6 +52,7 @@ internal static partial class GatewayHost
         services.AddSingleton<JsonRelay>();
         services.AddSingleton<StreamRelay>();
         services.AddSingleton<RequestIntake>();
+        services.AddSingleton<TokenCounter>();
         services.AddSingleton<FailureRecorder>();
         services.AddSingleton<OpenAIProxyHandler>();
         services.AddSingleton<AnthropicPassthroughRelay>();
@@ -60,11 +61,15 @@ internal static partial class GatewayHost
         services.AddSingleton<AnthropicMessagesHandler>();
 
         var app = builder.Build();
+
+        // Tokenizer files named in config are checked now: a bad path is a start-up error, not a request error.
+        _ = app.Services.GetRequiredService<TokenCounter>();
         await app.Services.GetRequiredService<KeyCache>().ReloadAsync(cancellationToken).ConfigureAwait(false);
 
         app.MapOpsEndpoints();
         app.MapOpenAIEndpoints();
         app.MapAnthropicEndpoints();
+        app.MapTokenizeEndpoints();
         app.MapAdminEndpoints(options.MasterKey);
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ciyuan");
