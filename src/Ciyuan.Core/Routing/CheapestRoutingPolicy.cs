@@ -82,6 +82,6 @@ public sealed class CheapestRoutingPolicy(CurrencyRates rates) : IRoutingPolicy,
         var hit = context.CacheHitLikelihoodAt(index);
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"expected cost ${micros / MicroUnits.PerUnit:0.000000} (cache-hit likelihood {hit:P0}{(index == context.AffinityIndex ? ", prompt-cache affine" : string.Empty)})");
+            $"expected cost ${micros / MicroUnits.PerUnit:0.000000} (cache-hit likelihood {hit * 100:0}%{(index == context.AffinityIndex ? ", prompt-cache affine" : string.Empty)})");
     }
 }

@@ -60,6 +60,6 @@ public sealed class WeightedRoutingPolicy(IRandomSource random) : IRoutingPolicy
         var weight = candidates[index].Config.Weight;
         var share = total > 0 && weight > 0 ? (double)weight / total : 0;
         var affine = index == context.AffinityIndex ? ", prompt-cache affine" : string.Empty;
-        return string.Create(CultureInfo.InvariantCulture, $"weight {weight} ({share:P0} chance of first){affine}");
+        return string.Create(CultureInfo.InvariantCulture, $"weight {weight} ({share * 100:0}% chance of first){affine}");
     }
 }
