@@ -101,6 +101,18 @@ internal sealed class O200kStylePreTokenizer(bool kimi) : ScanningPreTokenizer
 
     private int Membership(ReadOnlySpan<char> text, int index, out int width)
     {
+        var c = text[index];
+        if (c < 0x80)
+        {
+            width = 1;
+            return c switch
+            {
+                >= 'a' and <= 'z' => InLower,
+                >= 'A' and <= 'Z' => InUpper,
+                _ => 0,
+            };
+        }
+
         var cp = CharClass.CodePointAt(text, index, out width);
         var cls = CharClass.Of(cp);
         int result;
