@@ -40,13 +40,15 @@ internal sealed class TopLevelObject
             var members = new List<JsonMember>(16);
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
+                // TokenStartIndex is the opening quote; an escaped name (rare) keeps its raw length and
+                // simply never equals a rule's plain ASCII name.
                 var nameStart = (int)reader.TokenStartIndex;
-                var nameEnd = (int)reader.BytesConsumed;
+                var nameEnd = nameStart + 1 + reader.ValueSpan.Length;
                 reader.Read();
                 var valueStart = (int)reader.TokenStartIndex;
                 reader.Skip();
                 var valueEnd = (int)reader.BytesConsumed;
-                members.Add(new JsonMember(new Range(nameStart + 1, nameEnd - 1), new Range(nameStart, valueEnd), new Range(valueStart, valueEnd)));
+                members.Add(new JsonMember(new Range(nameStart + 1, nameEnd), new Range(nameStart, valueEnd), new Range(valueStart, valueEnd)));
             }
 
             if (reader.TokenType != JsonTokenType.EndObject)
