@@ -41,6 +41,7 @@ public static class OpenAIRequestScanner
                 {
                     reader.Read();
                     facts.Stream = reader.TokenType == JsonTokenType.True;
+                    reader.Skip();
                 }
                 else if (reader.ValueTextEquals("stream_options"u8))
                 {
@@ -64,6 +65,8 @@ public static class OpenAIRequestScanner
                     {
                         facts.MaxTokens = max;
                     }
+
+                    reader.Skip();
                 }
                 else if (reader.ValueTextEquals("n"u8))
                 {
@@ -72,6 +75,8 @@ public static class OpenAIRequestScanner
                     {
                         facts.Choices = n;
                     }
+
+                    reader.Skip();
                 }
                 else if (reader.ValueTextEquals("messages"u8) || reader.ValueTextEquals("input"u8))
                 {
@@ -111,6 +116,7 @@ public static class OpenAIRequestScanner
             {
                 reader.Read();
                 facts.IncludeUsageRequested = reader.TokenType == JsonTokenType.True;
+                reader.Skip();
             }
             else
             {

@@ -130,7 +130,8 @@ public static class OpenAIResponseScanner
             {
                 if (!skipNext)
                 {
-                    bytes += reader.ValueSpan.Length;
+                    // Escaped text (\u4f60, \n) is counted as the UTF-8 it stands for, not as its escapes.
+                    bytes += reader.ValueIsEscaped ? System.Text.Encoding.UTF8.GetByteCount(reader.GetString()!) : reader.ValueSpan.Length;
                 }
 
                 skipNext = false;

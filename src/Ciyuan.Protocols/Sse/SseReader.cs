@@ -107,6 +107,8 @@ public sealed class SseReader : IAsyncDisposable
                     return Deliver(buffer);
                 }
 
+                // An event without data is dispatched as nothing; its name must not leak into the next one.
+                EventName = null;
                 continue;
             }
 

@@ -5,7 +5,9 @@ namespace Ciyuan.Providers.Http;
 
 /// <summary>
 /// Maps an upstream error to a <see cref="ProviderFailureKind"/>: first by the vendor's code in the
-/// body (a 429 may be a balance error, a 400 a content filter), then by HTTP status.
+/// body (a 429 may be a balance error, a 400 a content filter), then by HTTP status. Numeric codes
+/// that two vendors use differently (GLM 1002 is auth, MiniMax 1002 a rate limit) are left out, so
+/// the HTTP status decides them.
 /// </summary>
 public static class ProviderErrorClassifier
 {
@@ -16,7 +18,7 @@ public static class ProviderErrorClassifier
         ["exceeded_current_quota_error"] = ProviderFailureKind.OutOfBalance,
         ["Arrearage"] = ProviderFailureKind.OutOfBalance,
         ["1113"] = ProviderFailureKind.OutOfBalance,
-        ["1008"] = ProviderFailureKind.OutOfBalance,
+        ["minimax:1008"] = ProviderFailureKind.OutOfBalance,
         ["AccountOverdueError"] = ProviderFailureKind.OutOfBalance,
         ["billing_error"] = ProviderFailureKind.OutOfBalance,
 
@@ -24,8 +26,8 @@ public static class ProviderErrorClassifier
         ["content_filter"] = ProviderFailureKind.ContentFiltered,
         ["data_inspection_failed"] = ProviderFailureKind.ContentFiltered,
         ["1301"] = ProviderFailureKind.ContentFiltered,
-        ["1026"] = ProviderFailureKind.ContentFiltered,
-        ["1027"] = ProviderFailureKind.ContentFiltered,
+        ["minimax:1026"] = ProviderFailureKind.ContentFiltered,
+        ["minimax:1027"] = ProviderFailureKind.ContentFiltered,
         ["InputTextRiskDetection"] = ProviderFailureKind.ContentFiltered,
         ["InputImageRiskDetection"] = ProviderFailureKind.ContentFiltered,
         ["OutputTextRiskDetection"] = ProviderFailureKind.ContentFiltered,
@@ -33,7 +35,7 @@ public static class ProviderErrorClassifier
         // Context length.
         ["context_length_exceeded"] = ProviderFailureKind.ContextTooLong,
         ["1261"] = ProviderFailureKind.ContextTooLong,
-        ["1039"] = ProviderFailureKind.ContextTooLong,
+        ["minimax:1039"] = ProviderFailureKind.ContextTooLong,
         ["tokens_too_long"] = ProviderFailureKind.ContextTooLong,
         ["characters_too_long"] = ProviderFailureKind.ContextTooLong,
 
@@ -41,13 +43,21 @@ public static class ProviderErrorClassifier
         ["rate_limit_exceeded"] = ProviderFailureKind.RateLimited,
         ["rate_limit_reached_error"] = ProviderFailureKind.RateLimited,
         ["rate_limit_error"] = ProviderFailureKind.RateLimited,
-        ["1002"] = ProviderFailureKind.RateLimited,
-        ["1041"] = ProviderFailureKind.RateLimited,
+        ["minimax:1041"] = ProviderFailureKind.RateLimited,
+        ["minimax:1002"] = ProviderFailureKind.RateLimited,
+        ["minimax:1004"] = ProviderFailureKind.Authentication,
         ["1302"] = ProviderFailureKind.RateLimited,
         ["1303"] = ProviderFailureKind.RateLimited,
         ["1304"] = ProviderFailureKind.RateLimited,
         ["1305"] = ProviderFailureKind.RateLimited,
         ["rpm_rate_limit_exceeded"] = ProviderFailureKind.RateLimited,
+        ["Throttling.AllocationQuota"] = ProviderFailureKind.OutOfBalance,
+        ["QuotaExceeded"] = ProviderFailureKind.OutOfBalance,
+        ["1308"] = ProviderFailureKind.OutOfBalance,
+        ["1309"] = ProviderFailureKind.OutOfBalance,
+        ["1310"] = ProviderFailureKind.OutOfBalance,
+        ["minimax:1001"] = ProviderFailureKind.Timeout,
+        ["minimax:1033"] = ProviderFailureKind.UpstreamError,
         ["tpm_rate_limit_exceeded"] = ProviderFailureKind.RateLimited,
         ["Throttling.RateQuota"] = ProviderFailureKind.RateLimited,
         ["limit_requests"] = ProviderFailureKind.RateLimited,
@@ -97,7 +107,9 @@ public static class ProviderErrorClassifier
                 return ProviderFailureKind.ContentFiltered;
             }
 
-            if (message.Contains("token limit", StringComparison.OrdinalIgnoreCase) || message.Contains("context length", StringComparison.OrdinalIgnoreCase))
+            if (message.Contains("token limit", StringComparison.OrdinalIgnoreCase) || message.Contains("context length", StringComparison.OrdinalIgnoreCase)
+                || message.Contains("Range of input length", StringComparison.OrdinalIgnoreCase)
+                || message.Contains("Input token length too long", StringComparison.OrdinalIgnoreCase))
             {
                 return ProviderFailureKind.ContextTooLong;
             }

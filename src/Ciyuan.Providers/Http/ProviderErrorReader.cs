@@ -15,9 +15,15 @@ public static class ProviderErrorReader
     public static ProviderFailure Read(int status, ReadOnlySpan<byte> body, TimeSpan? retryAfter)
     {
         var (message, code, type) = Extract(body);
+        if (code is not null && body.IndexOf("\"base_resp\""u8) >= 0)
+        {
+            // Only MiniMax answers with base_resp; its numeric codes mean other things at other vendors.
+            code = "minimax:" + code;
+        }
+
         message ??= body.IsEmpty ? $"HTTP {status} with an empty body" : Truncate(System.Text.Encoding.UTF8.GetString(body[..Math.Min(body.Length, 300)]));
         var kind = ProviderErrorClassifier.Classify(status, code, type, message);
-        return new ProviderFailure(kind, status, message, code, type, retryAfter);
+        return new ProviderFailure(kind, status, message, code?.Replace("minimax:", string.Empty, StringComparison.Ordinal), type, retryAfter);
     }
 
     public static TimeSpan? ParseRetryAfter(HttpResponseMessage response)

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Ciyuan.Core.Catalog;
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Metering;
+using Ciyuan.Providers.Profiles;
 
 namespace Ciyuan.Hosting;
 
@@ -26,7 +27,13 @@ internal sealed class GatewayState
             .Where(x => x.Price is not null)
             .ToFrozenDictionary(x => x.Id, x => x.Price!, StringComparer.Ordinal);
         Unpriced = deployments.Where(d => !Prices.ContainsKey(d.Id)).Select(d => d.Id).ToArray();
+        Profiles = deployments.ToFrozenDictionary(d => d.Id, d => ProviderProfiles.For(d.Provider.Kind, d.UpstreamModel), StringComparer.Ordinal);
     }
+
+    /// <summary>The vendor profile (quirks as data) of each deployment, resolved once.</summary>
+    public FrozenDictionary<string, ProviderProfile> Profiles { get; }
+
+    public ProviderProfile ProfileOf(DeploymentConfig deployment) => Profiles[deployment.Id];
 
     public CiyuanConfig Config { get; }
 

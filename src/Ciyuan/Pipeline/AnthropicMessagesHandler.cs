@@ -16,6 +16,7 @@ namespace Ciyuan.Pipeline;
 /// translation to the OpenAI dialect and back through the canonical model.
 /// </summary>
 internal sealed partial class AnthropicMessagesHandler(
+    GatewayState state,
     RequestIntake intake,
     IProviderAdapter adapter,
     AnthropicPassthroughRelay passthrough,
@@ -58,7 +59,7 @@ internal sealed partial class AnthropicMessagesHandler(
                 try
                 {
                     canonical ??= AnthropicRequestCodec.Decode(body.Span);
-                    payload = OpenAIRequestCodec.Encode(canonical, TranslationOptions.For(candidate));
+                    payload = OpenAIRequestCodec.Encode(canonical, TranslationOptions.For(candidate, state.ProfileOf(candidate)));
                 }
                 catch (TranslationException ex)
                 {

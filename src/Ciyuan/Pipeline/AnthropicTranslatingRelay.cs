@@ -9,6 +9,7 @@ using Ciyuan.Protocols.OpenAI;
 using Ciyuan.Protocols.Sse;
 using Ciyuan.Providers;
 using Ciyuan.Providers.Http;
+using Ciyuan.Providers.Profiles;
 
 namespace Ciyuan.Pipeline;
 
@@ -32,7 +33,8 @@ internal sealed class AnthropicTranslatingRelay(GatewayState state, IUsageLedger
         ChatResponse response;
         try
         {
-            response = OpenAIResponseCodec.Decode(body.WrittenSpan);
+            var normalized = ResponseNormalizer.NormalizeCompletion(state.ProfileOf(deployment), body.WrittenSpan);
+            response = OpenAIResponseCodec.Decode(normalized is null ? body.WrittenSpan : normalized);
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or TranslationException or InvalidOperationException)
         {
@@ -84,6 +86,7 @@ internal sealed class AnthropicTranslatingRelay(GatewayState state, IUsageLedger
         var writer = context.Response.BodyWriter;
         var encoder = new AnthropicStreamEncoder("msg_" + request.RequestId[4..], request.ModelAlias);
         var decoder = new OpenAIStreamDecoder();
+        var normalizer = ResponseNormalizer.CreateStreamNormalizer(state.ProfileOf(deployment));
         var events = new List<StreamEvent>(8);
         TokenUsage? usage = null;
         long generated = 0;
@@ -102,7 +105,7 @@ internal sealed class AnthropicTranslatingRelay(GatewayState state, IUsageLedger
             }
 
             events.Clear();
-            decoder.Decode(data, events);
+            decoder.Decode(normalizer.Normalize(data) is { } normalized ? normalized : data, events);
             foreach (var e in events)
             {
                 switch (e)

@@ -4,6 +4,8 @@ using Ciyuan.Core.Providers;
 using Ciyuan.Hosting;
 using Ciyuan.Protocols.OpenAI;
 using Ciyuan.Providers;
+using Ciyuan.Providers.Http;
+using Ciyuan.Providers.Profiles;
 
 namespace Ciyuan.Pipeline;
 
@@ -24,7 +26,16 @@ internal sealed class JsonRelay(GatewayState state, IUsageLedger ledger)
             return readFailure;
         }
 
-        var facts2 = OpenAIResponseScanner.Scan(body.WrittenSpan);
+        var profile = state.ProfileOf(deployment);
+        if (ResponseNormalizer.TryReadEmbeddedError(profile, body.WrittenSpan, out var embeddedStatus, out var embeddedMessage))
+        {
+            // MiniMax answers some errors with HTTP 200 and a base_resp code: still an error, never billed.
+            return ProviderErrorReader.Read(embeddedStatus, body.WrittenSpan, retryAfter: null) with { Message = embeddedMessage };
+        }
+
+        var normalized = ResponseNormalizer.NormalizeCompletion(profile, body.WrittenSpan);
+        var output = normalized is null ? body.WrittenMemory : normalized;
+        var facts2 = OpenAIResponseScanner.Scan(output.Span);
         if (facts2.Malformed)
         {
             return new ProviderFailure(ProviderFailureKind.UpstreamError, null,
@@ -44,10 +55,10 @@ internal sealed class JsonRelay(GatewayState state, IUsageLedger ledger)
         ResponseHeaders.SetCost(response, record);
         response.StatusCode = exchange.StatusCode;
         response.ContentType = exchange.ContentType ?? "application/json";
-        response.ContentLength = body.WrittenCount;
+        response.ContentLength = output.Length;
         try
         {
-            await response.Body.WriteAsync(body.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+            await response.Body.WriteAsync(output, context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {

@@ -7,6 +7,7 @@ using Ciyuan.Protocols.Anthropic;
 using Ciyuan.Protocols.Canonical;
 using Ciyuan.Protocols.OpenAI;
 using Ciyuan.Providers;
+using Ciyuan.Providers.Profiles;
 
 namespace Ciyuan.Pipeline;
 
@@ -16,6 +17,7 @@ namespace Ciyuan.Pipeline;
 /// dispatch with ordered fallback before the first byte, then relay and meter.
 /// </summary>
 internal sealed partial class OpenAIProxyHandler(
+    GatewayState state,
     RequestIntake intake,
     IProviderAdapter adapter,
     JsonRelay jsonRelay,
@@ -74,6 +76,20 @@ internal sealed partial class OpenAIProxyHandler(
                 patched.Clear();
                 OpenAIRequestPatcher.Patch(body.Span, facts, candidate.UpstreamModel, forceIncludeUsage: stream, patched);
                 payload = patched.WrittenMemory;
+
+                // Vendor parameter rules: most requests pass untouched; a rule either rewrites (listed) or refuses, never silently mangles.
+                var rules = RequestRules.Apply(state.ProfileOf(candidate), candidate.UpstreamModel, payload.Span, stream);
+                if (rules.Outcome == RuleOutcome.Rejected)
+                {
+                    await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest(
+                        $"{rules.Field}: {rules.Message} (provider '{candidate.Provider.Name}')", "unsupported_parameter", rules.Field)).ConfigureAwait(false);
+                    return;
+                }
+
+                if (rules.Body is { } rewritten)
+                {
+                    payload = rewritten;
+                }
             }
 
             var upstream = new UpstreamRequest

@@ -7,6 +7,7 @@ using Ciyuan.Protocols.OpenAI;
 using Ciyuan.Protocols.Sse;
 using Ciyuan.Providers;
 using Ciyuan.Providers.Http;
+using Ciyuan.Providers.Profiles;
 
 namespace Ciyuan.Pipeline;
 
@@ -35,7 +36,7 @@ internal sealed partial class StreamRelay(GatewayState state, IUsageLedger ledge
         exchange.MarkFirstByte();
         StreamPump.Start(context, request, deployment);
         var writer = context.Response.BodyWriter;
-        var tally = new StreamTally();
+        var tally = new StreamTally { Normalizer = ResponseNormalizer.CreateStreamNormalizer(state.ProfileOf(deployment)) };
         var outcome = await StreamPump.RunAsync(context, sse, exchange, () => RelayFrame(sse, writer, request, requestFacts, tally)).ConfigureAwait(false);
 
         var estimated = !tally.HasUsage;
@@ -80,6 +81,13 @@ internal sealed partial class StreamRelay(GatewayState state, IUsageLedger ledge
             return StreamOutcome.Completed;
         }
 
+        // Vendor quirks (reasoning under another name, <think> tags, usage inside a choice) are
+        // rewritten to the standard shape; most chunks need nothing and pass as they came.
+        if (tally.Normalizer.Normalize(data) is { } normalized)
+        {
+            data = normalized;
+        }
+
         var facts = OpenAIResponseScanner.Scan(data);
         if (facts.HasUsage)
         {
@@ -104,6 +112,8 @@ internal sealed partial class StreamRelay(GatewayState state, IUsageLedger ledge
 
     private sealed class StreamTally
     {
+        public required StreamNormalizer Normalizer { get; init; }
+
         public bool HasUsage { get; set; }
 
         public TokenUsage Usage { get; set; }

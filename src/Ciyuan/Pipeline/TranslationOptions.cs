@@ -1,25 +1,28 @@
 using Ciyuan.Core.Configuration;
 using Ciyuan.Protocols.Canonical;
+using Ciyuan.Providers.Profiles;
 
 namespace Ciyuan.Pipeline;
 
-/// <summary>How a canonical request is written for one OpenAI-dialect deployment.</summary>
+/// <summary>How a canonical request is written for one OpenAI-dialect deployment, read off its vendor profile.</summary>
 internal static class TranslationOptions
 {
-    public static OpenAIEncodeOptions For(DeploymentConfig deployment) => deployment.Provider.Kind switch
+    public static OpenAIEncodeOptions For(DeploymentConfig deployment, ProviderProfile profile) => new()
     {
-        "deepseek" => Base(deployment) with { ThinkingStyle = ThinkingStyle.ThinkingObject, UserField = "user_id" },
-        "zhipu" or "zai" => Base(deployment) with { ThinkingStyle = ThinkingStyle.ThinkingObject, UserField = "user_id", IncludeUsage = false },
-        "moonshot" => Base(deployment) with { ThinkingStyle = ThinkingStyle.ThinkingObject, MaxTokensField = "max_completion_tokens", MaxStopSequences = 5 },
-        "ark" => Base(deployment) with { ThinkingStyle = ThinkingStyle.ThinkingObject },
-        "dashscope" => Base(deployment) with { ThinkingStyle = ThinkingStyle.EnableThinking, SupportsTopK = true },
-        "minimax" => Base(deployment) with { MaxTokensField = "max_completion_tokens" },
-        "openai" => Base(deployment) with { ThinkingStyle = ThinkingStyle.ReasoningEffort, MaxTokensField = "max_completion_tokens" },
-        "ollama" => Base(deployment) with { ThinkingStyle = ThinkingStyle.ReasoningEffort, ReasoningField = "reasoning", SupportsTopK = true },
-        "vllm" => Base(deployment) with { ReasoningField = "reasoning", SupportsTopK = true },
-        "sglang" or "llamacpp" or "openai-compatible" => Base(deployment) with { SupportsTopK = true },
-        _ => Base(deployment),
+        UpstreamModel = deployment.UpstreamModel,
+        MaxTokensField = profile.MaxTokensField ?? "max_tokens",
+        ReasoningField = profile.ReasoningField is ReasoningFields.Reasoning ? "reasoning" : "reasoning_content",
+        ReplayReasoning = profile.AcceptsReasoningInHistory,
+        IncludeUsage = profile.AcceptsStreamOptions,
+        ThinkingStyle = profile.Thinking switch
+        {
+            Providers.Profiles.ThinkingStyle.ThinkingObject => Protocols.Canonical.ThinkingStyle.ThinkingObject,
+            Providers.Profiles.ThinkingStyle.EnableThinking => Protocols.Canonical.ThinkingStyle.EnableThinking,
+            Providers.Profiles.ThinkingStyle.ReasoningEffort => Protocols.Canonical.ThinkingStyle.ReasoningEffort,
+            _ => Protocols.Canonical.ThinkingStyle.None,
+        },
+        SupportsTopK = deployment.Provider.Kind is "vllm" or "sglang" or "llamacpp" or "ollama" or "dashscope" or ProviderKinds.OpenAICompatible,
+        MaxStopSequences = profile.MaxStopSequences ?? 4,
+        UserField = deployment.Provider.Kind is "deepseek" or "zhipu" or "zai" ? "user_id" : "user",
     };
-
-    private static OpenAIEncodeOptions Base(DeploymentConfig deployment) => new() { UpstreamModel = deployment.UpstreamModel };
 }

@@ -12,8 +12,8 @@ public sealed class ProviderErrorClassifierTests
     [InlineData("RateLimitExceeded.EndpointTPMExceeded", ProviderFailureKind.RateLimited)]
     [InlineData("InvalidEndpointOrModel.NotFound", ProviderFailureKind.NotFound)]
     [InlineData("1220", ProviderFailureKind.PermissionDenied)]
-    [InlineData("1039", ProviderFailureKind.ContextTooLong)]
-    [InlineData("1027", ProviderFailureKind.ContentFiltered)]
+    [InlineData("minimax:1039", ProviderFailureKind.ContextTooLong)]
+    [InlineData("minimax:1027", ProviderFailureKind.ContentFiltered)]
     public void Classify_KnownCode_WinsOverStatus(string code, ProviderFailureKind expected)
     {
         // 200 would otherwise be a bad request: the body code decides.
