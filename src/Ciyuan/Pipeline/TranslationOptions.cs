@@ -11,7 +11,9 @@ internal static class TranslationOptions
     {
         UpstreamModel = deployment.UpstreamModel,
         MaxTokensField = profile.MaxTokensField ?? "max_tokens",
-        ReasoningField = profile.ReasoningField is ReasoningFields.Reasoning ? "reasoning" : "reasoning_content",
+        // The profile says where a vendor *answers* with reasoning; in request history nearly every
+        // server reads reasoning_content, and only vLLM and Ollama name it reasoning.
+        ReasoningField = deployment.Provider.Kind is "vllm" or "ollama" ? "reasoning" : "reasoning_content",
         ReplayReasoning = profile.AcceptsReasoningInHistory,
         IncludeUsage = profile.AcceptsStreamOptions,
         ThinkingStyle = profile.Thinking switch
