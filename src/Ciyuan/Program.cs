@@ -17,6 +17,7 @@ internal static class Program
             UsageCommand.Create(),
             ModelsCommand.Create(),
             TokenizeCommand.Create(),
+            RouteCommand.Create(),
         };
         root.Options.Add(CommonOptions.Config);
 

@@ -16,6 +16,11 @@ public sealed record CiyuanConfig
 
     public IReadOnlyList<ModelAliasConfig> Models { get; init; } = [];
 
+    public RoutingConfig Routing { get; init; } = RoutingConfig.Default;
+
+    /// <summary>Named privacy policies, attached to keys and tightened per request with <c>X-Ciyuan-Policy</c>.</summary>
+    public IReadOnlyList<PolicyConfig> Policies { get; init; } = [];
+
     /// <summary>Tokenizer files by family, for families Ciyuan does not ship.</summary>
     public FrozenDictionary<string, TokenizerFileConfig> Tokenizers { get; init; } = FrozenDictionary<string, TokenizerFileConfig>.Empty;
 

@@ -38,6 +38,8 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
         var providers = ReadProviders(root.OptionalMapping("providers"));
         var models = ReadModels(root.MappingSequence("models"), providers);
         var tokenizers = ReadTokenizers(root.OptionalMapping("tokenizers"), source);
+        var routing = ReadRouting(root.OptionalMapping("routing"));
+        var policies = ReadPolicies(root.OptionalMapping("policies"), providers);
         root.RejectUnknownKeys();
 
         return new CiyuanConfig
@@ -47,8 +49,71 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
             Providers = providers.ToFrozenDictionary(StringComparer.Ordinal),
             Models = models,
             Tokenizers = tokenizers.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase),
+            Routing = routing,
+            Policies = policies,
             Source = source,
         };
+    }
+
+    /// <summary>The strategy names routing knows (kept here so a typo fails at start-up with its path).</summary>
+    public static readonly IReadOnlyList<string> Strategies = ["ordered", "cheapest", "fastest", "weighted", "least-busy"];
+
+    private static string? ReadStrategy(ConfigMapping node)
+    {
+        var strategy = node.OptionalString("strategy");
+        return strategy is null || Strategies.Contains(strategy)
+            ? strategy
+            : throw new ConfigException(node.Join("strategy"), $"unknown strategy '{strategy}'; expected one of: {string.Join(", ", Strategies)}");
+    }
+
+    private static RoutingConfig ReadRouting(ConfigMapping? node)
+    {
+        if (node is null)
+        {
+            return RoutingConfig.Default;
+        }
+
+        var routing = new RoutingConfig
+        {
+            CnyToUsd = node.OptionalDecimal("cny_to_usd", 0) ?? RoutingConfig.Default.CnyToUsd,
+            Strategy = ReadStrategy(node) ?? RoutingConfig.Default.Strategy,
+            MaxAttempts = (int)(node.OptionalInteger("max_attempts", 1, 20) ?? RoutingConfig.Default.MaxAttempts),
+            Timeout = Seconds(node, "timeout_seconds") ?? RoutingConfig.Default.Timeout,
+            CacheAffinity = node.OptionalBool("cache_affinity") ?? RoutingConfig.Default.CacheAffinity,
+        };
+        node.RejectUnknownKeys();
+        return routing;
+    }
+
+    private static List<PolicyConfig> ReadPolicies(ConfigMapping? node, Dictionary<string, ProviderConfig> providers)
+    {
+        var policies = new List<PolicyConfig>();
+        if (node is null)
+        {
+            return policies;
+        }
+
+        foreach (var (name, entry) in node.NamedMappings())
+        {
+            var jurisdictions = entry.Has("allowed_jurisdictions") ? entry.StringSequence("allowed_jurisdictions") : null;
+            var excluded = entry.StringSequence("excluded_providers");
+            var allowed = entry.Has("allowed_providers") ? entry.StringSequence("allowed_providers") : null;
+            foreach (var (list, key) in new[] { (excluded, "excluded_providers"), (allowed ?? [], "allowed_providers") })
+            {
+                foreach (var provider in list)
+                {
+                    if (!providers.ContainsKey(provider) && !ProviderKinds.All.Contains(provider))
+                    {
+                        throw new ConfigException(entry.Join(key), $"unknown provider '{provider}' (a provider name or kind)");
+                    }
+                }
+            }
+
+            policies.Add(new PolicyConfig(name, jurisdictions, entry.OptionalBool("self_hosted_only") ?? false, excluded, allowed));
+            entry.RejectUnknownKeys();
+        }
+
+        return policies;
     }
 
     private static Dictionary<string, TokenizerFileConfig> ReadTokenizers(ConfigMapping? node, string source)
@@ -116,6 +181,7 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
         {
             Urls = node.OptionalString("urls"),
             MaxBodyBytes = node.OptionalInteger("max_body_bytes", 1024, 1L << 31) ?? ServerConfig.Default.MaxBodyBytes,
+            RefuseUnpriced = node.OptionalBool("refuse_unpriced") ?? false,
         };
         node.RejectUnknownKeys();
         return server;
@@ -274,8 +340,11 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
                 throw new ConfigException(node.Join("deployments"), $"model '{name}' needs at least one deployment");
             }
 
+            var strategy = ReadStrategy(node);
+            var cacheAffinity = node.OptionalBool("cache_affinity");
+            var maxAttempts = (int?)node.OptionalInteger("max_attempts", 1, 20);
             node.RejectUnknownKeys();
-            aliases.Add(new ModelAliasConfig { Name = name, Deployments = deployments });
+            aliases.Add(new ModelAliasConfig { Name = name, Deployments = deployments, Strategy = strategy, CacheAffinity = cacheAffinity, MaxAttempts = maxAttempts });
         }
 
         AddCatalogModels(aliases, names, providers);
@@ -321,6 +390,7 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
         var tags = node.OptionalMapping("tags")?.StringMap() ?? new Dictionary<string, string>();
         var id = node.OptionalString("id") ?? $"{providerName}/{model}";
         var tokenizer = node.OptionalString("tokenizer");
+        var maxInFlight = (int)(node.OptionalInteger("max_in_flight", 0, 1_000_000) ?? 0);
         node.RejectUnknownKeys();
         return new DeploymentConfig
         {
@@ -330,6 +400,7 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
             Price = price,
             Weight = weight,
             Tokenizer = tokenizer,
+            MaxInFlight = maxInFlight,
             Tags = tags.ToFrozenDictionary(StringComparer.Ordinal),
         };
     }

@@ -17,6 +17,9 @@ public sealed record DeploymentConfig
 
     public int Weight { get; init; } = 1;
 
+    /// <summary>Concurrent requests this deployment may hold (a bulkhead); 0 = unlimited.</summary>
+    public int MaxInFlight { get; init; }
+
     /// <summary>Tokenizer family to count with (overrides the catalog's), e.g. <c>qwen3</c>.</summary>
     public string? Tokenizer { get; init; }
 

@@ -10,5 +10,11 @@ public sealed record ServerConfig
     /// <summary>Largest accepted request body; larger ones get 413.</summary>
     public long MaxBodyBytes { get; init; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// When true, deployments with no price (neither in config nor in the catalog) are not served;
+    /// otherwise they are served and their ledger rows are flagged unpriced.
+    /// </summary>
+    public bool RefuseUnpriced { get; init; }
+
     public static ServerConfig Default { get; } = new();
 }

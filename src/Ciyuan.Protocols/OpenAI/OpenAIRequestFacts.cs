@@ -26,6 +26,9 @@ public sealed class OpenAIRequestFacts
     /// <summary>Bytes of the <c>messages</c> (chat) or <c>input</c> (embeddings) value: a cheap size for estimates.</summary>
     public int PromptBytes { get; internal set; }
 
+    /// <summary>Offset of the <c>messages</c> / <c>input</c> value, for prefix hashing.</summary>
+    public int PromptStart { get; internal set; }
+
     /// <summary>Offset just after the opening brace of the top-level object.</summary>
     public int ObjectStart { get; internal set; }
 }

@@ -83,6 +83,7 @@ public static class OpenAIRequestScanner
                     reader.Read();
                     var start = reader.TokenStartIndex;
                     reader.Skip();
+                    facts.PromptStart = (int)start;
                     facts.PromptBytes = (int)(reader.BytesConsumed - start);
                 }
                 else

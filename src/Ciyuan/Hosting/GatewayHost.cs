@@ -53,7 +53,10 @@ internal static partial class GatewayHost
         services.AddSingleton<StreamRelay>();
         services.AddSingleton<RequestIntake>();
         services.AddSingleton<TokenCounter>();
+        services.AddSingleton(new Providers.Profiles.ReasoningReplayStore());
         services.AddSingleton<FailureRecorder>();
+        services.AddSingleton<GatewayRouting>();
+        services.AddSingleton<RoutedDispatch>();
         services.AddSingleton<OpenAIProxyHandler>();
         services.AddSingleton<AnthropicPassthroughRelay>();
         services.AddSingleton<AnthropicTranslatingRelay>();
@@ -64,6 +67,8 @@ internal static partial class GatewayHost
 
         // Tokenizer files named in config are checked now: a bad path is a start-up error, not a request error.
         _ = app.Services.GetRequiredService<TokenCounter>();
+        var keyPolicies = (await app.Services.GetRequiredService<IKeyStore>().ListAsync(cancellationToken).ConfigureAwait(false)).Select(k => k.Policy);
+        app.Services.GetRequiredService<GatewayRouting>().ValidateKeyPolicies(keyPolicies);
         await app.Services.GetRequiredService<KeyCache>().ReloadAsync(cancellationToken).ConfigureAwait(false);
 
         app.MapOpsEndpoints();

@@ -16,7 +16,6 @@ internal sealed class GatewayState
     {
         Config = config;
         Catalog = catalog;
-        Aliases = config.Models.ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
         var deployments = config.Models.SelectMany(m => m.Deployments).DistinctBy(d => d.Id).ToArray();
         CatalogModels = deployments
             .Select(d => (d.Id, Model: d.Provider.CatalogId is { } provider ? catalog.FindModel(provider, d.UpstreamModel) : null))
@@ -28,7 +27,17 @@ internal sealed class GatewayState
             .ToFrozenDictionary(x => x.Id, x => x.Price!, StringComparer.Ordinal);
         Unpriced = deployments.Where(d => !Prices.ContainsKey(d.Id)).Select(d => d.Id).ToArray();
         Profiles = deployments.ToFrozenDictionary(d => d.Id, d => ProviderProfiles.For(d.Provider.Kind, d.UpstreamModel), StringComparer.Ordinal);
+
+        // With refuse_unpriced, an unpriced deployment is never dispatched to; a model left with none is refused by name.
+        var servable = config.Models
+            .Select(m => config.Server.RefuseUnpriced ? m with { Deployments = m.Deployments.Where(d => Prices.ContainsKey(d.Id)).ToArray() } : m)
+            .ToArray();
+        Aliases = servable.Where(m => m.Deployments.Count > 0).ToFrozenDictionary(m => m.Name, StringComparer.Ordinal);
+        RefusedAliases = servable.Where(m => m.Deployments.Count == 0).Select(m => m.Name).ToFrozenSet(StringComparer.Ordinal);
     }
+
+    /// <summary>Models refused because none of their deployments has a price and <c>server.refuse_unpriced</c> is on.</summary>
+    public FrozenSet<string> RefusedAliases { get; }
 
     /// <summary>The vendor profile (quirks as data) of each deployment, resolved once.</summary>
     public FrozenDictionary<string, ProviderProfile> Profiles { get; }

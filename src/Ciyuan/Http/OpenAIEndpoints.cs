@@ -31,8 +31,13 @@ internal static class OpenAIEndpoints
         json.WriteStartObject();
         json.WriteString("object", "list");
         json.WriteStartArray("data");
-        foreach (var alias in state.Config.Models)
+        foreach (var configured in state.Config.Models)
         {
+            if (!state.Aliases.TryGetValue(configured.Name, out var alias))
+            {
+                continue;
+            }
+
             json.WriteStartObject();
             json.WriteString("id", alias.Name);
             json.WriteString("object", "model");

@@ -3,6 +3,9 @@ namespace Ciyuan.Http;
 /// <summary>An error for an OpenAI-dialect route: HTTP status, message, OpenAI <c>type</c> and <c>code</c>.</summary>
 internal sealed record OpenAIError(int Status, string Message, string Type, string? Code, string? Param = null)
 {
+    /// <summary>Sent as a <c>Retry-After</c> header when set.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static OpenAIError InvalidRequest(string message, string? code = null, string? param = null) =>
         new(StatusCodes.Status400BadRequest, message, "invalid_request_error", code, param);
 

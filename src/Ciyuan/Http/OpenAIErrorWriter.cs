@@ -14,6 +14,11 @@ internal static class OpenAIErrorWriter
         }
 
         context.Response.StatusCode = error.Status;
+        if (error.RetryAfter is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         context.Response.ContentType = "application/json";
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
         WriteBody(buffer, error, provider);

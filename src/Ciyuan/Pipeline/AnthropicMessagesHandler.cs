@@ -1,6 +1,7 @@
 using Ciyuan.Core.Canonical;
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Providers;
+using Ciyuan.Core.Routing;
 using Ciyuan.Hosting;
 using Ciyuan.Http;
 using Ciyuan.Protocols.Anthropic;
@@ -22,6 +23,7 @@ internal sealed partial class AnthropicMessagesHandler(
     AnthropicPassthroughRelay passthrough,
     AnthropicTranslatingRelay translating,
     FailureRecorder failures,
+    RoutedDispatch dispatch,
     ILogger<AnthropicMessagesHandler> logger)
 {
     private static readonly string[] ForwardedHeaderNames = ["anthropic-version", "anthropic-beta"];
@@ -40,12 +42,18 @@ internal sealed partial class AnthropicMessagesHandler(
         var facts = result.Facts!;
         ChatRequest? canonical = null;
         using var upstreamBody = new PooledBufferWriter(body.Length + 64);
-        ProviderFailure? failure = null;
-        var deployment = result.Alias!.Deployments[0];
-        foreach (var candidate in result.Alias.Deployments)
+        var routeRequest = new RouteRequest
         {
-            deployment = candidate;
-            request.Attempts++;
+            Alias = result.Alias!.Name,
+            KeyPolicy = request.Key.Policy,
+            RequestPolicy = request.RequestPolicy,
+            PromptTokens = PromptAffinity.EstimatedPromptTokens(facts),
+            MaxOutputTokens = facts.MaxTokens,
+            AffinityKey = PromptAffinity.KeyOf(body.Span, facts),
+        };
+
+        var failed = await dispatch.RunAsync(context, request, routeRequest, async (candidate, cancellationToken) =>
+        {
             var native = HasAnthropicEndpoint(candidate);
             ReadOnlyMemory<byte> payload;
             if (native)
@@ -64,7 +72,7 @@ internal sealed partial class AnthropicMessagesHandler(
                 catch (TranslationException ex)
                 {
                     await AnthropicErrorWriter.WriteAsync(context, StatusCodes.Status400BadRequest, "invalid_request_error", ex.Message).ConfigureAwait(false);
-                    return;
+                    return RoutedDispatch.AttemptOutcome.Answered;
                 }
             }
 
@@ -77,40 +85,41 @@ internal sealed partial class AnthropicMessagesHandler(
                 RequestId = request.RequestId,
                 Dialect = native ? Dialect.Anthropic : Dialect.OpenAI,
                 ForwardedHeaders = native ? ForwardedHeaders(context.Request) : [],
-            }, context.RequestAborted).ConfigureAwait(false);
-
-            if (sent.Exchange is { } exchange)
+            }, cancellationToken).ConfigureAwait(false);
+            if (sent.Exchange is not { } exchange)
             {
-                await using (exchange.ConfigureAwait(false))
-                {
-                    failure = (native, facts.Stream) switch
-                    {
-                        (true, true) => await passthrough.RelayStreamAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
-                        (true, false) => await passthrough.RelayJsonAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
-                        (false, true) => await translating.RelayStreamAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
-                        (false, false) => await translating.RelayJsonAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
-                    };
-                }
+                Log.UpstreamFailed(logger, request.RequestId, candidate.Provider.Name, candidate.Id, sent.Failure!.Kind, sent.Failure.UpstreamStatus ?? 0);
+                return RoutedDispatch.AttemptOutcome.Failed(sent.Failure);
+            }
 
+            await using (exchange.ConfigureAwait(false))
+            {
+                var failure = (native, facts.Stream) switch
+                {
+                    (true, true) => await passthrough.RelayStreamAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
+                    (true, false) => await passthrough.RelayJsonAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
+                    (false, true) => await translating.RelayStreamAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
+                    (false, false) => await translating.RelayJsonAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
+                };
                 if (failure is null)
                 {
-                    return;
+                    return RoutedDispatch.AttemptOutcome.Served;
                 }
-            }
-            else
-            {
-                failure = sent.Failure!;
-            }
 
-            Log.UpstreamFailed(logger, request.RequestId, candidate.Provider.Name, candidate.Id, failure.Kind, failure.UpstreamStatus ?? 0);
-            if (!FailureRecorder.MayFallBack(context, failure))
-            {
-                break;
+                Log.UpstreamFailed(logger, request.RequestId, candidate.Provider.Name, candidate.Id, failure.Kind, failure.UpstreamStatus ?? 0);
+                return RoutedDispatch.AttemptOutcome.Failed(failure);
             }
+        }).ConfigureAwait(false);
+
+        if (failed is null)
+        {
+            return;
         }
 
-        var openAIError = await failures.RecordAsync(context, request, deployment, failure!).ConfigureAwait(false);
-        await AnthropicErrorWriter.WriteAsync(context, openAIError).ConfigureAwait(false);
+        var failure = failed.Deployment is { } deployment
+            ? await failures.RecordAsync(context, request, deployment, failed.Failure!).ConfigureAwait(false)
+            : failed.Error!;
+        await AnthropicErrorWriter.WriteAsync(context, failure).ConfigureAwait(false);
     }
 
     /// <summary>Anthropic itself, and vendors that publish an <c>/anthropic</c> route, take the request as is.</summary>

@@ -13,7 +13,7 @@ namespace Ciyuan.Pipeline;
 /// Relays a non-streaming answer: reads it whole (it must be metered before the client sees it),
 /// records the ledger line durably, then writes the upstream bytes unchanged.
 /// </summary>
-internal sealed class JsonRelay(GatewayState state, IUsageLedger ledger)
+internal sealed class JsonRelay(GatewayState state, IUsageLedger ledger, ReasoningReplayStore replay)
 {
     private const int MaxResponseBytes = 256 * 1024 * 1024;
 
@@ -40,6 +40,12 @@ internal sealed class JsonRelay(GatewayState state, IUsageLedger ledger)
         {
             return new ProviderFailure(ProviderFailureKind.UpstreamError, null,
                 $"provider '{deployment.Provider.Name}' returned a response that is not a JSON object");
+        }
+
+        if (ReasoningCapture.For(profile, replay, deployment.Provider.Kind) is { } capture)
+        {
+            capture.AddCompletion(output.Span);
+            capture.Commit();
         }
 
         request.MarkFirstToken();

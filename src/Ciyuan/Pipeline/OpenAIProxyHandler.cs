@@ -1,6 +1,7 @@
 using Ciyuan.Core.Canonical;
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Providers;
+using Ciyuan.Core.Routing;
 using Ciyuan.Hosting;
 using Ciyuan.Http;
 using Ciyuan.Protocols.Anthropic;
@@ -18,12 +19,14 @@ namespace Ciyuan.Pipeline;
 /// </summary>
 internal sealed partial class OpenAIProxyHandler(
     GatewayState state,
+    ReasoningReplayStore replay,
     RequestIntake intake,
     IProviderAdapter adapter,
     JsonRelay jsonRelay,
     StreamRelay streamRelay,
     OpenAITranslatingRelay translating,
     FailureRecorder failures,
+    RoutedDispatch dispatch,
     ILogger<OpenAIProxyHandler> logger)
 {
     public Task HandleChatAsync(HttpContext context) => HandleAsync(context, "chat", "chat/completions");
@@ -48,13 +51,18 @@ internal sealed partial class OpenAIProxyHandler(
     {
         using var patched = new PooledBufferWriter(body.Length + 64);
         ChatRequest? canonical = null;
-        ProviderFailure? failure = null;
-        DeploymentConfig deployment = alias.Deployments[0];
-        foreach (var candidate in alias.Deployments)
+        var routeRequest = new RouteRequest
         {
-            deployment = candidate;
-            request.Attempts++;
+            Alias = alias.Name,
+            KeyPolicy = request.Key.Policy,
+            RequestPolicy = request.RequestPolicy,
+            PromptTokens = PromptAffinity.EstimatedPromptTokens(facts),
+            MaxOutputTokens = facts.MaxTokens,
+            AffinityKey = PromptAffinity.KeyOf(body.Span, facts),
+        };
 
+        var failed = await dispatch.RunAsync(context, request, routeRequest, async (candidate, cancellationToken) =>
+        {
             // An Anthropic-only upstream gets the request translated; every other one gets the client's own bytes, patched.
             var translate = candidate.Provider.Kind == ProviderKinds.Anthropic && route == "chat/completions";
             ReadOnlyMemory<byte> payload;
@@ -68,7 +76,7 @@ internal sealed partial class OpenAIProxyHandler(
                 catch (TranslationException ex)
                 {
                     await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest(ex.Message, "unsupported_by_upstream")).ConfigureAwait(false);
-                    return;
+                    return RoutedDispatch.AttemptOutcome.Answered;
                 }
             }
             else
@@ -83,16 +91,22 @@ internal sealed partial class OpenAIProxyHandler(
                 {
                     await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest(
                         $"{rules.Field}: {rules.Message} (provider '{candidate.Provider.Name}')", "unsupported_parameter", rules.Field)).ConfigureAwait(false);
-                    return;
+                    return RoutedDispatch.AttemptOutcome.Answered;
                 }
 
                 if (rules.Body is { } rewritten)
                 {
                     payload = rewritten;
                 }
+
+                // Reasoning of earlier tool-call turns goes back to the vendor it came from, and only to it.
+                if (replay.Apply(candidate.Provider.Kind, state.ProfileOf(candidate), payload.Span) is { } replayed)
+                {
+                    payload = replayed;
+                }
             }
 
-            var upstream = new UpstreamRequest
+            var sent = await adapter.SendAsync(new UpstreamRequest
             {
                 Deployment = candidate,
                 Route = translate ? "v1/messages" : route,
@@ -100,41 +114,41 @@ internal sealed partial class OpenAIProxyHandler(
                 Stream = stream,
                 RequestId = request.RequestId,
                 Dialect = translate ? Dialect.Anthropic : Dialect.OpenAI,
-            };
-
-            var result = await adapter.SendAsync(upstream, context.RequestAborted).ConfigureAwait(false);
-            if (result.Exchange is { } exchange)
+            }, cancellationToken).ConfigureAwait(false);
+            if (sent.Exchange is not { } exchange)
             {
-                await using (exchange.ConfigureAwait(false))
-                {
-                    failure = (translate, stream) switch
-                    {
-                        (false, true) => await streamRelay.RelayAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
-                        (false, false) => await jsonRelay.RelayAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
-                        (true, true) => await translating.RelayStreamAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
-                        (true, false) => await translating.RelayJsonAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
-                    };
-                }
+                Log.UpstreamFailed(logger, request.RequestId, candidate.Provider.Name, candidate.Id, sent.Failure!.Kind, sent.Failure.UpstreamStatus ?? 0);
+                return RoutedDispatch.AttemptOutcome.Failed(sent.Failure);
+            }
 
+            await using (exchange.ConfigureAwait(false))
+            {
+                var failure = (translate, stream) switch
+                {
+                    (false, true) => await streamRelay.RelayAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
+                    (false, false) => await jsonRelay.RelayAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
+                    (true, true) => await translating.RelayStreamAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
+                    (true, false) => await translating.RelayJsonAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
+                };
                 if (failure is null)
                 {
-                    return;
+                    return RoutedDispatch.AttemptOutcome.Served;
                 }
-            }
-            else
-            {
-                failure = result.Failure!;
-            }
 
-            Log.UpstreamFailed(logger, request.RequestId, candidate.Provider.Name, candidate.Id, failure.Kind, failure.UpstreamStatus ?? 0);
-            if (!FailureRecorder.MayFallBack(context, failure))
-            {
-                break;
+                Log.UpstreamFailed(logger, request.RequestId, candidate.Provider.Name, candidate.Id, failure.Kind, failure.UpstreamStatus ?? 0);
+                return RoutedDispatch.AttemptOutcome.Failed(failure);
             }
+        }).ConfigureAwait(false);
+
+        if (failed is null)
+        {
+            return;
         }
 
-        var error = await failures.RecordAsync(context, request, deployment, failure!).ConfigureAwait(false);
-        await OpenAIErrorWriter.WriteAsync(context, error, deployment.Provider.Name).ConfigureAwait(false);
+        var error = failed.Deployment is { } deployment
+            ? await failures.RecordAsync(context, request, deployment, failed.Failure!).ConfigureAwait(false)
+            : failed.Error!;
+        await OpenAIErrorWriter.WriteAsync(context, error, failed.Deployment?.Provider.Name).ConfigureAwait(false);
     }
 
     private static partial class Log

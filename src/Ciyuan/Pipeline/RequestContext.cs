@@ -8,6 +8,9 @@ namespace Ciyuan.Pipeline;
 /// <summary>Per-request state shared by the stages of one proxied call.</summary>
 internal sealed class RequestContext(string requestId, ClientKey key, string endpoint, string modelAlias, string? runId)
 {
+    /// <summary>The <c>X-Ciyuan-Policy</c> the request named, tightening its key's policy.</summary>
+    public string? RequestPolicy { get; init; }
+
     public string RequestId { get; } = requestId;
 
     public ClientKey Key { get; } = key;
@@ -26,6 +29,9 @@ internal sealed class RequestContext(string requestId, ClientKey key, string end
 
     public double? FirstTokenMs { get; private set; }
 
+    /// <summary>Output tokens of the answer, once its ledger line is built (for the throughput EWMA).</summary>
+    public long OutputTokens { get; private set; }
+
     public void MarkFirstToken() => FirstTokenMs ??= ElapsedMs;
 
     public double ElapsedMs => Stopwatch.GetElapsedTime(StartedTimestamp).TotalMilliseconds;
@@ -34,6 +40,7 @@ internal sealed class RequestContext(string requestId, ClientKey key, string end
     public UsageRecord ToRecord(DeploymentConfig deployment, IPriceQuote? price, TokenUsage usage, bool estimated, string status, int httpStatus, string? error, bool streamed)
     {
         var cost = price?.Cost(usage, ReceivedAt) ?? MicroUnits.Zero;
+        OutputTokens = usage.Output;
         return new UsageRecord
         {
             RequestId = RequestId,

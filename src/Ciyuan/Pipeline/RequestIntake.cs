@@ -53,11 +53,19 @@ internal sealed class RequestIntake(GatewayState state, ClientAuthenticator auth
         if (!state.Aliases.TryGetValue(facts.Model, out var alias))
         {
             body.Dispose();
-            return IntakeResult.Failed(OpenAIError.ModelNotFound(facts.Model));
+            return IntakeResult.Failed(state.RefusedAliases.Contains(facts.Model)
+                ? new OpenAIError(StatusCodes.Status403Forbidden,
+                    $"The model '{facts.Model}' has no known price, and this server refuses unpriced models (server.refuse_unpriced). Add price: to its deployments.",
+                    "permission_error", "model_unpriced", "model")
+                : OpenAIError.ModelNotFound(facts.Model));
         }
 
         var runId = context.Request.Headers[CiyuanHeaders.Run].ToString();
-        var request = new RequestContext(requestId, key, endpoint, alias.Name, runId.Length == 0 ? null : runId);
+        var policy = context.Request.Headers[CiyuanHeaders.Policy].ToString();
+        var request = new RequestContext(requestId, key, endpoint, alias.Name, runId.Length == 0 ? null : runId)
+        {
+            RequestPolicy = policy.Length == 0 ? null : policy,
+        };
         return new IntakeResult(request, alias, body, facts, null);
     }
 

@@ -16,7 +16,7 @@ namespace Ciyuan.Pipeline;
 /// arrive. Usage is taken from whichever chunk carries it; the usage-only chunk Ciyuan asked for on
 /// the client's behalf is not forwarded. The ledger line is durable before the final <c>[DONE]</c>.
 /// </summary>
-internal sealed partial class StreamRelay(GatewayState state, IUsageLedger ledger, ILogger<StreamRelay> logger)
+internal sealed partial class StreamRelay(GatewayState state, IUsageLedger ledger, ReasoningReplayStore replay, ILogger<StreamRelay> logger)
 {
     public async Task<ProviderFailure?> RelayAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange, OpenAIRequestFacts requestFacts)
     {
@@ -36,9 +36,15 @@ internal sealed partial class StreamRelay(GatewayState state, IUsageLedger ledge
         exchange.MarkFirstByte();
         StreamPump.Start(context, request, deployment);
         var writer = context.Response.BodyWriter;
-        var tally = new StreamTally { Normalizer = ResponseNormalizer.CreateStreamNormalizer(state.ProfileOf(deployment)) };
+        var profile = state.ProfileOf(deployment);
+        var tally = new StreamTally
+        {
+            Normalizer = ResponseNormalizer.CreateStreamNormalizer(profile),
+            Capture = ReasoningCapture.For(profile, replay, deployment.Provider.Kind),
+        };
         var outcome = await StreamPump.RunAsync(context, sse, exchange, () => RelayFrame(sse, writer, request, requestFacts, tally)).ConfigureAwait(false);
 
+        tally.Capture?.Commit();
         var estimated = !tally.HasUsage;
         var usage = estimated ? UsageEstimator.Estimate(requestFacts.PromptBytes, tally.GeneratedBytes) : tally.Usage;
         var (status, error) = StreamOutcomes.Describe(outcome, provider);
@@ -88,6 +94,7 @@ internal sealed partial class StreamRelay(GatewayState state, IUsageLedger ledge
             data = normalized;
         }
 
+        tally.Capture?.AddChunk(data);
         var facts = OpenAIResponseScanner.Scan(data);
         if (facts.HasUsage)
         {
@@ -113,6 +120,8 @@ internal sealed partial class StreamRelay(GatewayState state, IUsageLedger ledge
     private sealed class StreamTally
     {
         public required StreamNormalizer Normalizer { get; init; }
+
+        public ReasoningCapture? Capture { get; init; }
 
         public bool HasUsage { get; set; }
 

@@ -234,7 +234,7 @@ public sealed class ChatErrorTests
     }
 
     [Fact]
-    public async Task Chat_UpstreamBalanceError_IsNeverRetriedElsewhere()
+    public async Task Chat_UpstreamBalanceError_MovesToAnotherDeploymentButNeverRetriesTheSameOne()
     {
         var yaml = """
             providers:
@@ -252,9 +252,13 @@ public sealed class ChatErrorTests
         await using var gateway = await GatewayFixture.StartAsync(yaml);
         gateway.Upstream.Script("broke", new Fail(402, """{"error":{"message":"Insufficient Balance","type":"unknown_error"}}"""));
 
-        var (status, _, _) = await PostAsync(gateway.Http, Hello);
+        var response = await gateway.Http.PostAsync("v1/chat/completions", Json(Hello));
+        var again = await gateway.Http.PostAsync("v1/chat/completions", Json(Hello));
 
-        Assert.Equal(HttpStatusCode.PaymentRequired, status);
-        Assert.Single(gateway.Upstream.Requests);
+        // Another account may have balance; the broke one is never asked twice for the same request.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("local/healthy", response.Headers.GetValues("X-Ciyuan-Deployment").Single());
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(1, gateway.Upstream.Requests.Take(2).Count(r => r.Json["model"]!.GetValue<string>() == "broke"));
     }
 }

@@ -1,0 +1,106 @@
+using Ciyuan.Core.Configuration;
+using Ciyuan.Core.Providers;
+using Ciyuan.Core.Routing;
+using Ciyuan.Hosting;
+using Ciyuan.Http;
+
+namespace Ciyuan.Pipeline;
+
+/// <summary>
+/// Stages 3–8 for every front door: route (privacy policy as a hard filter, fit, health, ranking),
+/// then try the plan's deployments under its attempt and deadline bounds. A door supplies only how
+/// to send to one deployment and relay its answer.
+/// </summary>
+internal sealed class RoutedDispatch(GatewayRouting routing, TimeProvider time)
+{
+    /// <summary>What one attempt ended in.</summary>
+    public readonly record struct AttemptOutcome(ProviderFailure? Failure, bool Handled)
+    {
+        public static AttemptOutcome Served => new(null, true);
+
+        /// <summary>The door already answered the client (e.g. a 400 for what the target cannot express).</summary>
+        public static AttemptOutcome Answered => new(null, true);
+
+        public static AttemptOutcome Failed(ProviderFailure failure) => new(failure, false);
+    }
+
+    /// <summary>
+    /// Routes and dispatches. Returns null when the request was served or answered; otherwise the
+    /// error to send (and the deployment it concerns, if any) — the caller records and writes it.
+    /// </summary>
+    public async Task<DispatchFailure?> RunAsync(HttpContext context, RequestContext request, RouteRequest route, Func<DeploymentConfig, CancellationToken, Task<AttemptOutcome>> attempt)
+    {
+        var result = routing.Router.Route(route);
+        if (result.Plan is not { } plan)
+        {
+            return new DispatchFailure(null, null, RouteError(result));
+        }
+
+        var sequence = new AttemptSequence(plan, time);
+        ProviderFailure? failure = null;
+        DeploymentConfig? last = null;
+        while (sequence.TryBegin(out var current))
+        {
+            last = current.Deployment.Config;
+            request.Attempts = sequence.AttemptsMade;
+            AttemptOutcome outcome;
+            try
+            {
+                outcome = await attempt(last, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch
+            {
+                sequence.Cancel(current);
+                throw;
+            }
+
+            if (outcome.Handled)
+            {
+                var elapsed = TimeSpan.FromMilliseconds(request.ElapsedMs);
+                var ttft = TimeSpan.FromMilliseconds(request.FirstTokenMs ?? request.ElapsedMs);
+                var generating = (elapsed - ttft).TotalSeconds;
+                sequence.Succeed(current, ttft, generating > 0 && request.OutputTokens > 0 ? request.OutputTokens / generating : 0);
+                return null;
+            }
+
+            failure = outcome.Failure!;
+            if (context.RequestAborted.IsCancellationRequested)
+            {
+                sequence.Cancel(current);
+                break;
+            }
+
+            var decision = sequence.Fail(current, failure);
+            if (decision.Action == RetryAction.Stop)
+            {
+                break;
+            }
+
+            if (decision.Action == RetryAction.SameAfterDelay && decision.Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(decision.Delay, time, context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+
+        request.Attempts = Math.Max(1, sequence.AttemptsMade);
+        return failure is null || last is null
+            ? new DispatchFailure(null, null, new OpenAIError(StatusCodes.Status503ServiceUnavailable,
+                $"No deployment of model '{request.ModelAlias}' could take the request ({sequence.StopReason ?? "attempt limit reached"}); retry later.", "upstream_error", "no_deployment_available"))
+            : new DispatchFailure(last, failure, null);
+    }
+
+    private static OpenAIError RouteError(RouteResult result) => result.Error switch
+    {
+        RouteErrorKind.UnknownAlias => new OpenAIError(StatusCodes.Status404NotFound, result.Message!, "invalid_request_error", "model_not_found", "model"),
+        RouteErrorKind.UnknownPolicy => new OpenAIError(StatusCodes.Status400BadRequest, result.Message!, "invalid_request_error", "unknown_policy"),
+        RouteErrorKind.DeniedByPolicy => new OpenAIError(StatusCodes.Status403Forbidden, result.Message!, "permission_error", "denied_by_policy"),
+        RouteErrorKind.NoFit => new OpenAIError(StatusCodes.Status400BadRequest, result.Message!, "invalid_request_error", "context_length_exceeded"),
+        _ => new OpenAIError(StatusCodes.Status503ServiceUnavailable, result.Message!, "upstream_error", "no_deployment_available")
+        {
+            RetryAfter = result.RetryAfter,
+        },
+    };
+}
+
+/// <summary>Why a dispatch produced no answer: an upstream failure on a deployment, or a routing error.</summary>
+internal sealed record DispatchFailure(DeploymentConfig? Deployment, ProviderFailure? Failure, OpenAIError? Error);
