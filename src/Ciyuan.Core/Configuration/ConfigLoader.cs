@@ -391,6 +391,7 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
         var id = node.OptionalString("id") ?? $"{providerName}/{model}";
         var tokenizer = node.OptionalString("tokenizer");
         var maxInFlight = (int)(node.OptionalInteger("max_in_flight", 0, 1_000_000) ?? 0);
+        var contextWindow = node.OptionalInteger("context_window", 1, 100_000_000);
         node.RejectUnknownKeys();
         return new DeploymentConfig
         {
@@ -401,6 +402,7 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
             Weight = weight,
             Tokenizer = tokenizer,
             MaxInFlight = maxInFlight,
+            ContextWindow = contextWindow,
             Tags = tags.ToFrozenDictionary(StringComparer.Ordinal),
         };
     }

@@ -17,6 +17,9 @@ public sealed record DeploymentConfig
 
     public int Weight { get; init; } = 1;
 
+    /// <summary>Context window in tokens (overrides the catalog's; a self-hosted server's is its own flag, e.g. Ollama's 4096).</summary>
+    public long? ContextWindow { get; init; }
+
     /// <summary>Concurrent requests this deployment may hold (a bulkhead); 0 = unlimited.</summary>
     public int MaxInFlight { get; init; }
 

@@ -57,6 +57,7 @@ internal static partial class GatewayHost
         services.AddSingleton<FailureRecorder>();
         services.AddSingleton<GatewayRouting>();
         services.AddSingleton<RoutedDispatch>();
+        services.AddSingleton<PromptTokens>();
         services.AddSingleton<OpenAIProxyHandler>();
         services.AddSingleton<AnthropicPassthroughRelay>();
         services.AddSingleton<AnthropicTranslatingRelay>();

@@ -22,7 +22,7 @@ internal sealed class GatewayRouting
             deployment => new DeploymentTraits
             {
                 Price = state.PriceOf(deployment),
-                ContextWindow = state.CatalogModels.GetValueOrDefault(deployment.Id)?.ContextWindow,
+                ContextWindow = deployment.ContextWindow ?? state.CatalogModels.GetValueOrDefault(deployment.Id)?.ContextWindow,
                 MaxOutputTokens = state.CatalogModels.GetValueOrDefault(deployment.Id)?.MaxOutput,
                 MaxInFlight = deployment.MaxInFlight,
             },

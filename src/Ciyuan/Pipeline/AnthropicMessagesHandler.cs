@@ -24,6 +24,7 @@ internal sealed partial class AnthropicMessagesHandler(
     AnthropicTranslatingRelay translating,
     FailureRecorder failures,
     RoutedDispatch dispatch,
+    PromptTokens promptTokens,
     ILogger<AnthropicMessagesHandler> logger)
 {
     private static readonly string[] ForwardedHeaderNames = ["anthropic-version", "anthropic-beta"];
@@ -47,7 +48,7 @@ internal sealed partial class AnthropicMessagesHandler(
             Alias = result.Alias!.Name,
             KeyPolicy = request.Key.Policy,
             RequestPolicy = request.RequestPolicy,
-            PromptTokens = PromptAffinity.EstimatedPromptTokens(facts),
+            PromptTokens = promptTokens.For(result.Alias, facts, body.Span, static bytes => AnthropicRequestCodec.Decode(bytes)),
             MaxOutputTokens = facts.MaxTokens,
             AffinityKey = PromptAffinity.KeyOf(body.Span, facts),
         };

@@ -27,6 +27,7 @@ internal sealed partial class OpenAIProxyHandler(
     OpenAITranslatingRelay translating,
     FailureRecorder failures,
     RoutedDispatch dispatch,
+    PromptTokens promptTokens,
     ILogger<OpenAIProxyHandler> logger)
 {
     public Task HandleChatAsync(HttpContext context) => HandleAsync(context, "chat", "chat/completions");
@@ -56,7 +57,7 @@ internal sealed partial class OpenAIProxyHandler(
             Alias = alias.Name,
             KeyPolicy = request.Key.Policy,
             RequestPolicy = request.RequestPolicy,
-            PromptTokens = PromptAffinity.EstimatedPromptTokens(facts),
+            PromptTokens = promptTokens.For(alias, facts, body.Span, static bytes => OpenAIRequestCodec.Decode(bytes)),
             MaxOutputTokens = facts.MaxTokens,
             AffinityKey = PromptAffinity.KeyOf(body.Span, facts),
         };

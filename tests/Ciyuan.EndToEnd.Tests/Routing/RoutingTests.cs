@@ -205,4 +205,45 @@ public sealed class RoutingTests
             _ = config;
         }
     }
+
+    [Fact]
+    public async Task ContextFit_ExactCountNearTheLimit_SkipsTheSmallDeploymentAndRefusesWhenNoneFits()
+    {
+        const string yaml = """
+            providers:
+              local:
+                kind: openai-compatible
+                base_url: "{upstream}"
+            models:
+              - name: fit
+                deployments:
+                  - provider: local
+                    model: small
+                    context_window: 64
+                    tokenizer: qwen3
+                  - provider: local
+                    model: large
+                    context_window: 100000
+                    tokenizer: qwen3
+              - name: tiny
+                deployments:
+                  - provider: local
+                    model: small
+                    context_window: 64
+                    tokenizer: qwen3
+            """;
+        await using var gateway = await GatewayFixture.StartAsync(yaml);
+        var words = string.Join(' ', Enumerable.Repeat("token", 80));
+        StringContent Ask(string model) => new($$"""{"model":"{{model}}","max_tokens":16,"messages":[{"role":"user","content":"{{words}}"}]}""", Encoding.UTF8, "application/json");
+
+        var routed = await gateway.Http.PostAsync("v1/chat/completions", Ask("fit"));
+        var refused = await gateway.Http.PostAsync("v1/chat/completions", Ask("tiny"));
+        var error = JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["error"]!;
+
+        Assert.Equal(HttpStatusCode.OK, routed.StatusCode);
+        Assert.Equal("local/large", routed.Headers.GetValues("X-Ciyuan-Deployment").Single());
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("context_length_exceeded", error["code"]!.GetValue<string>());
+        Assert.Single(gateway.Upstream.Requests);
+    }
 }
