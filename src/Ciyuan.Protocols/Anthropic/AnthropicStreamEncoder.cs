@@ -13,7 +13,7 @@ namespace Ciyuan.Protocols.Anthropic;
 /// (OpenAI upstreams send usage in a later chunk) or <see cref="Complete"/>; after an
 /// <c>error</c> event nothing else is written. Not thread-safe: one instance per response.
 /// </summary>
-public sealed class AnthropicStreamEncoder
+public sealed class AnthropicStreamEncoder : IStreamEncoder
 {
     private readonly Dictionary<int, int> _toolBlocks = [];
     private readonly string? _id;

@@ -12,7 +12,7 @@ namespace Ciyuan.Protocols.Canonical;
 /// (when asked for) and <c>data: [DONE]</c>. An error is written as <c>data: {"error":…}</c> and
 /// ends the stream without <c>[DONE]</c>. Not thread-safe: one instance per response.
 /// </summary>
-public sealed class OpenAIStreamEncoder
+public sealed class OpenAIStreamEncoder : IStreamEncoder
 {
     private readonly string _id;
     private readonly string _model;

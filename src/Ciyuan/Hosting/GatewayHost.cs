@@ -60,8 +60,7 @@ internal static partial class GatewayHost
         services.AddSingleton<PromptTokens>();
         services.AddSingleton<OpenAIProxyHandler>();
         services.AddSingleton<AnthropicPassthroughRelay>();
-        services.AddSingleton<AnthropicTranslatingRelay>();
-        services.AddSingleton<OpenAITranslatingRelay>();
+        services.AddSingleton<TranslatingRelay>();
         services.AddSingleton<AnthropicMessagesHandler>();
 
         var app = builder.Build();

@@ -21,7 +21,7 @@ internal sealed partial class AnthropicMessagesHandler(
     RequestIntake intake,
     IProviderAdapter adapter,
     AnthropicPassthroughRelay passthrough,
-    AnthropicTranslatingRelay translating,
+    TranslatingRelay translating,
     FailureRecorder failures,
     RoutedDispatch dispatch,
     PromptTokens promptTokens,
@@ -99,8 +99,8 @@ internal sealed partial class AnthropicMessagesHandler(
                 {
                     (true, true) => await passthrough.RelayStreamAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
                     (true, false) => await passthrough.RelayJsonAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
-                    (false, true) => await translating.RelayStreamAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
-                    (false, false) => await translating.RelayJsonAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
+                    (false, true) => await translating.RelayStreamAsync(context, request, candidate, exchange, facts, TranslationPair.AnthropicFromOpenAI(() => state.ProfileOf(candidate))).ConfigureAwait(false),
+                    (false, false) => await translating.RelayJsonAsync(context, request, candidate, exchange, facts, TranslationPair.AnthropicFromOpenAI(() => state.ProfileOf(candidate))).ConfigureAwait(false),
                 };
                 if (failure is null)
                 {

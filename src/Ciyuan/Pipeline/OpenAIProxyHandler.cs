@@ -24,7 +24,7 @@ internal sealed partial class OpenAIProxyHandler(
     IProviderAdapter adapter,
     JsonRelay jsonRelay,
     StreamRelay streamRelay,
-    OpenAITranslatingRelay translating,
+    TranslatingRelay translating,
     FailureRecorder failures,
     RoutedDispatch dispatch,
     PromptTokens promptTokens,
@@ -128,8 +128,8 @@ internal sealed partial class OpenAIProxyHandler(
                 {
                     (false, true) => await streamRelay.RelayAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
                     (false, false) => await jsonRelay.RelayAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
-                    (true, true) => await translating.RelayStreamAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
-                    (true, false) => await translating.RelayJsonAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
+                    (true, true) => await translating.RelayStreamAsync(context, request, candidate, exchange, facts, TranslationPair.OpenAIFromAnthropic).ConfigureAwait(false),
+                    (true, false) => await translating.RelayJsonAsync(context, request, candidate, exchange, facts, TranslationPair.OpenAIFromAnthropic).ConfigureAwait(false),
                 };
                 if (failure is null)
                 {

@@ -3,8 +3,6 @@ using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Metering;
 using Ciyuan.Core.Providers;
 using Ciyuan.Hosting;
-using Ciyuan.Protocols.Anthropic;
-using Ciyuan.Protocols.Canonical;
 using Ciyuan.Protocols.OpenAI;
 using Ciyuan.Protocols.Sse;
 using Ciyuan.Providers;
@@ -13,14 +11,17 @@ using Ciyuan.Providers.Http;
 namespace Ciyuan.Pipeline;
 
 /// <summary>
-/// OpenAI client, Anthropic-only upstream: the Messages answer is decoded into canonical events
-/// and encoded as OpenAI chunks. <c>[DONE]</c> is written only after the ledger line is durable.
+/// Relays an answer across dialects (Anthropic client ← OpenAI upstream, OpenAI client ← Anthropic
+/// upstream): decoded into the canonical model and encoded in the client's dialect. A
+/// <see cref="TranslationPair"/> supplies the two dialects' codecs; the loop, metering and the
+/// "durable before the last event" rule are written once here. Usage is held back from the encoder
+/// until the ledger line is committed, so the final events never precede it.
 /// </summary>
-internal sealed class OpenAITranslatingRelay(GatewayState state, IUsageLedger ledger)
+internal sealed class TranslatingRelay(GatewayState state, IUsageLedger ledger)
 {
     private const int MaxResponseBytes = 256 * 1024 * 1024;
 
-    public async Task<ProviderFailure?> RelayJsonAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange, OpenAIRequestFacts facts)
+    public async Task<ProviderFailure?> RelayJsonAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange, OpenAIRequestFacts facts, TranslationPair pair)
     {
         using var body = new PooledBufferWriter(8 * 1024);
         if (await UpstreamBody.ReadAsync(exchange, body, MaxResponseBytes, context, deployment).ConfigureAwait(false) is { } readFailure)
@@ -31,21 +32,21 @@ internal sealed class OpenAITranslatingRelay(GatewayState state, IUsageLedger le
         ChatResponse response;
         try
         {
-            response = AnthropicResponseCodec.Decode(body.WrittenSpan);
+            response = pair.DecodeUpstream(body.WrittenSpan);
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or TranslationException or InvalidOperationException)
         {
             return new ProviderFailure(ProviderFailureKind.UpstreamError, null,
-                $"provider '{deployment.Provider.Name}' returned a response that is not an Anthropic message");
+                $"provider '{deployment.Provider.Name}' returned a response that is not a valid answer in its dialect");
         }
 
         request.MarkFirstToken();
         var estimated = response.Usage is null;
-        var usage = response.Usage ?? UsageEstimator.Estimate(facts.PromptBytes, body.WrittenCount);
+        var usage = response.Usage ?? UsageEstimator.Estimate(facts.PromptBytes, OpenAIResponseScanner.Scan(body.WrittenSpan).GeneratedBytes);
         var record = request.ToRecord(deployment, state.PriceOf(deployment), usage, estimated, RequestStatus.Ok, StatusCodes.Status200OK, null, streamed: false);
         await ledger.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
 
-        var bytes = OpenAIResponseCodec.Encode(response with { Id = "chatcmpl-" + request.RequestId[4..], Usage = usage }, request.ModelAlias);
+        var bytes = pair.EncodeClient(response with { Usage = usage }, request);
         var http = context.Response;
         ResponseHeaders.SetRouting(http, request, deployment);
         ResponseHeaders.SetCost(http, record);
@@ -64,7 +65,7 @@ internal sealed class OpenAITranslatingRelay(GatewayState state, IUsageLedger le
         return null;
     }
 
-    public async Task<ProviderFailure?> RelayStreamAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange, OpenAIRequestFacts facts)
+    public async Task<ProviderFailure?> RelayStreamAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange, OpenAIRequestFacts facts, TranslationPair pair)
     {
         var provider = deployment.Provider.Name;
         await using var sse = new SseReader(exchange.Body);
@@ -73,7 +74,7 @@ internal sealed class OpenAITranslatingRelay(GatewayState state, IUsageLedger le
             return failure;
         }
 
-        if (sse.EventName == "error")
+        if (pair.IsUpstreamError(sse))
         {
             return ProviderErrorReader.Read(StatusCodes.Status502BadGateway, sse.Data.Span, retryAfter: null) with { UpstreamStatus = null };
         }
@@ -81,8 +82,8 @@ internal sealed class OpenAITranslatingRelay(GatewayState state, IUsageLedger le
         exchange.MarkFirstByte();
         StreamPump.Start(context, request, deployment);
         var writer = context.Response.BodyWriter;
-        var encoder = new OpenAIStreamEncoder("chatcmpl-" + request.RequestId[4..], request.ModelAlias, facts.IncludeUsageRequested);
-        var decoder = new AnthropicStreamDecoder();
+        var encoder = pair.CreateEncoder(request, facts);
+        var decode = pair.CreateDecoder(state.ProfileOf(deployment));
         var events = new List<StreamEvent>(8);
         TokenUsage? usage = null;
         long generated = 0;
@@ -94,13 +95,13 @@ internal sealed class OpenAITranslatingRelay(GatewayState state, IUsageLedger le
                 return null;
             }
 
-            if (sse.EventName == "message_stop")
+            if (pair.IsEnd(sse))
             {
                 return StreamOutcome.Completed;
             }
 
             events.Clear();
-            decoder.Decode(sse.EventName, sse.Data.Span, events);
+            decode(sse, events);
             foreach (var e in events)
             {
                 switch (e)
