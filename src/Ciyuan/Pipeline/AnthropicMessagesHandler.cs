@@ -1,6 +1,5 @@
 using Ciyuan.Core.Canonical;
 using Ciyuan.Core.Configuration;
-using Ciyuan.Core.Providers;
 using Ciyuan.Core.Routing;
 using Ciyuan.Hosting;
 using Ciyuan.Http;
@@ -16,16 +15,14 @@ namespace Ciyuan.Pipeline;
 /// to an upstream with a native Anthropic endpoint (bytes forwarded with <c>model</c> patched), or
 /// translation to the OpenAI dialect and back through the canonical model.
 /// </summary>
-internal sealed partial class AnthropicMessagesHandler(
+internal sealed class AnthropicMessagesHandler(
     GatewayState state,
     RequestIntake intake,
     IProviderAdapter adapter,
     AnthropicPassthroughRelay passthrough,
     TranslatingRelay translating,
-    FailureRecorder failures,
     RoutedDispatch dispatch,
-    PromptTokens promptTokens,
-    ILogger<AnthropicMessagesHandler> logger)
+    PromptTokens promptTokens)
 {
     private static readonly string[] ForwardedHeaderNames = ["anthropic-version", "anthropic-beta"];
 
@@ -89,26 +86,18 @@ internal sealed partial class AnthropicMessagesHandler(
             }, cancellationToken).ConfigureAwait(false);
             if (sent.Exchange is not { } exchange)
             {
-                Log.UpstreamFailed(logger, request.RequestId, candidate.Provider.Name, candidate.Id, sent.Failure!.Kind, sent.Failure.UpstreamStatus ?? 0);
-                return RoutedDispatch.AttemptOutcome.Failed(sent.Failure);
+                return RoutedDispatch.AttemptOutcome.Failed(sent.Failure!);
             }
 
             await using (exchange.ConfigureAwait(false))
             {
-                var failure = (native, facts.Stream) switch
+                return RoutedDispatch.AttemptOutcome.Of((native, facts.Stream) switch
                 {
                     (true, true) => await passthrough.RelayStreamAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
                     (true, false) => await passthrough.RelayJsonAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
                     (false, true) => await translating.RelayStreamAsync(context, request, candidate, exchange, facts, TranslationPair.AnthropicFromOpenAI(() => state.ProfileOf(candidate))).ConfigureAwait(false),
                     (false, false) => await translating.RelayJsonAsync(context, request, candidate, exchange, facts, TranslationPair.AnthropicFromOpenAI(() => state.ProfileOf(candidate))).ConfigureAwait(false),
-                };
-                if (failure is null)
-                {
-                    return RoutedDispatch.AttemptOutcome.Served;
-                }
-
-                Log.UpstreamFailed(logger, request.RequestId, candidate.Provider.Name, candidate.Id, failure.Kind, failure.UpstreamStatus ?? 0);
-                return RoutedDispatch.AttemptOutcome.Failed(failure);
+                });
             }
         }).ConfigureAwait(false);
 
@@ -117,10 +106,7 @@ internal sealed partial class AnthropicMessagesHandler(
             return;
         }
 
-        var failure = failed.Deployment is { } deployment
-            ? await failures.RecordAsync(context, request, deployment, failed.Failure!).ConfigureAwait(false)
-            : failed.Error!;
-        await AnthropicErrorWriter.WriteAsync(context, failure).ConfigureAwait(false);
+        await AnthropicErrorWriter.WriteAsync(context, await dispatch.ErrorForAsync(context, request, failed).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     /// <summary>Anthropic itself, and vendors that publish an <c>/anthropic</c> route, take the request as is.</summary>
@@ -139,12 +125,5 @@ internal sealed partial class AnthropicMessagesHandler(
         }
 
         return [.. headers];
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = EventIds.UpstreamFailed + 1, Level = LogLevel.Warning,
-            Message = "Request {RequestId} (messages): provider {Provider} (deployment {Deployment}) failed: {Kind}, HTTP {Status}")]
-        public static partial void UpstreamFailed(ILogger logger, string requestId, string provider, string deployment, ProviderFailureKind kind, int status);
     }
 }

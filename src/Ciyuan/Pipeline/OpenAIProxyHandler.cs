@@ -1,6 +1,5 @@
 using Ciyuan.Core.Canonical;
 using Ciyuan.Core.Configuration;
-using Ciyuan.Core.Providers;
 using Ciyuan.Core.Routing;
 using Ciyuan.Hosting;
 using Ciyuan.Http;
@@ -17,7 +16,7 @@ namespace Ciyuan.Pipeline;
 /// dialect: authenticate, read and scan the body once, resolve the alias, patch the body in place,
 /// dispatch with ordered fallback before the first byte, then relay and meter.
 /// </summary>
-internal sealed partial class OpenAIProxyHandler(
+internal sealed class OpenAIProxyHandler(
     GatewayState state,
     ReasoningReplayStore replay,
     RequestIntake intake,
@@ -25,10 +24,8 @@ internal sealed partial class OpenAIProxyHandler(
     JsonRelay jsonRelay,
     StreamRelay streamRelay,
     TranslatingRelay translating,
-    FailureRecorder failures,
     RoutedDispatch dispatch,
-    PromptTokens promptTokens,
-    ILogger<OpenAIProxyHandler> logger)
+    PromptTokens promptTokens)
 {
     public Task HandleChatAsync(HttpContext context) => HandleAsync(context, "chat", "chat/completions");
 
@@ -118,26 +115,18 @@ internal sealed partial class OpenAIProxyHandler(
             }, cancellationToken).ConfigureAwait(false);
             if (sent.Exchange is not { } exchange)
             {
-                Log.UpstreamFailed(logger, request.RequestId, candidate.Provider.Name, candidate.Id, sent.Failure!.Kind, sent.Failure.UpstreamStatus ?? 0);
-                return RoutedDispatch.AttemptOutcome.Failed(sent.Failure);
+                return RoutedDispatch.AttemptOutcome.Failed(sent.Failure!);
             }
 
             await using (exchange.ConfigureAwait(false))
             {
-                var failure = (translate, stream) switch
+                return RoutedDispatch.AttemptOutcome.Of((translate, stream) switch
                 {
                     (false, true) => await streamRelay.RelayAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
                     (false, false) => await jsonRelay.RelayAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
                     (true, true) => await translating.RelayStreamAsync(context, request, candidate, exchange, facts, TranslationPair.OpenAIFromAnthropic).ConfigureAwait(false),
                     (true, false) => await translating.RelayJsonAsync(context, request, candidate, exchange, facts, TranslationPair.OpenAIFromAnthropic).ConfigureAwait(false),
-                };
-                if (failure is null)
-                {
-                    return RoutedDispatch.AttemptOutcome.Served;
-                }
-
-                Log.UpstreamFailed(logger, request.RequestId, candidate.Provider.Name, candidate.Id, failure.Kind, failure.UpstreamStatus ?? 0);
-                return RoutedDispatch.AttemptOutcome.Failed(failure);
+                });
             }
         }).ConfigureAwait(false);
 
@@ -146,16 +135,6 @@ internal sealed partial class OpenAIProxyHandler(
             return;
         }
 
-        var error = failed.Deployment is { } deployment
-            ? await failures.RecordAsync(context, request, deployment, failed.Failure!).ConfigureAwait(false)
-            : failed.Error!;
-        await OpenAIErrorWriter.WriteAsync(context, error, failed.Deployment?.Provider.Name).ConfigureAwait(false);
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = EventIds.UpstreamFailed, Level = LogLevel.Warning,
-            Message = "Request {RequestId}: provider {Provider} (deployment {Deployment}) failed: {Kind}, HTTP {Status}")]
-        public static partial void UpstreamFailed(ILogger logger, string requestId, string provider, string deployment, ProviderFailureKind kind, int status);
+        await OpenAIErrorWriter.WriteAsync(context, await dispatch.ErrorForAsync(context, request, failed).ConfigureAwait(false), failed.Deployment?.Provider.Name).ConfigureAwait(false);
     }
 }

@@ -11,7 +11,7 @@ namespace Ciyuan.Pipeline;
 /// then try the plan's deployments under its attempt and deadline bounds. A door supplies only how
 /// to send to one deployment and relay its answer.
 /// </summary>
-internal sealed class RoutedDispatch(GatewayRouting routing, TimeProvider time)
+internal sealed partial class RoutedDispatch(GatewayRouting routing, TimeProvider time, FailureRecorder failures, ILogger<RoutedDispatch> logger)
 {
     /// <summary>What one attempt ended in.</summary>
     public readonly record struct AttemptOutcome(ProviderFailure? Failure, bool Handled)
@@ -22,6 +22,9 @@ internal sealed class RoutedDispatch(GatewayRouting routing, TimeProvider time)
         public static AttemptOutcome Answered => new(null, true);
 
         public static AttemptOutcome Failed(ProviderFailure failure) => new(failure, false);
+
+        /// <summary>What a relay's result means: null is a served answer.</summary>
+        public static AttemptOutcome Of(ProviderFailure? failure) => failure is null ? Served : Failed(failure);
     }
 
     /// <summary>
@@ -64,6 +67,7 @@ internal sealed class RoutedDispatch(GatewayRouting routing, TimeProvider time)
             }
 
             failure = outcome.Failure!;
+            Log.UpstreamFailed(logger, request.RequestId, last.Provider.Name, last.Id, failure.Kind, failure.UpstreamStatus ?? 0);
             if (context.RequestAborted.IsCancellationRequested)
             {
                 sequence.Cancel(current);
@@ -89,6 +93,12 @@ internal sealed class RoutedDispatch(GatewayRouting routing, TimeProvider time)
             : new DispatchFailure(last, failure, null);
     }
 
+    /// <summary>The error to tell the client: an upstream failure is recorded (never billed) first; a routing refusal is not a ledger line.</summary>
+    public async Task<OpenAIError> ErrorForAsync(HttpContext context, RequestContext request, DispatchFailure failed) =>
+        failed.Deployment is { } deployment
+            ? await failures.RecordAsync(context, request, deployment, failed.Failure!).ConfigureAwait(false)
+            : failed.Error!;
+
     private static OpenAIError RouteError(RouteResult result) => result.Error switch
     {
         RouteErrorKind.UnknownAlias => new OpenAIError(StatusCodes.Status404NotFound, result.Message!, "invalid_request_error", "model_not_found", "model"),
@@ -100,6 +110,13 @@ internal sealed class RoutedDispatch(GatewayRouting routing, TimeProvider time)
             RetryAfter = result.RetryAfter,
         },
     };
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = EventIds.UpstreamFailed, Level = LogLevel.Warning,
+            Message = "Request {RequestId}: provider {Provider} (deployment {Deployment}) failed: {Kind}, HTTP {Status}")]
+        public static partial void UpstreamFailed(ILogger logger, string requestId, string provider, string deployment, ProviderFailureKind kind, int status);
+    }
 }
 
 /// <summary>Why a dispatch produced no answer: an upstream failure on a deployment, or a routing error.</summary>
