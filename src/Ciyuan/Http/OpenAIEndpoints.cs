@@ -19,13 +19,16 @@ internal static class OpenAIEndpoints
     private static async Task ListModelsAsync(HttpContext context)
     {
         var authenticator = context.RequestServices.GetRequiredService<ClientAuthenticator>();
-        if (authenticator.Authenticate(context.Request, out var error) is null)
+        if (authenticator.Authenticate(context.Request, out var error) is not { } key)
         {
             await OpenAIErrorWriter.WriteAsync(context, OpenAIError.Unauthorized(error!)).ConfigureAwait(false);
             return;
         }
 
         var state = context.RequestServices.GetRequiredService<GatewayState>();
+
+        // "The models this key may use": a model none of whose deployments the key's privacy policy admits is not listed.
+        var policy = context.RequestServices.GetRequiredService<GatewayRouting>().Policies.Resolve(key.Policy, null).Policy;
         context.Response.ContentType = "application/json";
         await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
         json.WriteStartObject();
@@ -33,7 +36,7 @@ internal static class OpenAIEndpoints
         json.WriteStartArray("data");
         foreach (var configured in state.Config.Models)
         {
-            if (!state.Aliases.TryGetValue(configured.Name, out var alias))
+            if (!state.Aliases.TryGetValue(configured.Name, out var alias) || (policy is not null && !alias.Deployments.Any(policy.Admits)))
             {
                 continue;
             }

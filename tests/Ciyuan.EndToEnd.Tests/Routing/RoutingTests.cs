@@ -41,6 +41,10 @@ public sealed class RoutingTests
                   - provider: local
                     model: local-model
                     price: { input: 1, output: 2, currency: USD }
+              - name: cloud-only
+                deployments:
+                  - provider: vendor
+                    model: hosted-model
             """;
         return (await GatewayFixture.StartAsync(yaml), hosted);
     }
@@ -245,5 +249,24 @@ public sealed class RoutingTests
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal("context_length_exceeded", error["code"]!.GetValue<string>());
         Assert.Single(gateway.Upstream.Requests);
+    }
+
+    [Fact]
+    public async Task Models_ForAPolicyKey_ListOnlyModelsItMayUse()
+    {
+        var (gateway, hosted) = await StartAsync();
+        await using (gateway)
+        await using (hosted)
+        {
+            var key = await KeyWithPolicyAsync(gateway, "confidential");
+            using var http = new HttpClient { BaseAddress = gateway.BaseUrl };
+            http.DefaultRequestHeaders.Add("x-api-key", key);
+
+            var scoped = JsonNode.Parse(await http.GetStringAsync("v1/models"))!["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()).ToList();
+            var open = JsonNode.Parse(await gateway.Http.GetStringAsync("v1/models"))!["data"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()).ToList();
+
+            Assert.Equal(["mixed"], scoped);
+            Assert.Equal(["mixed", "cloud-only"], open);
+        }
     }
 }
