@@ -31,6 +31,17 @@ internal static class KeysCommand
                 return 2;
             }
 
+            if (parse.GetValue(policy) is { } policyName)
+            {
+                var paths = CiyuanPaths.Resolve(parse.GetValue(CommonOptions.Config), Environment.GetEnvironmentVariable);
+                var routing = new GatewayRouting(new GatewayState(CiyuanConfigSource.Load(paths), Core.Catalog.ModelCatalog.Builtin), TimeProvider.System);
+                if (!routing.Policies.TryGet(policyName, out _))
+                {
+                    await Console.Error.WriteLineAsync($"No privacy policy is named '{policyName}'. Defined: {string.Join(", ", routing.Policies.Names.Order(StringComparer.Ordinal))} (add more under policies: in ciyuan.yaml).").ConfigureAwait(false);
+                    return 2;
+                }
+            }
+
             var keys = await OpenAsync(parse, cancellationToken).ConfigureAwait(false);
             var (key, secret) = await keys.CreateAsync(parse.GetValue(name)!, parse.GetValue(budget), parse.GetValue(rpm), parse.GetValue(policy), cancellationToken).ConfigureAwait(false);
             Console.WriteLine(secret);

@@ -70,7 +70,7 @@ internal static class AdminEndpoints
         }).ConfigureAwait(false);
     }
 
-    private static async Task CreateKeyAsync(HttpContext context, KeyService keys, KeyCache cache)
+    private static async Task CreateKeyAsync(HttpContext context, KeyService keys, KeyCache cache, GatewayRouting routing)
     {
         CreateKeyRequest? request;
         try
@@ -92,6 +92,13 @@ internal static class AdminEndpoints
         if (request.BudgetUsd is < 0 || request.Rpm is < 1)
         {
             await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest("'budget_usd' must be >= 0 and 'rpm' >= 1.", "invalid_limits")).ConfigureAwait(false);
+            return;
+        }
+
+        if (request.Policy is { } policy && !routing.Policies.TryGet(policy, out _))
+        {
+            await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest(
+                $"No privacy policy is named '{policy}'. Defined: {string.Join(", ", routing.Policies.Names.Order(StringComparer.Ordinal))}.", "unknown_policy", "policy")).ConfigureAwait(false);
             return;
         }
 

@@ -93,4 +93,18 @@ public sealed class AdminApiTests
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("readyz")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("v1/models")).StatusCode);
     }
+
+    [Fact]
+    public async Task CreateKey_WithUnknownPolicy_IsRefused()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        using var admin = Admin(gateway);
+
+        var response = await admin.PostAsync("admin/keys", new StringContent("""{"name":"x","policy":"nope"}""", Encoding.UTF8, "application/json"));
+        var allowed = await admin.PostAsync("admin/keys", new StringContent("""{"name":"y","policy":"local-only"}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("local-only", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, allowed.StatusCode);
+    }
 }
