@@ -18,7 +18,16 @@ internal static class ServeCommand
             var listen = parse.GetValue(urls) ?? config.Server.Urls ?? ServerConfig.DefaultUrls;
             var masterKey = Environment.GetEnvironmentVariable("CIYUAN_MASTER_KEY") is { Length: > 0 } key ? key : null;
             var app = await GatewayHost.BuildAsync(new GatewayHostOptions(paths, config, listen, masterKey), cancellationToken).ConfigureAwait(false);
-            await app.RunAsync().ConfigureAwait(false);
+            try
+            {
+                await app.RunAsync().ConfigureAwait(false);
+            }
+            catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                await Console.Error.WriteLineAsync($"ciyuan: cannot listen on {listen}: the address is already in use. Stop the other process or choose another with --urls.").ConfigureAwait(false);
+                return 1;
+            }
+
             return 0;
         });
         return command;

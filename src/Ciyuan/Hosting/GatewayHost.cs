@@ -33,6 +33,10 @@ internal static partial class GatewayHost
         builder.Logging.SetMinimumLevel(options.LogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
+        // Start-up failures (e.g. a port in use) are reported by `serve` in one line; the host's own
+        // log of them is a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+
         var services = builder.Services;
         services.AddSingleton(options.Config);
         services.AddSingleton(TimeProvider.System);

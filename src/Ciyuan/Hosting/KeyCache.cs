@@ -36,26 +36,33 @@ internal sealed partial class KeyCache(IKeyStore store, ILogger<KeyCache> logger
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(PollInterval);
-        do
+        try
         {
-            try
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                var version = await store.GetVersionAsync(stoppingToken).ConfigureAwait(false);
-                if (version != Interlocked.Read(ref _version))
-                {
-                    await ReloadAsync(stoppingToken).ConfigureAwait(false);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                Log.KeyReloadFailed(logger, ex.Message);
+                await RefreshAsync(stoppingToken).ConfigureAwait(false);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task RefreshAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var version = await store.GetVersionAsync(stoppingToken).ConfigureAwait(false);
+            if (version != Interlocked.Read(ref _version))
+            {
+                await ReloadAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            Log.KeyReloadFailed(logger, ex.Message);
+        }
     }
 
     private static partial class Log

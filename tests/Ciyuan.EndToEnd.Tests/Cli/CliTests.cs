@@ -140,4 +140,19 @@ public sealed class CliTests
         Assert.StartsWith("group,currency,requests", csv.Stdout, StringComparison.Ordinal);
         Assert.Contains("test-model,USD,3,", csv.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Serve_PortInUse_FailsWithOneClearLine()
+    {
+        using var dir = new TempDirectory();
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+
+        var result = await CiyuanProcess.RunAsync(dir.Path, null, "serve", "--urls", $"http://127.0.0.1:{port}");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("already in use", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr + result.Stdout, StringComparison.Ordinal);
+    }
 }
