@@ -20,6 +20,9 @@ public sealed record UpstreamRequest
     /// <summary>Which of the provider's endpoints: its OpenAI-dialect base or its Anthropic-dialect base.</summary>
     public Dialect Dialect { get; init; } = Dialect.OpenAI;
 
+    /// <summary>The key of the provider's key pool this attempt leased; null = the provider's own key.</summary>
+    public string? ApiKey { get; init; }
+
     /// <summary>Client headers to pass on (e.g. <c>anthropic-version</c>, <c>anthropic-beta</c>); never credentials.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ForwardedHeaders { get; init; } = [];
 }

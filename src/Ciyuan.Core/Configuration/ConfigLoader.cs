@@ -274,6 +274,14 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
         };
 
         var headers = node.OptionalMapping("headers")?.StringMap() ?? new Dictionary<string, string>();
+        var pool = new List<ProviderKeyConfig>();
+        foreach (var entry in node.MappingSequence("api_keys"))
+        {
+            var secret = ResolveSecret(entry.Join("key"), entry.RequiredString("key"));
+            pool.Add(new ProviderKeyConfig($"{name}#{pool.Count}", secret, (int)(entry.OptionalInteger("max_in_flight", 0, 1_000_000) ?? 0)));
+            entry.RejectUnknownKeys();
+        }
+
         node.RejectUnknownKeys();
 
         return new ProviderConfig
@@ -284,7 +292,8 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
             CatalogId = known?.Id,
             BaseUrl = baseUrl,
             AnthropicBaseUrl = anthropicUrl,
-            ApiKey = apiKey,
+            ApiKey = apiKey ?? pool.FirstOrDefault()?.Secret,
+            KeyPool = pool,
             Jurisdiction = jurisdiction,
             Headers = headers.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase),
             Timeouts = timeouts,

@@ -23,6 +23,12 @@ public sealed record ProviderConfig
 
     public string? ApiKey { get; init; }
 
+    /// <summary>
+    /// Several keys for one provider (config <c>api_keys:</c>): requests sharing a prompt prefix use the
+    /// same key, so the vendor's per-key prompt cache hits; each key has its own in-flight limit.
+    /// </summary>
+    public IReadOnlyList<ProviderKeyConfig> KeyPool { get; init; } = [];
+
     public required string Jurisdiction { get; init; }
 
     public FrozenDictionary<string, string> Headers { get; init; } = FrozenDictionary<string, string>.Empty;

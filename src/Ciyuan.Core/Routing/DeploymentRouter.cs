@@ -152,7 +152,8 @@ public sealed class DeploymentRouter(RoutingTable table, PrivacyPolicySet polici
             expectedOutput,
             affinityIndex,
             options.CacheHitLikelihood,
-            options.AffineCacheHitLikelihood);
+            options.AffineCacheHitLikelihood,
+            affinityIndex >= 0 ? request.AffinityKey : 0);
 
         var order = candidates.Length <= RankingSort.StackLimit ? stackalloc int[candidates.Length] : new int[candidates.Length];
         var count = alias.Strategy.Rank(context, candidates, order);

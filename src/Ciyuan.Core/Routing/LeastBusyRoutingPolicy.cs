@@ -7,7 +7,10 @@ namespace Ciyuan.Core.Routing;
 /// Fewest calls in flight first. Ties break at random (a fraction below one added to the integer
 /// count), so idle deployments share the load instead of all traffic herding to the first one.
 /// With prompt-cache affinity the affine deployment goes first until it saturates (its in-flight
-/// limit takes it out of the candidates), then the least busy one takes over.
+/// limit takes it out of the candidates), then the least busy one takes over. With an affinity
+/// key, ties break by the key's rendezvous order instead of at random, so when the affine deployment
+/// fails a prefix's requests all move to the same second home (whose cache then warms up) rather
+/// than scattering.
 /// </summary>
 public sealed class LeastBusyRoutingPolicy(IRandomSource random) : IRoutingPolicy, IRankExplainer
 {
@@ -26,7 +29,10 @@ public sealed class LeastBusyRoutingPolicy(IRandomSource random) : IRoutingPolic
         {
             for (var i = 0; i < n; i++)
             {
-                scores[i] = candidates[i].InFlight + (random.NextDouble() * 0.5);
+                var tieBreak = context.AffinityKey != 0
+                    ? 0.5 - ((StableHash.Rendezvous(context.AffinityKey, candidates[i].IdHash) >> 11) * (0.5 / (1UL << 53)))
+                    : random.NextDouble() * 0.5;
+                scores[i] = candidates[i].InFlight + tieBreak;
             }
 
             RankingSort.SortAscending(scores, order[..n]);

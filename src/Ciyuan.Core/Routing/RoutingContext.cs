@@ -12,8 +12,10 @@ public readonly struct RoutingContext
         long expectedOutputTokens,
         int affinityIndex = -1,
         double cacheHitLikelihood = 0,
-        double affineCacheHitLikelihood = 0)
+        double affineCacheHitLikelihood = 0,
+        ulong affinityKey = 0)
     {
+        AffinityKey = affinityKey;
         Now = now;
         PromptTokens = Math.Max(0, promptTokens);
         ExpectedOutputTokens = Math.Max(0, expectedOutputTokens);
@@ -21,6 +23,9 @@ public readonly struct RoutingContext
         CacheHitLikelihood = Math.Clamp(cacheHitLikelihood, 0, 1);
         AffineCacheHitLikelihood = Math.Clamp(affineCacheHitLikelihood, 0, 1);
     }
+
+    /// <summary>The prompt-cache affinity key (0 = none); strategies may use it to order fallbacks stably.</summary>
+    public ulong AffinityKey { get; }
 
     /// <summary>The request time: prices can depend on it (DeepSeek's off-peak tier).</summary>
     public DateTimeOffset Now { get; }

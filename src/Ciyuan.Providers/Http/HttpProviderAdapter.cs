@@ -41,7 +41,7 @@ public sealed class HttpProviderAdapter(ProviderHttpClients clients) : IProvider
         if (request.Dialect == Dialect.Anthropic)
         {
             // Anthropic's own API and the vendors' /anthropic routes all take x-api-key.
-            if (provider.ApiKey is { Length: > 0 } anthropicKey)
+            if ((request.ApiKey ?? provider.ApiKey) is { Length: > 0 } anthropicKey)
             {
                 message.Headers.TryAddWithoutValidation("x-api-key", anthropicKey);
             }
@@ -51,7 +51,7 @@ public sealed class HttpProviderAdapter(ProviderHttpClients clients) : IProvider
                 message.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
             }
         }
-        else if (provider.ApiKey is { Length: > 0 } key)
+        else if ((request.ApiKey ?? provider.ApiKey) is { Length: > 0 } key)
         {
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
         }

@@ -33,7 +33,10 @@ internal sealed class GatewayRouting
                 MaxAttempts = alias.MaxAttempts ?? config.Routing.MaxAttempts,
                 TotalTimeout = config.Routing.Timeout,
             },
-            time);
+            time,
+            keyPools: config.Providers.Values
+                .Where(p => p.KeyPool.Count > 0)
+                .ToDictionary(p => p.Name, p => new KeyPool([.. p.KeyPool.Select(k => new PooledKey(k.Id, k.Secret, k.MaxInFlight))]), StringComparer.Ordinal));
         Router = new DeploymentRouter(Table, Policies, time);
     }
 

@@ -50,7 +50,7 @@ internal sealed class AnthropicMessagesHandler(
             AffinityKey = PromptAffinity.KeyOf(body.Span, facts),
         };
 
-        var failed = await dispatch.RunAsync(context, request, routeRequest, async (candidate, cancellationToken) =>
+        var failed = await dispatch.RunAsync(context, request, routeRequest, async (candidate, apiKey, cancellationToken) =>
         {
             var native = HasAnthropicEndpoint(candidate);
             ReadOnlyMemory<byte> payload;
@@ -81,6 +81,7 @@ internal sealed class AnthropicMessagesHandler(
                 Body = payload,
                 Stream = facts.Stream,
                 RequestId = request.RequestId,
+                ApiKey = apiKey,
                 Dialect = native ? Dialect.Anthropic : Dialect.OpenAI,
                 ForwardedHeaders = native ? ForwardedHeaders(context.Request) : [],
             }, cancellationToken).ConfigureAwait(false);

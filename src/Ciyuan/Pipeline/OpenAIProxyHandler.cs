@@ -59,7 +59,7 @@ internal sealed class OpenAIProxyHandler(
             AffinityKey = PromptAffinity.KeyOf(body.Span, facts),
         };
 
-        var failed = await dispatch.RunAsync(context, request, routeRequest, async (candidate, cancellationToken) =>
+        var failed = await dispatch.RunAsync(context, request, routeRequest, async (candidate, apiKey, cancellationToken) =>
         {
             // An Anthropic-only upstream gets the request translated; every other one gets the client's own bytes, patched.
             var translate = candidate.Provider.Kind == ProviderKinds.Anthropic && route == "chat/completions";
@@ -111,6 +111,7 @@ internal sealed class OpenAIProxyHandler(
                 Body = payload,
                 Stream = stream,
                 RequestId = request.RequestId,
+                ApiKey = apiKey,
                 Dialect = translate ? Dialect.Anthropic : Dialect.OpenAI,
             }, cancellationToken).ConfigureAwait(false);
             if (sent.Exchange is not { } exchange)

@@ -31,7 +31,7 @@ internal sealed partial class RoutedDispatch(GatewayRouting routing, TimeProvide
     /// Routes and dispatches. Returns null when the request was served or answered; otherwise the
     /// error to send (and the deployment it concerns, if any) — the caller records and writes it.
     /// </summary>
-    public async Task<DispatchFailure?> RunAsync(HttpContext context, RequestContext request, RouteRequest route, Func<DeploymentConfig, CancellationToken, Task<AttemptOutcome>> attempt)
+    public async Task<DispatchFailure?> RunAsync(HttpContext context, RequestContext request, RouteRequest route, Func<DeploymentConfig, string?, CancellationToken, Task<AttemptOutcome>> attempt)
     {
         var result = routing.Router.Route(route);
         if (result.Plan is not { } plan)
@@ -49,7 +49,7 @@ internal sealed partial class RoutedDispatch(GatewayRouting routing, TimeProvide
             AttemptOutcome outcome;
             try
             {
-                outcome = await attempt(last, context.RequestAborted).ConfigureAwait(false);
+                outcome = await attempt(last, current.Key?.Secret, context.RequestAborted).ConfigureAwait(false);
             }
             catch
             {
