@@ -25,6 +25,7 @@ internal sealed class GatewayRouting
                 ContextWindow = deployment.ContextWindow ?? state.CatalogModels.GetValueOrDefault(deployment.Id)?.ContextWindow,
                 MaxOutputTokens = state.CatalogModels.GetValueOrDefault(deployment.Id)?.MaxOutput,
                 MaxInFlight = deployment.MaxInFlight,
+                Capabilities = Pipeline.RequiredCapabilities.Offered(state.CatalogModels.GetValueOrDefault(deployment.Id)),
             },
             alias => new AliasRoutingOptions
             {

@@ -47,6 +47,7 @@ internal sealed class AnthropicMessagesHandler(
             RequestPolicy = request.RequestPolicy,
             PromptTokens = promptTokens.For(result.Alias, facts, body.Span, static bytes => AnthropicRequestCodec.Decode(bytes)),
             MaxOutputTokens = facts.MaxTokens,
+            RequiredCapabilities = RequiredCapabilities.Of(body.Span),
             AffinityKey = PromptAffinity.KeyOf(body.Span, facts),
         };
 

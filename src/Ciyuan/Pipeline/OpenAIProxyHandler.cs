@@ -56,6 +56,7 @@ internal sealed class OpenAIProxyHandler(
             RequestPolicy = request.RequestPolicy,
             PromptTokens = promptTokens.For(alias, facts, body.Span, static bytes => OpenAIRequestCodec.Decode(bytes)),
             MaxOutputTokens = facts.MaxTokens,
+            RequiredCapabilities = RequiredCapabilities.Of(body.Span),
             AffinityKey = PromptAffinity.KeyOf(body.Span, facts),
         };
 

@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using Ciyuan.Core.Catalog;
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Metering;
 using Ciyuan.Hosting;
@@ -57,7 +58,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
         yaml = yaml.Replace("{upstream}", upstream.BaseUrl.ToString(), StringComparison.Ordinal);
         var dataDirectory = Path.Combine(Path.GetTempPath(), "ciyuan-e2e-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
-        var config = new ConfigLoader(NoProviderDefaults.Instance, Environment.GetEnvironmentVariable).Parse(yaml, "test.yaml");
+        var config = new ConfigLoader(CatalogProviderDefaults.Builtin, Environment.GetEnvironmentVariable).Parse(yaml, "test.yaml");
         var paths = new CiyuanPaths(null, dataDirectory);
         var app = await GatewayHost.BuildAsync(new GatewayHostOptions(paths, config, "http://127.0.0.1:0", masterKey, LogLevel.Warning), CancellationToken.None);
         await app.StartAsync();

@@ -119,4 +119,30 @@ public sealed class FallbackTests
         // Both are explored once, then the fast one wins.
         Assert.All(providers.Skip(4), p => Assert.Equal("second", p));
     }
+
+    [Fact]
+    public async Task Capabilities_ImageRequestSkipsATextOnlyCatalogModel()
+    {
+        await using var vision = await UpstreamServer.StartAsync();
+        var yaml = $$"""
+            providers:
+              ds: { kind: deepseek, base_url: "{upstream}", api_key: test }
+              vlm: { kind: openai-compatible, base_url: "{{vision.BaseUrl}}" }
+            models:
+              - name: m
+                deployments:
+                  - { provider: ds, model: deepseek-v4-pro }
+                  - { provider: vlm, model: qwen-vl }
+            """;
+        await using var gateway = await GatewayFixture.StartAsync(yaml);
+
+        var text = await gateway.Http.PostAsync("v1/chat/completions", Hello());
+        var image = await gateway.Http.PostAsync("v1/chat/completions", new StringContent(
+            """{"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"what is this?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]}]}""",
+            Encoding.UTF8, "application/json"));
+
+        Assert.Equal("ds", text.Headers.GetValues("X-Ciyuan-Provider").Single());
+        Assert.Equal("vlm", image.Headers.GetValues("X-Ciyuan-Provider").Single());
+        Assert.Single(gateway.Upstream.Requests);
+    }
 }
