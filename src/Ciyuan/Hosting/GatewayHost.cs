@@ -55,6 +55,7 @@ internal static partial class GatewayHost
         services.AddSingleton<IProviderAdapter, HttpProviderAdapter>();
         services.AddSingleton<JsonRelay>();
         services.AddSingleton<StreamRelay>();
+        services.AddSingleton<KeyRateLimits>();
         services.AddSingleton<RequestIntake>();
         services.AddSingleton<TokenCounter>();
         services.AddSingleton(new Providers.Profiles.ReasoningReplayStore());

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Ciyuan.Core.Metering;
 using Ciyuan.EndToEnd.Tests.Fixtures;
 using Ciyuan.Testing.Upstream;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ciyuan.EndToEnd.Tests.OpenAI;
 
@@ -260,5 +261,28 @@ public sealed class ChatErrorTests
         Assert.Equal("local/healthy", response.Headers.GetValues("X-Ciyuan-Deployment").Single());
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(1, gateway.Upstream.Requests.Take(2).Count(r => r.Json["model"]!.GetValue<string>() == "broke"));
+    }
+
+    [Fact]
+    public async Task Chat_KeyOverItsRequestsPerMinute_Gets429WithRetryAfter()
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        var (_, secret) = await gateway.Services.GetRequiredService<Ciyuan.Hosting.KeyService>().CreateAsync("limited", null, 3, null, CancellationToken.None);
+        await gateway.Services.GetRequiredService<Ciyuan.Hosting.KeyCache>().ReloadAsync(CancellationToken.None);
+        using var http = new HttpClient { BaseAddress = gateway.BaseUrl };
+        http.DefaultRequestHeaders.Add("x-api-key", secret);
+
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 4; i++)
+        {
+            last = await http.PostAsync("v1/chat/completions", Json(Hello));
+            statuses.Add(last.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.NotNull(last!.Headers.RetryAfter?.Delta);
+        Assert.Equal(3, gateway.Upstream.Requests.Count);
+        Assert.Equal(3, (await gateway.LedgerAsync()).Count);
     }
 }
