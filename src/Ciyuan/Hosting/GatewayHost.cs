@@ -56,6 +56,7 @@ internal static partial class GatewayHost
         services.AddSingleton<JsonRelay>();
         services.AddSingleton<StreamRelay>();
         services.AddSingleton<KeyRateLimits>();
+        services.AddSingleton<KeyBudgets>();
         services.AddSingleton<RequestIntake>();
         services.AddSingleton<TokenCounter>();
         services.AddSingleton(new Providers.Profiles.ReasoningReplayStore());
@@ -74,6 +75,11 @@ internal static partial class GatewayHost
         _ = app.Services.GetRequiredService<TokenCounter>();
         var keyPolicies = (await app.Services.GetRequiredService<IKeyStore>().ListAsync(cancellationToken).ConfigureAwait(false)).Select(k => k.Policy);
         app.Services.GetRequiredService<GatewayRouting>().ValidateKeyPolicies(keyPolicies);
+
+        // What each key has already spent, from the durable ledger (budgets are checked against it).
+        var spent = await app.Services.GetRequiredService<IUsageReader>().SummarizeAsync(UsageGrouping.Key, new UsageQuery(), cancellationToken).ConfigureAwait(false);
+        var cnyToUsd = options.Config.Routing.CnyToUsd;
+        app.Services.GetRequiredService<KeyBudgets>().Load(spent.Select(r => (r.Group, r.Currency == "USD" ? r.Cost.Value : (long)Math.Ceiling(r.Cost.Value * cnyToUsd))));
         await app.Services.GetRequiredService<KeyCache>().ReloadAsync(cancellationToken).ConfigureAwait(false);
 
         app.MapOpsEndpoints();

@@ -29,6 +29,11 @@ internal sealed class RequestContext(string requestId, ClientKey key, string end
 
     public double? FirstTokenMs { get; private set; }
 
+    /// <summary>Cost and currency of the ledger line, once built (for settling the key's budget hold).</summary>
+    public MicroUnits Cost { get; private set; }
+
+    public string Currency { get; private set; } = "USD";
+
     /// <summary>Output tokens of the answer, once its ledger line is built (for the throughput EWMA).</summary>
     public long OutputTokens { get; private set; }
 
@@ -41,6 +46,8 @@ internal sealed class RequestContext(string requestId, ClientKey key, string end
     {
         var cost = price?.Cost(usage, ReceivedAt) ?? MicroUnits.Zero;
         OutputTokens = usage.Output;
+        Cost = cost;
+        Currency = price?.Currency ?? "USD";
         return new UsageRecord
         {
             RequestId = RequestId,

@@ -11,7 +11,7 @@ namespace Ciyuan.Pipeline;
 /// then try the plan's deployments under its attempt and deadline bounds. A door supplies only how
 /// to send to one deployment and relay its answer.
 /// </summary>
-internal sealed partial class RoutedDispatch(GatewayRouting routing, TimeProvider time, FailureRecorder failures, ILogger<RoutedDispatch> logger)
+internal sealed partial class RoutedDispatch(GatewayRouting routing, TimeProvider time, FailureRecorder failures, KeyBudgets budgets, ILogger<RoutedDispatch> logger)
 {
     /// <summary>What one attempt ended in.</summary>
     public readonly record struct AttemptOutcome(ProviderFailure? Failure, bool Handled)
@@ -32,6 +32,27 @@ internal sealed partial class RoutedDispatch(GatewayRouting routing, TimeProvide
     /// error to send (and the deployment it concerns, if any) — the caller records and writes it.
     /// </summary>
     public async Task<DispatchFailure?> RunAsync(HttpContext context, RequestContext request, RouteRequest route, Func<DeploymentConfig, string?, CancellationToken, Task<AttemptOutcome>> attempt)
+    {
+        // Stage 6: the key's budget holds the worst case before anything leaves; settled in finally
+        // with the exact cost of the ledger line (zero for a failure), whatever happens to the client.
+        if (!budgets.TryReserve(request.Key, route.Alias, route.PromptTokens, route.MaxOutputTokens, out var held, out var remaining))
+        {
+            return new DispatchFailure(null, null, new OpenAIError(StatusCodes.Status402PaymentRequired,
+                $"Key '{request.Key.Name}' has {remaining} USD left of its budget, less than this request may cost; lower max_tokens or raise the key's budget.",
+                "insufficient_quota", "budget_exceeded"));
+        }
+
+        try
+        {
+            return await DispatchAsync(context, request, route, attempt).ConfigureAwait(false);
+        }
+        finally
+        {
+            budgets.Settle(request.Key, held, request.Cost, request.Currency);
+        }
+    }
+
+    private async Task<DispatchFailure?> DispatchAsync(HttpContext context, RequestContext request, RouteRequest route, Func<DeploymentConfig, string?, CancellationToken, Task<AttemptOutcome>> attempt)
     {
         var result = routing.Router.Route(route);
         if (result.Plan is not { } plan)
