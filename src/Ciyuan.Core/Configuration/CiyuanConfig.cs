@@ -21,6 +21,12 @@ public sealed record CiyuanConfig
     /// <summary>Named privacy policies, attached to keys and tightened per request with <c>X-Ciyuan-Policy</c>.</summary>
     public IReadOnlyList<PolicyConfig> Policies { get; init; } = [];
 
+    /// <summary>Budget lines declared in config, and the time zone of calendar windows.</summary>
+    public BudgetsConfig Budgets { get; init; } = BudgetsConfig.Default;
+
+    /// <summary>Projects with limits shared by their keys, by name.</summary>
+    public FrozenDictionary<string, ProjectConfig> Projects { get; init; } = FrozenDictionary<string, ProjectConfig>.Empty;
+
     /// <summary>Tokenizer files by family, for families Ciyuan does not ship.</summary>
     public FrozenDictionary<string, TokenizerFileConfig> Tokenizers { get; init; } = FrozenDictionary<string, TokenizerFileConfig>.Empty;
 

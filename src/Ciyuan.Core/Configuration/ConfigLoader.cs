@@ -35,6 +35,8 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
 
         var server = ReadServer(root.OptionalMapping("server"));
         var storage = ReadStorage(root.OptionalMapping("storage"));
+        var budgets = BudgetsConfigReader.ReadBudgets(root.OptionalMapping("budgets"));
+        var projects = BudgetsConfigReader.ReadProjects(root.OptionalMapping("projects"));
         var providers = ReadProviders(root.OptionalMapping("providers"));
         var models = ReadModels(root.MappingSequence("models"), providers);
         var tokenizers = ReadTokenizers(root.OptionalMapping("tokenizers"), source);
@@ -51,6 +53,8 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
             Tokenizers = tokenizers.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase),
             Routing = routing,
             Policies = policies,
+            Budgets = budgets,
+            Projects = projects.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal),
             Source = source,
         };
     }
@@ -187,7 +191,7 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
         return server;
     }
 
-    private static StorageConfig ReadStorage(ConfigMapping? node)
+    private StorageConfig ReadStorage(ConfigMapping? node)
     {
         if (node is null)
         {
@@ -204,6 +208,13 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
             };
             sqlite.RejectUnknownKeys();
         }
+
+        storage = storage with
+        {
+            PostgresConnectionString = node.OptionalString("postgres") is { } postgres ? ResolveSecret(node.Join("postgres"), postgres) : null,
+            RedisConnectionString = node.OptionalString("redis") is { } redis ? ResolveSecret(node.Join("redis"), redis) : null,
+            RetentionDays = (int?)node.OptionalInteger("retention_days", 1, 100_000),
+        };
 
         node.RejectUnknownKeys();
         return storage;
@@ -401,6 +412,8 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
         var tokenizer = node.OptionalString("tokenizer");
         var maxInFlight = (int)(node.OptionalInteger("max_in_flight", 0, 1_000_000) ?? 0);
         var contextWindow = node.OptionalInteger("context_window", 1, 100_000_000);
+        var rpm = node.OptionalInteger("rpm", 1, 100_000_000);
+        var tpm = node.OptionalInteger("tpm", 1, long.MaxValue / 4);
         node.RejectUnknownKeys();
         return new DeploymentConfig
         {
@@ -411,6 +424,8 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
             Weight = weight,
             Tokenizer = tokenizer,
             MaxInFlight = maxInFlight,
+            RequestsPerMinute = rpm,
+            TokensPerMinute = tpm,
             ContextWindow = contextWindow,
             Tags = tags.ToFrozenDictionary(StringComparer.Ordinal),
         };

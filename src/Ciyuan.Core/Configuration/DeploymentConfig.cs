@@ -23,6 +23,12 @@ public sealed record DeploymentConfig
     /// <summary>Concurrent requests this deployment may hold (a bulkhead); 0 = unlimited.</summary>
     public int MaxInFlight { get; init; }
 
+    /// <summary>Requests per minute this deployment may be sent (the vendor's quota); when reached, routing moves on.</summary>
+    public long? RequestsPerMinute { get; init; }
+
+    /// <summary>Tokens per minute this deployment may be sent; when reached, routing moves on.</summary>
+    public long? TokensPerMinute { get; init; }
+
     /// <summary>Tokenizer family to count with (overrides the catalog's), e.g. <c>qwen3</c>.</summary>
     public string? Tokenizer { get; init; }
 

@@ -1,6 +1,6 @@
 namespace Ciyuan.Core.Configuration;
 
-/// <summary>Where the ledger and keys live.</summary>
+/// <summary>Where the ledger, keys and budgets live, and where shared rate-limit counters live.</summary>
 public sealed record StorageConfig
 {
     /// <summary>SQLite file; relative paths are under the data directory.</summary>
@@ -11,6 +11,15 @@ public sealed record StorageConfig
     /// is written to the OS before a response finishes (survives the process being killed).
     /// </summary>
     public bool SyncToDisk { get; init; }
+
+    /// <summary>A PostgreSQL connection string (Npgsql syntax); when set, it replaces SQLite and several instances may share it.</summary>
+    public string? PostgresConnectionString { get; init; }
+
+    /// <summary>A Redis connection string (StackExchange.Redis syntax); when set, rate and concurrency limits are shared through it.</summary>
+    public string? RedisConnectionString { get; init; }
+
+    /// <summary>Days a request's own ledger line is kept; rollups (and so reports and budgets) outlive it. Null keeps everything.</summary>
+    public int? RetentionDays { get; init; }
 
     public static StorageConfig Default { get; } = new();
 }

@@ -22,5 +22,12 @@ public sealed record ClientKey
 
     public string? Policy { get; init; }
 
+    /// <summary>The project (team) the key belongs to: its budgets and limits apply too.</summary>
+    public string? Project { get; init; }
+
+    public long? TokensPerMinute { get; init; }
+
+    public int? MaxConcurrency { get; init; }
+
     public bool IsRevoked => RevokedAt is not null;
 }

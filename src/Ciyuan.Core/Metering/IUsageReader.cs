@@ -8,11 +8,18 @@ public interface IUsageReader
     Task<IReadOnlyList<UsageSummaryRow>> SummarizeAsync(UsageGrouping grouping, UsageQuery query, CancellationToken cancellationToken);
 }
 
-public sealed record UsageQuery(DateTimeOffset? Since = null, string? KeyId = null, int Limit = 1000);
+public sealed record UsageQuery(DateTimeOffset? Since = null, string? KeyId = null, int Limit = 1000)
+{
+    public string? Project { get; init; }
+
+    public string? RunId { get; init; }
+}
 
 public enum UsageGrouping
 {
     Key,
+    Project,
+    Run,
     Model,
     Provider,
     Day,

@@ -11,6 +11,9 @@ public sealed record UsageRecord
 
     public string? RunId { get; init; }
 
+    /// <summary>The key's project, if it has one.</summary>
+    public string? Project { get; init; }
+
     /// <summary>Which front door: <c>chat</c>, <c>embeddings</c>, <c>messages</c>.</summary>
     public required string Endpoint { get; init; }
 
@@ -49,4 +52,11 @@ public sealed record UsageRecord
     public required double LatencyMs { get; init; }
 
     public double? TimeToFirstTokenMs { get; init; }
+
+    /// <summary>
+    /// The budget hold this record settles, if the request held one: the ledger writes the
+    /// <c>commit</c> (or, for a failure, <c>release</c>) entry and the budget counters in the same
+    /// transaction as the record.
+    /// </summary>
+    public Budgets.BudgetHold? Hold { get; init; }
 }

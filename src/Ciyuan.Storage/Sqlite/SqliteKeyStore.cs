@@ -14,8 +14,8 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         {
             insert.Transaction = transaction;
             insert.CommandText = """
-                INSERT INTO client_keys (id, name, hash, prefix, created_at, revoked_at, budget_micro_usd, rpm, policy)
-                VALUES ($id, $name, $hash, $prefix, $created, NULL, $budget, $rpm, $policy);
+                INSERT INTO client_keys (id, name, hash, prefix, created_at, revoked_at, budget_micro_usd, rpm, policy, project, tpm, max_concurrency)
+                VALUES ($id, $name, $hash, $prefix, $created, NULL, $budget, $rpm, $policy, $project, $tpm, $concurrency);
                 """;
             insert.Parameters.AddWithValue("$id", key.Id);
             insert.Parameters.AddWithValue("$name", key.Name);
@@ -25,6 +25,9 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
             insert.Parameters.AddWithValue("$budget", (object?)key.BudgetMicroUsd ?? DBNull.Value);
             insert.Parameters.AddWithValue("$rpm", (object?)key.RequestsPerMinute ?? DBNull.Value);
             insert.Parameters.AddWithValue("$policy", (object?)key.Policy ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$project", (object?)key.Project ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$tpm", (object?)key.TokensPerMinute ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$concurrency", (object?)key.MaxConcurrency ?? DBNull.Value);
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -36,7 +39,7 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, name, hash, prefix, created_at, revoked_at, budget_micro_usd, rpm, policy FROM client_keys ORDER BY created_at, id;";
+        command.CommandText = "SELECT id, name, hash, prefix, created_at, revoked_at, budget_micro_usd, rpm, policy, project, tpm, max_concurrency FROM client_keys ORDER BY created_at, id;";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var keys = new List<ClientKey>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -52,6 +55,9 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
                 BudgetMicroUsd = reader.IsDBNull(6) ? null : reader.GetInt64(6),
                 RequestsPerMinute = reader.IsDBNull(7) ? null : reader.GetInt32(7),
                 Policy = reader.IsDBNull(8) ? null : reader.GetString(8),
+                Project = reader.IsDBNull(9) ? null : reader.GetString(9),
+                TokensPerMinute = reader.IsDBNull(10) ? null : reader.GetInt64(10),
+                MaxConcurrency = reader.IsDBNull(11) ? null : reader.GetInt32(11),
             });
         }
 

@@ -1,25 +1,32 @@
 using System.Threading.Channels;
+using Ciyuan.Core.Budgets;
 using Ciyuan.Core.Metering;
 using Microsoft.Data.Sqlite;
 
 namespace Ciyuan.Storage.Sqlite;
 
 /// <summary>
-/// Group commit: callers hand records to one writer loop, which inserts everything waiting in one
-/// transaction and then completes every caller at once. A caller's task completes only after its
-/// record is committed, yet a thousand concurrent requests share a single commit.
+/// Group commit for everything the request path must make durable: usage records (with the budget
+/// settlement and rollups they carry), budget holds and fallback attempts. Callers hand their
+/// write to one writer loop, which applies everything waiting in one transaction and then
+/// completes every caller at once: a caller's task completes only after its write is committed,
+/// yet a thousand concurrent requests share a single commit.
 /// </summary>
 public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
 {
     private const int MaxBatch = 2048;
     private readonly SqliteDatabase _database;
-    private readonly Channel<PendingRecord> _queue;
+    private readonly CurrencyConverter _currency;
+    private readonly string _instanceId;
+    private readonly Channel<PendingWrite> _queue;
     private readonly Task _writer;
 
-    public SqliteUsageLedger(SqliteDatabase database)
+    public SqliteUsageLedger(SqliteDatabase database, CurrencyConverter? currency = null, string instanceId = "")
     {
         _database = database;
-        _queue = Channel.CreateBounded<PendingRecord>(new BoundedChannelOptions(65_536)
+        _currency = currency ?? new CurrencyConverter(0.14m);
+        _instanceId = instanceId;
+        _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(65_536)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -27,9 +34,23 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
         _writer = Task.Run(WriteLoopAsync);
     }
 
-    public async ValueTask RecordAsync(UsageRecord record, CancellationToken cancellationToken)
+    public ValueTask RecordAsync(UsageRecord record, CancellationToken cancellationToken) =>
+        EnqueueAsync(new PendingWrite { Record = record }, cancellationToken);
+
+    /// <summary>Makes a hold durable (the <c>hold</c> entry) before its request may leave.</summary>
+    internal ValueTask AppendHoldAsync(BudgetHold hold, CancellationToken cancellationToken) =>
+        EnqueueAsync(new PendingWrite { Hold = hold }, cancellationToken);
+
+    /// <summary>Settles a hold whose request left no usage record: the <c>release</c> entry, nothing spent.</summary>
+    internal ValueTask AppendReleaseAsync(BudgetHold hold, CancellationToken cancellationToken) =>
+        EnqueueAsync(new PendingWrite { Release = hold }, cancellationToken);
+
+    /// <summary>Makes a fallback attempt durable (the <c>attempt</c> entry) before it is sent.</summary>
+    internal ValueTask AppendAttemptAsync(string requestId, int attempt, string provider, string deployment, CancellationToken cancellationToken) =>
+        EnqueueAsync(new PendingWrite { Attempt = new AttemptEntry(requestId, attempt, provider, deployment) }, cancellationToken);
+
+    private async ValueTask EnqueueAsync(PendingWrite pending, CancellationToken cancellationToken)
     {
-        var pending = new PendingRecord(record);
         await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
         await pending.Completion.Task.ConfigureAwait(false);
     }
@@ -37,8 +58,9 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
     private async Task WriteLoopAsync()
     {
         await using var connection = await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
-        await using var insert = UsageRecordSql.CreateInsert(connection);
-        var batch = new List<PendingRecord>(MaxBatch);
+        await using var statements = new LedgerStatements(connection);
+        var rollups = new UsageRollupBatch();
+        var batch = new List<PendingWrite>(MaxBatch);
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -51,13 +73,13 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
             {
                 await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync().ConfigureAwait(false))
                 {
-                    insert.Transaction = transaction;
+                    statements.Enlist(transaction);
                     foreach (var pending in batch)
                     {
-                        UsageRecordSql.Bind(insert, pending.Record);
-                        await insert.ExecuteNonQueryAsync().ConfigureAwait(false);
+                        await ApplyAsync(statements, rollups, pending).ConfigureAwait(false);
                     }
 
+                    await rollups.FlushAsync(statements).ConfigureAwait(false);
                     await transaction.CommitAsync().ConfigureAwait(false);
                 }
 
@@ -68,13 +90,67 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
             }
             catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
             {
+                rollups.Clear();
                 foreach (var pending in batch)
                 {
-                    pending.Completion.TrySetException(new StorageException($"the usage ledger could not be written: {ex.Message}", ex));
+                    pending.Completion.TrySetException(new StorageException($"the ledger could not be written: {ex.Message}", ex));
                 }
             }
 
             batch.Clear();
+        }
+    }
+
+    private async Task ApplyAsync(LedgerStatements statements, UsageRollupBatch rollups, PendingWrite pending)
+    {
+        if (pending.Record is { } record)
+        {
+            UsageRecordSql.Bind(statements.InsertUsage, record);
+            if (await statements.InsertUsage.ExecuteNonQueryAsync().ConfigureAwait(false) == 1)
+            {
+                rollups.Add(record);
+            }
+
+            if (record.Hold is { } hold)
+            {
+                await SettleAsync(statements, record, hold).ConfigureAwait(false);
+            }
+        }
+        else if (pending.Hold is { } hold)
+        {
+            await statements.InsertEntryAsync(hold.RequestId, "hold", 0, hold.At, _instanceId, hold.Target, hold.Provider, hold.Deployment,
+                hold.WorstCaseUsd.Value, HeldLinesText.Write(hold.Lines)).ConfigureAwait(false);
+        }
+        else if (pending.Release is { } released)
+        {
+            await statements.InsertEntryAsync(released.RequestId, "release", 0, DateTimeOffset.UtcNow, _instanceId, released.Target,
+                released.Provider, released.Deployment, 0, null).ConfigureAwait(false);
+        }
+        else if (pending.Attempt is { } attempt)
+        {
+            await statements.InsertEntryAsync(attempt.RequestId, "attempt", attempt.Attempt, DateTimeOffset.UtcNow, _instanceId, null,
+                attempt.Provider, attempt.Deployment, 0, null).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The settlement entry and the spend it moves, in the record's transaction. The entry's key
+    /// (request id, kind) makes a repeated settlement a no-op, so nothing is counted twice.
+    /// </summary>
+    private async Task SettleAsync(LedgerStatements statements, UsageRecord record, BudgetHold hold)
+    {
+        var billed = record.Status == "ok" || record.Cost.Value > 0;
+        var costUsd = _currency.Convert(record.Cost, record.Currency, "USD");
+        var inserted = await statements.InsertEntryAsync(record.RequestId, billed ? "commit" : "release", 0, record.CreatedAt, _instanceId,
+            hold.Target, record.Provider, record.Deployment, costUsd.Value, null).ConfigureAwait(false);
+        if (!inserted || !billed)
+        {
+            return;
+        }
+
+        foreach (var line in hold.Lines)
+        {
+            await statements.AddSpendAsync(line.LineId, line.WindowStart, _currency.Convert(record.Cost, record.Currency, line.Currency).Value).ConfigureAwait(false);
         }
     }
 
@@ -84,9 +160,17 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
         await _writer.ConfigureAwait(false);
     }
 
-    private sealed class PendingRecord(UsageRecord record)
+    private sealed record AttemptEntry(string RequestId, int Attempt, string Provider, string Deployment);
+
+    private sealed class PendingWrite
     {
-        public UsageRecord Record { get; } = record;
+        public UsageRecord? Record { get; init; }
+
+        public BudgetHold? Hold { get; init; }
+
+        public AttemptEntry? Attempt { get; init; }
+
+        public BudgetHold? Release { get; init; }
 
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

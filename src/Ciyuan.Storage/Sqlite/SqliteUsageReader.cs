@@ -11,7 +11,7 @@ public sealed class SqliteUsageReader(SqliteDatabase database) : IUsageReader
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT {UsageRecordSql.Columns} FROM usage_records
-            WHERE ($since IS NULL OR created_at >= $since) AND ($key IS NULL OR key_id = $key)
+            WHERE {Filters}
             ORDER BY created_at DESC, request_id LIMIT $limit;
             """;
         AddFilters(command, query);
@@ -26,25 +26,41 @@ public sealed class SqliteUsageReader(SqliteDatabase database) : IUsageReader
         return records;
     }
 
+    /// <summary>
+    /// Sums by the grouping. Without a start time the rollups answer (one row per day and group, so
+    /// a report over millions of requests reads thousands of rows, and outlives retention); with
+    /// one, the request lines do, to the millisecond.
+    /// </summary>
     public async Task<IReadOnlyList<UsageSummaryRow>> SummarizeAsync(UsageGrouping grouping, UsageQuery query, CancellationToken cancellationToken)
     {
+        var fromRollups = query.Since is null;
         var groupExpression = grouping switch
         {
             UsageGrouping.Key => "key_id",
+            UsageGrouping.Project => fromRollups ? "CASE project WHEN '' THEN '(none)' ELSE project END" : "COALESCE(project, '(none)')",
+            UsageGrouping.Run => fromRollups ? "CASE run_id WHEN '' THEN '(none)' ELSE run_id END" : "COALESCE(run_id, '(none)')",
             UsageGrouping.Model => "model_alias",
             UsageGrouping.Provider => "provider",
-            UsageGrouping.Day => "strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')",
+            UsageGrouping.Day => fromRollups ? "day" : "strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')",
             _ => throw new ArgumentOutOfRangeException(nameof(grouping)),
         };
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT {groupExpression} AS grp, currency, COUNT(*), SUM(input_uncached), SUM(cache_read), SUM(cache_write),
-                   SUM(output), SUM(reasoning), SUM(cost_micros), SUM(usage_estimated), SUM(unpriced)
-            FROM usage_records
-            WHERE ($since IS NULL OR created_at >= $since) AND ($key IS NULL OR key_id = $key)
-            GROUP BY grp, currency ORDER BY grp, currency;
-            """;
+        command.CommandText = fromRollups
+            ? $"""
+                SELECT {groupExpression} AS grp, currency, SUM(requests), SUM(input_uncached), SUM(cache_read), SUM(cache_write),
+                       SUM(output), SUM(reasoning), SUM(cost_micros), SUM(estimated), SUM(unpriced)
+                FROM usage_rollups
+                WHERE ($key IS NULL OR key_id = $key) AND ($project IS NULL OR project = $project) AND ($run IS NULL OR run_id = $run)
+                GROUP BY grp, currency ORDER BY grp, currency;
+                """
+            : $"""
+                SELECT {groupExpression} AS grp, currency, COUNT(*), SUM(input_uncached), SUM(cache_read), SUM(cache_write),
+                       SUM(output), SUM(reasoning), SUM(cost_micros), SUM(usage_estimated), SUM(unpriced)
+                FROM usage_records
+                WHERE {Filters}
+                GROUP BY grp, currency ORDER BY grp, currency;
+                """;
         AddFilters(command, query);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<UsageSummaryRow>();
@@ -59,9 +75,14 @@ public sealed class SqliteUsageReader(SqliteDatabase database) : IUsageReader
         return rows;
     }
 
+    private const string Filters =
+        "($since IS NULL OR created_at >= $since) AND ($key IS NULL OR key_id = $key) AND ($project IS NULL OR project = $project) AND ($run IS NULL OR run_id = $run)";
+
     private static void AddFilters(Microsoft.Data.Sqlite.SqliteCommand command, UsageQuery query)
     {
         command.Parameters.AddWithValue("$since", query.Since is { } since ? since.ToUnixTimeMilliseconds() : DBNull.Value);
         command.Parameters.AddWithValue("$key", (object?)query.KeyId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$project", (object?)query.Project ?? DBNull.Value);
+        command.Parameters.AddWithValue("$run", (object?)query.RunId ?? DBNull.Value);
     }
 }

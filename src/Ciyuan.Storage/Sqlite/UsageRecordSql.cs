@@ -9,7 +9,7 @@ internal static class UsageRecordSql
     public const string Columns =
         "request_id, created_at, key_id, run_id, endpoint, model_alias, provider, deployment, upstream_model, jurisdiction, " +
         "input_uncached, cache_read, cache_write, output, reasoning, usage_estimated, cost_micros, currency, unpriced, " +
-        "status, http_status, error, streamed, attempts, latency_ms, ttft_ms";
+        "status, http_status, error, streamed, attempts, latency_ms, ttft_ms, project";
 
     private static readonly string[] Parameters = Columns.Split(", ").Select(c => "$" + c).ToArray();
 
@@ -56,6 +56,7 @@ internal static class UsageRecordSql
         p[23].Value = r.Attempts;
         p[24].Value = r.LatencyMs;
         p[25].Value = r.TimeToFirstTokenMs is { } ttft ? ttft : DBNull.Value;
+        p[26].Value = (object?)r.Project ?? DBNull.Value;
     }
 
     public static UsageRecord Read(SqliteDataReader reader) => new()
@@ -82,5 +83,6 @@ internal static class UsageRecordSql
         Attempts = reader.GetInt32(23),
         LatencyMs = reader.GetDouble(24),
         TimeToFirstTokenMs = reader.IsDBNull(25) ? null : reader.GetDouble(25),
+        Project = reader.IsDBNull(26) ? null : reader.GetString(26),
     };
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Ciyuan.Hosting;
-using Ciyuan.Storage.Sqlite;
 
 namespace Ciyuan.Commands;
 
@@ -21,13 +20,25 @@ internal static class KeysCommand
         var name = new Option<string>("--name") { Description = "A name to recognise the key by", Required = true };
         var budget = new Option<decimal?>("--budget-usd") { Description = "Spending cap in USD" };
         var rpm = new Option<int?>("--rpm") { Description = "Requests per minute" };
+        var tpm = new Option<long?>("--tpm") { Description = "Tokens per minute (prompt + output)" };
+        var concurrency = new Option<int?>("--max-concurrency") { Description = "Requests in flight at once" };
+        var project = new Option<string?>("--project") { Description = "The project (team) the key belongs to: its budgets and limits apply too" };
         var policy = new Option<string?>("--policy") { Description = "Privacy policy name" };
-        var command = new Command("create", "Create a key and print it once") { name, budget, rpm, policy };
+        var command = new Command("create", "Create a key and print it once") { name, budget, rpm, tpm, concurrency, project, policy };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (parse.GetValue(budget) is < 0 || parse.GetValue(rpm) is < 1)
+            var spec = new KeySpec(parse.GetValue(name)!)
             {
-                await Console.Error.WriteLineAsync("--budget-usd must be >= 0 and --rpm >= 1").ConfigureAwait(false);
+                BudgetUsd = parse.GetValue(budget),
+                RequestsPerMinute = parse.GetValue(rpm),
+                TokensPerMinute = parse.GetValue(tpm),
+                MaxConcurrency = parse.GetValue(concurrency),
+                Project = parse.GetValue(project),
+                Policy = parse.GetValue(policy),
+            };
+            if (spec.Problem() is { } problem)
+            {
+                await Console.Error.WriteLineAsync($"Cannot create the key: {problem}.").ConfigureAwait(false);
                 return 2;
             }
 
@@ -42,8 +53,8 @@ internal static class KeysCommand
                 }
             }
 
-            var keys = await OpenAsync(parse, cancellationToken).ConfigureAwait(false);
-            var (key, secret) = await keys.CreateAsync(parse.GetValue(name)!, parse.GetValue(budget), parse.GetValue(rpm), parse.GetValue(policy), cancellationToken).ConfigureAwait(false);
+            await using var store = await OpenStoreAsync(parse, cancellationToken).ConfigureAwait(false);
+            var (key, secret) = await new KeyService(store.Keys, TimeProvider.System).CreateAsync(spec, cancellationToken).ConfigureAwait(false);
             Console.WriteLine(secret);
             await Console.Error.WriteLineAsync($"Created key {key.Id} ('{key.Name}'). It is shown only once: store it now.").ConfigureAwait(false);
             return 0;
@@ -56,7 +67,8 @@ internal static class KeysCommand
         var command = new Command("list", "List keys (never the keys themselves)");
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var keys = await OpenAsync(parse, cancellationToken).ConfigureAwait(false);
+            await using var store = await OpenStoreAsync(parse, cancellationToken).ConfigureAwait(false);
+            var keys = new KeyService(store.Keys, TimeProvider.System);
             var list = await keys.ListAsync(cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"{"ID",-18} {"NAME",-20} {"PREFIX",-12} {"CREATED",-20} STATUS");
             foreach (var key in list)
@@ -76,7 +88,8 @@ internal static class KeysCommand
         var command = new Command("revoke", "Revoke a key; servers refuse it within a fraction of a second") { id };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var keys = await OpenAsync(parse, cancellationToken).ConfigureAwait(false);
+            await using var store = await OpenStoreAsync(parse, cancellationToken).ConfigureAwait(false);
+            var keys = new KeyService(store.Keys, TimeProvider.System);
             if (!await keys.RevokeAsync(parse.GetValue(id)!, cancellationToken).ConfigureAwait(false))
             {
                 await Console.Error.WriteLineAsync($"No key has the id '{parse.GetValue(id)}'. `ciyuan keys list` shows them.").ConfigureAwait(false);
@@ -89,11 +102,9 @@ internal static class KeysCommand
         return command;
     }
 
-    private static async Task<KeyService> OpenAsync(ParseResult parse, CancellationToken cancellationToken)
+    private static Task<Storage.IStorageBackend> OpenStoreAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var paths = CiyuanPaths.Resolve(parse.GetValue(CommonOptions.Config), Environment.GetEnvironmentVariable);
-        var config = CiyuanConfigSource.Load(paths);
-        var database = await StoreFactory.OpenAsync(paths, config, cancellationToken).ConfigureAwait(false);
-        return new KeyService(new SqliteKeyStore(database), TimeProvider.System);
+        return StoreFactory.OpenAsync(paths, CiyuanConfigSource.Load(paths), cancellationToken);
     }
 }

@@ -2,7 +2,6 @@ using System.CommandLine;
 using Ciyuan.Core.Catalog;
 using Ciyuan.Core.Routing;
 using Ciyuan.Hosting;
-using Ciyuan.Storage.Sqlite;
 
 namespace Ciyuan.Commands;
 
@@ -35,8 +34,8 @@ internal static class RouteCommand
             string? keyPolicy = null;
             if (parse.GetValue(key) is { } keyId)
             {
-                var database = await StoreFactory.OpenAsync(paths, state.Config, cancellationToken).ConfigureAwait(false);
-                var found = (await new SqliteKeyStore(database).ListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(k => k.Id == keyId);
+                await using var store = await StoreFactory.OpenAsync(paths, state.Config, cancellationToken).ConfigureAwait(false);
+                var found = (await store.Keys.ListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(k => k.Id == keyId);
                 if (found is null)
                 {
                     await Console.Error.WriteLineAsync($"No key has the id '{keyId}'. `ciyuan keys list` shows them.").ConfigureAwait(false);

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Ciyuan.Core.Metering;
 using Ciyuan.Hosting;
 using Ciyuan.Http;
-using Ciyuan.Storage.Sqlite;
 
 namespace Ciyuan.Commands;
 
@@ -26,8 +25,8 @@ internal static class UsageCommand
 
             var paths = CiyuanPaths.Resolve(parse.GetValue(CommonOptions.Config), Environment.GetEnvironmentVariable);
             var config = CiyuanConfigSource.Load(paths);
-            var database = await StoreFactory.OpenAsync(paths, config, cancellationToken).ConfigureAwait(false);
-            var rows = await new SqliteUsageReader(database).SummarizeAsync(grouping, new UsageQuery(), cancellationToken).ConfigureAwait(false);
+            await using var store = await StoreFactory.OpenAsync(paths, config, cancellationToken).ConfigureAwait(false);
+            var rows = await store.Reports.SummarizeAsync(grouping, new UsageQuery(), cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 using var stdout = Console.OpenStandardOutput();

@@ -5,7 +5,6 @@ using Ciyuan.Http;
 using Ciyuan.Pipeline;
 using Ciyuan.Providers;
 using Ciyuan.Providers.Http;
-using Ciyuan.Storage.Sqlite;
 
 namespace Ciyuan.Hosting;
 
@@ -14,7 +13,7 @@ internal static partial class GatewayHost
 {
     public static async Task<WebApplication> BuildAsync(GatewayHostOptions options, CancellationToken cancellationToken)
     {
-        var database = await StoreFactory.OpenAsync(options.Paths, options.Config, cancellationToken).ConfigureAwait(false);
+        var store = await StoreFactory.OpenAsync(options.Paths, options.Config, cancellationToken).ConfigureAwait(false);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(options.Urls);
@@ -42,11 +41,16 @@ internal static partial class GatewayHost
         services.AddSingleton(TimeProvider.System);
         var state = new GatewayState(options.Config, Core.Catalog.ModelCatalog.Builtin);
         services.AddSingleton(state);
-        services.AddSingleton(database);
-        services.AddSingleton<IKeyStore, SqliteKeyStore>();
-        services.AddSingleton<SqliteUsageLedger>();
-        services.AddSingleton<IUsageLedger>(sp => sp.GetRequiredService<SqliteUsageLedger>());
-        services.AddSingleton<IUsageReader, SqliteUsageReader>();
+        services.AddSingleton(store);
+        services.AddSingleton(store.Keys);
+        services.AddSingleton(store.Usage);
+        services.AddSingleton(store.Reports);
+        services.AddSingleton(store.Budgets);
+        services.AddSingleton(store.BudgetLedger);
+        services.AddSingleton(new CurrencyConverter(options.Config.Routing.CnyToUsd));
+        services.AddSingleton<BudgetLines>();
+        services.AddHostedService(sp => sp.GetRequiredService<BudgetLines>());
+        services.AddHostedService<LedgerMaintenance>();
         services.AddSingleton<KeyCache>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyCache>());
         services.AddSingleton<KeyService>();
@@ -56,7 +60,7 @@ internal static partial class GatewayHost
         services.AddSingleton<JsonRelay>();
         services.AddSingleton<StreamRelay>();
         services.AddSingleton<KeyRateLimits>();
-        services.AddSingleton<KeyBudgets>();
+        services.AddSingleton<RequestBudgets>();
         services.AddSingleton<RequestIntake>();
         services.AddSingleton<TokenCounter>();
         services.AddSingleton(new Providers.Profiles.ReasoningReplayStore());
@@ -76,10 +80,15 @@ internal static partial class GatewayHost
         var keyPolicies = (await app.Services.GetRequiredService<IKeyStore>().ListAsync(cancellationToken).ConfigureAwait(false)).Select(k => k.Policy);
         app.Services.GetRequiredService<GatewayRouting>().ValidateKeyPolicies(keyPolicies);
 
-        // What each key has already spent, from the durable ledger (budgets are checked against it).
-        var spent = await app.Services.GetRequiredService<IUsageReader>().SummarizeAsync(UsageGrouping.Key, new UsageQuery(), cancellationToken).ConfigureAwait(false);
-        var cnyToUsd = options.Config.Routing.CnyToUsd;
-        app.Services.GetRequiredService<KeyBudgets>().Load(spent.Select(r => (r.Group, r.Currency == "USD" ? r.Cost.Value : (long)Math.Ceiling(r.Cost.Value * cnyToUsd))));
+        // Holds left open by an instance that died are in doubt: counted as spent until released.
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ciyuan");
+        var orphans = await store.ReconcileOrphansAsync(cancellationToken).ConfigureAwait(false);
+        if (orphans > 0)
+        {
+            Log.InDoubtFound(logger, orphans);
+        }
+
+        await app.Services.GetRequiredService<BudgetLines>().ReloadAsync(cancellationToken).ConfigureAwait(false);
         await app.Services.GetRequiredService<KeyCache>().ReloadAsync(cancellationToken).ConfigureAwait(false);
 
         app.MapOpsEndpoints();
@@ -88,7 +97,6 @@ internal static partial class GatewayHost
         app.MapTokenizeEndpoints();
         app.MapAdminEndpoints(options.MasterKey);
 
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ciyuan");
         if (options.MasterKey is null)
         {
             Log.AdminDisabled(logger);
@@ -105,7 +113,7 @@ internal static partial class GatewayHost
         }
 
         // Drain the ledger queue on shutdown so no settled request is left unwritten.
-        app.Lifetime.ApplicationStopped.Register(() => app.Services.GetRequiredService<SqliteUsageLedger>().DisposeAsync().AsTask().GetAwaiter().GetResult());
+        app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }
 
@@ -114,6 +122,10 @@ internal static partial class GatewayHost
         [LoggerMessage(EventId = EventIds.AdminDisabled, Level = LogLevel.Warning,
             Message = "CIYUAN_MASTER_KEY is not set: the /admin API is disabled. Set it to manage keys over HTTP.")]
         public static partial void AdminDisabled(ILogger logger);
+
+        [LoggerMessage(EventId = EventIds.InDoubtFound, Level = LogLevel.Warning,
+            Message = "{Count} request(s) were in flight when the previous instance stopped: they are in doubt and count as spent at their held amount. `ciyuan usage --in-doubt` lists them; POST /admin/in-doubt/ID/release releases one.")]
+        public static partial void InDoubtFound(ILogger logger, int count);
 
         [LoggerMessage(EventId = EventIds.NoModels, Level = LogLevel.Warning,
             Message = "No models are configured ({Source}); every chat request will get 404. Add providers and models to ciyuan.yaml.")]

@@ -8,7 +8,7 @@ namespace Ciyuan.Hosting;
 /// through this server's admin API apply at once; changes by another process (the <c>keys</c> CLI)
 /// are noticed by polling the store's change counter every <see cref="PollInterval"/>.
 /// </summary>
-internal sealed partial class KeyCache(IKeyStore store, ILogger<KeyCache> logger) : BackgroundService
+internal sealed partial class KeyCache(IKeyStore store, BudgetLines budgetLines, ILogger<KeyCache> logger) : BackgroundService
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
@@ -29,6 +29,7 @@ internal sealed partial class KeyCache(IKeyStore store, ILogger<KeyCache> logger
         var version = await store.GetVersionAsync(cancellationToken).ConfigureAwait(false);
         var keys = await store.ListAsync(cancellationToken).ConfigureAwait(false);
         _keys = keys.ToFrozenDictionary(k => k.Hash);
+        budgetLines.UseKeys(keys);
         Interlocked.Exchange(ref _version, version);
         _loaded.TrySetResult();
     }

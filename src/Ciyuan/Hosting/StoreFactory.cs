@@ -1,15 +1,21 @@
 using Ciyuan.Core.Configuration;
-using Ciyuan.Storage.Sqlite;
+using Ciyuan.Core.Metering;
+using Ciyuan.Storage;
 
 namespace Ciyuan.Hosting;
 
-/// <summary>Opens the configured store (SQLite under the data directory), migrated to this build's schema.</summary>
+/// <summary>Opens the configured backend (SQLite under the data directory, or PostgreSQL), migrated to this build's schema.</summary>
 internal static class StoreFactory
 {
-    public static async Task<SqliteDatabase> OpenAsync(CiyuanPaths paths, CiyuanConfig config, CancellationToken cancellationToken)
+    public static Task<IStorageBackend> OpenAsync(CiyuanPaths paths, CiyuanConfig config, CancellationToken cancellationToken) =>
+        StorageBackends.OpenAsync(OptionsFor(paths, config), cancellationToken);
+
+    public static StorageOptions OptionsFor(CiyuanPaths paths, CiyuanConfig config) => new()
     {
-        var database = new SqliteDatabase(paths.DatabasePath(config.Storage), config.Storage.SyncToDisk);
-        await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
-        return database;
-    }
+        Config = config.Storage,
+        DataDirectory = paths.DataDirectory,
+        InstanceId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}",
+        Currency = new CurrencyConverter(config.Routing.CnyToUsd),
+        TimeZone = config.Budgets.TimeZone,
+    };
 }

@@ -40,6 +40,7 @@ internal static class AdminEndpoints
         admin.MapDelete("/keys/{id}", RevokeKeyAsync);
         admin.MapPost("/keys/{id}/revoke", RevokeKeyAsync);
         admin.MapGet("/usage", UsageAsync);
+        admin.MapBudgetRoutes();
         return routes;
     }
 
@@ -89,9 +90,18 @@ internal static class AdminEndpoints
             return;
         }
 
-        if (request.BudgetUsd is < 0 || request.Rpm is < 1)
+        var spec = new KeySpec(name)
         {
-            await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest("'budget_usd' must be >= 0 and 'rpm' >= 1.", "invalid_limits")).ConfigureAwait(false);
+            BudgetUsd = request.BudgetUsd,
+            RequestsPerMinute = request.Rpm,
+            TokensPerMinute = request.Tpm,
+            MaxConcurrency = request.MaxConcurrency,
+            Policy = request.Policy,
+            Project = request.Project,
+        };
+        if (spec.Problem() is { } problem)
+        {
+            await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest($"Cannot create the key: {problem}.", "invalid_limits")).ConfigureAwait(false);
             return;
         }
 
@@ -102,7 +112,7 @@ internal static class AdminEndpoints
             return;
         }
 
-        var (key, secret) = await keys.CreateAsync(name, request.BudgetUsd, request.Rpm, request.Policy, context.RequestAborted).ConfigureAwait(false);
+        var (key, secret) = await keys.CreateAsync(spec, context.RequestAborted).ConfigureAwait(false);
         await cache.ReloadAsync(context.RequestAborted).ConfigureAwait(false);
         await WriteJsonAsync(context, StatusCodes.Status201Created, json => WriteKey(json, key, secret)).ConfigureAwait(false);
     }
@@ -136,7 +146,11 @@ internal static class AdminEndpoints
             return;
         }
 
-        var query = new UsageQuery(KeyId: context.Request.Query["key"].ToString() is { Length: > 0 } key ? key : null);
+        var query = new UsageQuery(KeyId: Param(context, "key"))
+        {
+            Project = Param(context, "project"),
+            RunId = Param(context, "run"),
+        };
         var rows = await reader.SummarizeAsync(grouping, query, context.RequestAborted).ConfigureAwait(false);
         if (context.Request.Query["format"] == "csv")
         {
@@ -147,6 +161,9 @@ internal static class AdminEndpoints
 
         await WriteJsonAsync(context, StatusCodes.Status200OK, json => UsageReportWriter.WriteJson(json, grouping.ToString().ToLowerInvariant(), rows)).ConfigureAwait(false);
     }
+
+    private static string? Param(HttpContext context, string name) =>
+        context.Request.Query[name].ToString() is { Length: > 0 } value ? value : null;
 
     private static void WriteKey(Utf8JsonWriter json, ClientKey key, string? secret)
     {
@@ -179,15 +196,30 @@ internal static class AdminEndpoints
             json.WriteNumber("rpm", rpm);
         }
 
+        if (key.TokensPerMinute is { } tpm)
+        {
+            json.WriteNumber("tpm", tpm);
+        }
+
+        if (key.MaxConcurrency is { } concurrency)
+        {
+            json.WriteNumber("max_concurrency", concurrency);
+        }
+
         if (key.Policy is { } policy)
         {
             json.WriteString("policy", policy);
         }
 
+        if (key.Project is { } project)
+        {
+            json.WriteString("project", project);
+        }
+
         json.WriteEndObject();
     }
 
-    private static async Task WriteJsonAsync(HttpContext context, int status, Action<Utf8JsonWriter> write)
+    internal static async Task WriteJsonAsync(HttpContext context, int status, Action<Utf8JsonWriter> write)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";

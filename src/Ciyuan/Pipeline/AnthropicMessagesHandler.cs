@@ -22,7 +22,8 @@ internal sealed class AnthropicMessagesHandler(
     AnthropicPassthroughRelay passthrough,
     TranslatingRelay translating,
     RoutedDispatch dispatch,
-    PromptTokens promptTokens)
+    PromptTokens promptTokens,
+    RequestBudgets budgets)
 {
     private static readonly string[] ForwardedHeaderNames = ["anthropic-version", "anthropic-beta"];
 
@@ -50,6 +51,11 @@ internal sealed class AnthropicMessagesHandler(
             RequiredCapabilities = RequiredCapabilities.Of(body.Span),
             AffinityKey = PromptAffinity.KeyOf(body.Span, facts),
         };
+
+        if (budgets.IsBudgeted(request))
+        {
+            request.PromptTokenCeiling = promptTokens.Ceiling(result.Alias, body.Span, static bytes => AnthropicRequestCodec.Decode(bytes));
+        }
 
         var failed = await dispatch.RunAsync(context, request, routeRequest, async (candidate, apiKey, cancellationToken) =>
         {

@@ -25,7 +25,8 @@ internal sealed class OpenAIProxyHandler(
     StreamRelay streamRelay,
     TranslatingRelay translating,
     RoutedDispatch dispatch,
-    PromptTokens promptTokens)
+    PromptTokens promptTokens,
+    RequestBudgets budgets)
 {
     public Task HandleChatAsync(HttpContext context) => HandleAsync(context, "chat", "chat/completions");
 
@@ -59,6 +60,11 @@ internal sealed class OpenAIProxyHandler(
             RequiredCapabilities = RequiredCapabilities.Of(body.Span),
             AffinityKey = PromptAffinity.KeyOf(body.Span, facts),
         };
+
+        if (budgets.IsBudgeted(request))
+        {
+            request.PromptTokenCeiling = promptTokens.Ceiling(alias, body.Span, static bytes => OpenAIRequestCodec.Decode(bytes));
+        }
 
         var failed = await dispatch.RunAsync(context, request, routeRequest, async (candidate, apiKey, cancellationToken) =>
         {

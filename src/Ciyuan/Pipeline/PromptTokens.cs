@@ -9,7 +9,8 @@ namespace Ciyuan.Pipeline;
 /// Prompt tokens for routing's context-fit check. Counting exactly costs a decode and a tokenizer
 /// pass, so it is done only when it can change the answer: when the cheap estimate (UTF-8 bytes ÷ 3)
 /// comes within a factor of two of the smallest known context window among the model's deployments.
-/// Far from every limit the estimate decides nothing and is used as is.
+/// Far from every limit the estimate decides nothing and is used as is. A budgeted request also
+/// needs <see cref="Ceiling"/>: a count its upstream's cannot exceed.
 /// </summary>
 internal sealed class PromptTokens(GatewayState state, TokenCounter counter)
 {
@@ -38,6 +39,32 @@ internal sealed class PromptTokens(GatewayState state, TokenCounter counter)
         {
             // A body the codec cannot read is refused later with its own error; routing keeps the estimate.
             return estimate;
+        }
+    }
+
+    /// <summary>
+    /// Prompt tokens for a budget hold, which must not be exceeded by what the upstream reports: the
+    /// exact count (with a few tokens per message for template differences between our render and
+    /// the vendor's) where the family's tokenizer is shipped, otherwise the body's byte length — no
+    /// byte-level BPE token covers less than one byte, and the JSON around the text outweighs any
+    /// chat template's special tokens.
+    /// </summary>
+    public long Ceiling(ModelAliasConfig alias, ReadOnlySpan<byte> body, Func<byte[], ChatRequest> decode)
+    {
+        var tokenizer = counter.For(alias);
+        if (!tokenizer.IsExact)
+        {
+            return body.Length;
+        }
+
+        try
+        {
+            var request = decode(body.ToArray());
+            return TokenCounter.CountChat(tokenizer, request) + (4L * request.Messages.Count) + 16;
+        }
+        catch (TranslationException)
+        {
+            return body.Length;
         }
     }
 }

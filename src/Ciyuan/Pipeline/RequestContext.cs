@@ -37,6 +37,15 @@ internal sealed class RequestContext(string requestId, ClientKey key, string end
     /// <summary>Output tokens of the answer, once its ledger line is built (for the throughput EWMA).</summary>
     public long OutputTokens { get; private set; }
 
+    /// <summary>Prompt tokens the upstream's count cannot exceed, when a budget covers the request (its hold is priced on it).</summary>
+    public long? PromptTokenCeiling { get; set; }
+
+    /// <summary>The request's budget hold, once granted; its usage record settles it.</summary>
+    public Core.Budgets.BudgetHold? Hold { get; set; }
+
+    /// <summary>True once the ledger line was built (it carries the hold, so writing it settles the hold).</summary>
+    public bool RecordBuilt { get; private set; }
+
     public void MarkFirstToken() => FirstTokenMs ??= ElapsedMs;
 
     public double ElapsedMs => Stopwatch.GetElapsedTime(StartedTimestamp).TotalMilliseconds;
@@ -48,12 +57,15 @@ internal sealed class RequestContext(string requestId, ClientKey key, string end
         OutputTokens = usage.Output;
         Cost = cost;
         Currency = price?.Currency ?? "USD";
+        RecordBuilt = true;
         return new UsageRecord
         {
             RequestId = RequestId,
             CreatedAt = ReceivedAt,
             KeyId = Key.Id,
             RunId = RunId,
+            Project = Key.Project,
+            Hold = Hold,
             Endpoint = Endpoint,
             ModelAlias = ModelAlias,
             Provider = deployment.Provider.Name,

@@ -11,7 +11,7 @@ namespace Ciyuan.Pipeline;
 /// then try the plan's deployments under its attempt and deadline bounds. A door supplies only how
 /// to send to one deployment and relay its answer.
 /// </summary>
-internal sealed partial class RoutedDispatch(GatewayRouting routing, TimeProvider time, FailureRecorder failures, KeyBudgets budgets, ILogger<RoutedDispatch> logger)
+internal sealed partial class RoutedDispatch(GatewayRouting routing, TimeProvider time, FailureRecorder failures, RequestBudgets budgets, ILogger<RoutedDispatch> logger)
 {
     /// <summary>What one attempt ended in.</summary>
     public readonly record struct AttemptOutcome(ProviderFailure? Failure, bool Handled)
@@ -33,22 +33,15 @@ internal sealed partial class RoutedDispatch(GatewayRouting routing, TimeProvide
     /// </summary>
     public async Task<DispatchFailure?> RunAsync(HttpContext context, RequestContext request, RouteRequest route, Func<DeploymentConfig, string?, CancellationToken, Task<AttemptOutcome>> attempt)
     {
-        // Stage 6: the key's budget holds the worst case before anything leaves; settled in finally
-        // with the exact cost of the ledger line (zero for a failure), whatever happens to the client.
-        if (!budgets.TryReserve(request.Key, route.Alias, route.PromptTokens, route.MaxOutputTokens, out var held, out var remaining))
-        {
-            return new DispatchFailure(null, null, new OpenAIError(StatusCodes.Status402PaymentRequired,
-                $"Key '{request.Key.Name}' has {remaining} USD left of its budget, less than this request may cost; lower max_tokens or raise the key's budget.",
-                "insufficient_quota", "budget_exceeded"));
-        }
-
         try
         {
             return await DispatchAsync(context, request, route, attempt).ConfigureAwait(false);
         }
         finally
         {
-            budgets.Settle(request.Key, held, request.Cost, request.Currency);
+            // Settled in finally whatever happened to the client: a request that reached an
+            // upstream consumed its tokens even if the client went away.
+            await budgets.FinishAsync(request).ConfigureAwait(false);
         }
     }
 
@@ -67,6 +60,23 @@ internal sealed partial class RoutedDispatch(GatewayRouting routing, TimeProvide
         {
             last = current.Deployment.Config;
             request.Attempts = sequence.AttemptsMade;
+
+            // Stage 6: the first attempt holds the worst case on every budget line, durably, before
+            // anything leaves; a fallback is noted durably too, so an in-doubt record names where it went.
+            if (request.Hold is null)
+            {
+                var refusal = await budgets.ReserveAsync(request, route, plan, last).ConfigureAwait(false);
+                if (refusal is not null)
+                {
+                    sequence.Cancel(current);
+                    return new DispatchFailure(null, null, refusal);
+                }
+            }
+            else
+            {
+                await budgets.RecordAttemptAsync(request, sequence.AttemptsMade, last).ConfigureAwait(false);
+            }
+
             AttemptOutcome outcome;
             try
             {

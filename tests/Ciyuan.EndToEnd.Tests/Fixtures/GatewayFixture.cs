@@ -3,7 +3,6 @@ using Ciyuan.Core.Catalog;
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Metering;
 using Ciyuan.Hosting;
-using Ciyuan.Storage.Sqlite;
 using Ciyuan.Testing.Upstream;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -63,7 +62,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
         var app = await GatewayHost.BuildAsync(new GatewayHostOptions(paths, config, "http://127.0.0.1:0", masterKey, LogLevel.Warning), CancellationToken.None);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var (key, secret) = await app.Services.GetRequiredService<KeyService>().CreateAsync("e2e", null, null, null, CancellationToken.None);
+        var (key, secret) = await app.Services.GetRequiredService<KeyService>().CreateAsync(new KeySpec("e2e"), CancellationToken.None);
         await app.Services.GetRequiredService<KeyCache>().ReloadAsync(CancellationToken.None);
         return new GatewayFixture(app, upstream, dataDirectory, new Uri(address), secret, key.Id);
     }
@@ -87,7 +86,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
 
     public async Task<IReadOnlyList<UsageRecord>> LedgerAsync()
     {
-        var reader = new SqliteUsageReader(Services.GetRequiredService<SqliteDatabase>());
+        var reader = Services.GetRequiredService<IUsageReader>();
         return await reader.ListAsync(new UsageQuery(Limit: 100_000), CancellationToken.None);
     }
 

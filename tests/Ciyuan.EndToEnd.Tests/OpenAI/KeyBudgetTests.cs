@@ -32,7 +32,7 @@ public sealed class KeyBudgetTests
     {
         await using var gateway = await GatewayFixture.StartAsync(Yaml);
         gateway.Upstream.Default = new Reply { PromptTokens = 10, CompletionTokens = 16, FirstByteDelay = TimeSpan.FromMilliseconds(20) };
-        var (key, secret) = await gateway.Services.GetRequiredService<KeyService>().CreateAsync("capped", 0.0005m, null, null, CancellationToken.None);
+        var (key, secret) = await gateway.Services.GetRequiredService<KeyService>().CreateAsync(new KeySpec("capped") { BudgetUsd = 0.0005m }, CancellationToken.None);
         await gateway.Services.GetRequiredService<KeyCache>().ReloadAsync(CancellationToken.None);
         using var http = new HttpClient { BaseAddress = gateway.BaseUrl };
         http.DefaultRequestHeaders.Add("x-api-key", secret);
@@ -45,7 +45,9 @@ public sealed class KeyBudgetTests
         var refused = responses.Where(r => r.StatusCode == HttpStatusCode.PaymentRequired).ToList();
         Assert.True(spent <= 500, $"spent {spent} micro-USD of a 500 cap");
         Assert.Equal(40, ok + refused.Count);
-        Assert.True(ok >= 10, $"only {ok} requests were served");
+        // Each hold is the prompt's ceiling (body bytes: this model has no shipped tokenizer) plus 16
+        // output tokens, about 110 micro-USD, so a 500 cap lets four run at once.
+        Assert.True(ok >= 4, $"only {ok} requests were served");
         Assert.NotEmpty(refused);
         var error = JsonNode.Parse(await refused[0].Content.ReadAsStringAsync())!["error"]!;
         Assert.Equal("budget_exceeded", error["code"]!.GetValue<string>());

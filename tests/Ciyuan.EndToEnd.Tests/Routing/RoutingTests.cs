@@ -53,7 +53,7 @@ public sealed class RoutingTests
 
     private static async Task<string> KeyWithPolicyAsync(GatewayFixture gateway, string policy)
     {
-        var (_, secret) = await gateway.Services.GetRequiredService<KeyService>().CreateAsync("scoped", null, null, policy, CancellationToken.None);
+        var (_, secret) = await gateway.Services.GetRequiredService<KeyService>().CreateAsync(new KeySpec("scoped") { Policy = policy }, CancellationToken.None);
         await gateway.Services.GetRequiredService<KeyCache>().ReloadAsync(CancellationToken.None);
         return secret;
     }

@@ -1,0 +1,35 @@
+using Ciyuan.Core.Budgets;
+using Ciyuan.Core.Keys;
+using Ciyuan.Core.Metering;
+
+namespace Ciyuan.Storage;
+
+/// <summary>
+/// Everything durable, from one database: SQLite for one instance, PostgreSQL for several. The exe
+/// and the contract tests open a backend through <c>StorageBackends.OpenAsync</c> and see
+/// only these interfaces.
+/// </summary>
+public interface IStorageBackend : IAsyncDisposable
+{
+    /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
+    string Name { get; }
+
+    IKeyStore Keys { get; }
+
+    IUsageLedger Usage { get; }
+
+    IUsageReader Reports { get; }
+
+    IBudgetStore Budgets { get; }
+
+    IBudgetLedger BudgetLedger { get; }
+
+    /// <summary>
+    /// Start-up reconciliation: holds of instances that died become in-doubt (counted as spent at
+    /// the held amount). Returns how many were found. Safe to call again.
+    /// </summary>
+    Task<int> ReconcileOrphansAsync(CancellationToken cancellationToken);
+
+    /// <summary>Deletes request lines older than the retention; rollups stay. Returns how many went.</summary>
+    Task<long> ApplyRetentionAsync(DateTimeOffset olderThan, CancellationToken cancellationToken);
+}

@@ -1,0 +1,135 @@
+using Ciyuan.Core.Budgets;
+using Ciyuan.Core.Configuration;
+using Ciyuan.Core.Metering;
+using Ciyuan.Core.Routing;
+using Ciyuan.Hosting;
+using Ciyuan.Http;
+
+namespace Ciyuan.Pipeline;
+
+/// <summary>
+/// Stage 6, reserve: before a request's first attempt leaves, its worst case — the prompt's token
+/// ceiling (exact where the tokenizer is shipped) at the dearest input price among the deployments
+/// it may go to, plus the requested (or the model's maximum) output at the dearest output price — is held on every budget line covering its
+/// key, project and run, all or none, and the hold is made durable. Every request holds, budgeted
+/// or not (then on no lines), so one killed in flight is found in doubt at the next start.
+/// </summary>
+internal sealed partial class RequestBudgets(GatewayState state, BudgetLines lines, IBudgetLedger ledger, CurrencyConverter currency, ILogger<RequestBudgets> logger)
+{
+    private const long DefaultMaxOutputTokens = 4096;
+
+    public static ChargeTarget TargetOf(RequestContext request) =>
+        new(request.Key.Id, request.Key.Name, request.Key.Project, request.RunId, request.ModelAlias);
+
+    /// <summary>True when some budget line covers the request (its prompt is then counted exactly).</summary>
+    public bool IsBudgeted(RequestContext request) => lines.Covering(TargetOf(request)).Count > 0;
+
+    /// <summary>Holds the worst case; a refusal is the error to send, naming the line and what it has left.</summary>
+    public async Task<OpenAIError?> ReserveAsync(RequestContext request, RouteRequest route, RoutePlan plan, DeploymentConfig first)
+    {
+        var target = TargetOf(request);
+        var covering = lines.Covering(target);
+        var worstUsd = covering.Count == 0 ? MicroUnits.Zero : WorstCaseUsd(plan, route, request.PromptTokenCeiling ?? route.PromptTokens, request.ReceivedAt);
+        var held = new HeldLine[covering.Count];
+        for (var i = 0; i < covering.Count; i++)
+        {
+            var line = covering[i];
+            held[i] = new HeldLine(line.Id, BudgetWindows.StartOf(line.Period, request.ReceivedAt, state.Config.Budgets.TimeZone),
+                currency.Convert(worstUsd, "USD", line.Currency), line.Currency);
+        }
+
+        var hold = new BudgetHold
+        {
+            RequestId = request.RequestId,
+            At = request.ReceivedAt,
+            Target = target,
+            Provider = first.Provider.Name,
+            Deployment = first.Id,
+            WorstCaseUsd = worstUsd,
+            Lines = held,
+        };
+
+        // Durability is not the client's to cancel: once asked for, the hold entry is written.
+        var outcome = await ledger.ReserveAsync(hold, covering, CancellationToken.None).ConfigureAwait(false);
+        if (!outcome.Granted)
+        {
+            return Refusal(outcome);
+        }
+
+        request.Hold = hold;
+        return null;
+    }
+
+    /// <summary>A fallback to another deployment, noted durably before it is sent.</summary>
+    public ValueTask RecordAttemptAsync(RequestContext request, int attempt, DeploymentConfig deployment) =>
+        request.Hold is null
+            ? ValueTask.CompletedTask
+            : ledger.RecordAttemptAsync(request.RequestId, attempt, deployment.Provider.Name, deployment.Id, CancellationToken.None);
+
+    /// <summary>
+    /// After the request ended: its usage record (written with the hold) settled it durably, so the
+    /// in-memory lines follow; without a record, the hold is released.
+    /// </summary>
+    public async Task FinishAsync(RequestContext request)
+    {
+        if (request.Hold is not { } hold)
+        {
+            return;
+        }
+
+        try
+        {
+            if (request.RecordBuilt)
+            {
+                await ledger.SettledAsync(hold, request.Cost, request.Currency, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                await ledger.ReleaseAsync(hold, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is Storage.StorageException or InvalidOperationException)
+        {
+            // The hold stays open in the ledger and is found in doubt at the next start: counted, not lost.
+            Log.ReleaseFailed(logger, request.RequestId, ex.Message);
+        }
+    }
+
+    private MicroUnits WorstCaseUsd(RoutePlan plan, RouteRequest route, long promptTokens, DateTimeOffset at)
+    {
+        var worst = MicroUnits.Zero;
+        foreach (var candidate in plan.Ranked)
+        {
+            var deployment = candidate.Config;
+            if (state.PriceOf(deployment) is not { } price)
+            {
+                continue;
+            }
+
+            var output = route.MaxOutputTokens ?? state.CatalogModels.GetValueOrDefault(deployment.Id)?.MaxOutput ?? DefaultMaxOutputTokens;
+            var cost = currency.Convert(price.Cost(new TokenUsage(promptTokens, 0, 0, output, 0), at), price.Currency, "USD");
+            if (cost > worst)
+            {
+                worst = cost;
+            }
+        }
+
+        return worst;
+    }
+
+    private static OpenAIError Refusal(ReservationOutcome outcome)
+    {
+        var line = outcome.Refused!;
+        return new OpenAIError(StatusCodes.Status402PaymentRequired,
+            $"The budget of {line.Describe()} has {outcome.Remaining} {line.Currency} left of {line.Limit} {line.Currency}, " +
+            $"less than this request may cost ({outcome.Needed} {line.Currency} at most). Lower max_tokens, or raise the budget '{line.Id}'.",
+            "insufficient_quota", "budget_exceeded");
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = EventIds.HoldReleaseFailed, Level = LogLevel.Error,
+            Message = "Request {RequestId}: its budget hold could not be settled and will be found in doubt at the next start: {Reason}")]
+        public static partial void ReleaseFailed(ILogger logger, string requestId, string reason);
+    }
+}
