@@ -14,6 +14,7 @@ internal static partial class GatewayHost
     public static async Task<WebApplication> BuildAsync(GatewayHostOptions options, CancellationToken cancellationToken)
     {
         var store = await StoreFactory.OpenAsync(options.Paths, options.Config, cancellationToken).ConfigureAwait(false);
+        var limitCounters = await LimitCountersFactory.OpenAsync(options.Config.Storage, cancellationToken).ConfigureAwait(false);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(options.Urls);
@@ -59,8 +60,9 @@ internal static partial class GatewayHost
         services.AddSingleton<IProviderAdapter, HttpProviderAdapter>();
         services.AddSingleton<JsonRelay>();
         services.AddSingleton<StreamRelay>();
-        services.AddSingleton<KeyRateLimits>();
         services.AddSingleton<RequestBudgets>();
+        services.AddSingleton(limitCounters);
+        services.AddSingleton<RequestLimits>();
         services.AddSingleton<RequestIntake>();
         services.AddSingleton<TokenCounter>();
         services.AddSingleton(new Providers.Profiles.ReasoningReplayStore());

@@ -152,6 +152,7 @@ internal static class AdminEndpoints
             RunId = Param(context, "run"),
         };
         var rows = await reader.SummarizeAsync(grouping, query, context.RequestAborted).ConfigureAwait(false);
+        var requests = query.RunId is null ? null : await reader.ListAsync(query with { Limit = 100_000 }, context.RequestAborted).ConfigureAwait(false);
         if (context.Request.Query["format"] == "csv")
         {
             context.Response.ContentType = "text/csv";
@@ -159,7 +160,7 @@ internal static class AdminEndpoints
             return;
         }
 
-        await WriteJsonAsync(context, StatusCodes.Status200OK, json => UsageReportWriter.WriteJson(json, grouping.ToString().ToLowerInvariant(), rows)).ConfigureAwait(false);
+        await WriteJsonAsync(context, StatusCodes.Status200OK, json => UsageReportWriter.WriteJson(json, grouping.ToString().ToLowerInvariant(), rows, requests)).ConfigureAwait(false);
     }
 
     private static string? Param(HttpContext context, string name) =>

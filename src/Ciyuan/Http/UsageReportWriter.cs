@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Ciyuan.Core.Metering;
 
@@ -11,7 +10,7 @@ internal static class UsageReportWriter
     private static readonly string[] Header =
         ["group", "currency", "requests", "input_uncached", "cache_read", "cache_write", "output", "reasoning", "cost", "estimated_requests", "unpriced_requests"];
 
-    public static void WriteJson(Utf8JsonWriter json, string grouping, IReadOnlyList<UsageSummaryRow> rows)
+    public static void WriteJson(Utf8JsonWriter json, string grouping, IReadOnlyList<UsageSummaryRow> rows, IReadOnlyList<UsageRecord>? requests = null)
     {
         json.WriteStartObject();
         json.WriteString("by", grouping);
@@ -35,39 +34,17 @@ internal static class UsageReportWriter
         }
 
         json.WriteEndArray();
+        if (requests is not null)
+        {
+            LedgerListWriter.WriteRequests(json, requests);
+        }
+
         json.WriteEndObject();
     }
 
-    public static string ToCsv(IReadOnlyList<UsageSummaryRow> rows)
-    {
-        var text = new StringBuilder();
-        text.AppendJoin(',', Header).Append('\n');
-        foreach (var row in rows)
-        {
-            text.AppendJoin(',', Cells(row).Select(Escape)).Append('\n');
-        }
+    public static string ToCsv(IReadOnlyList<UsageSummaryRow> rows) => TextTable.Csv(Header, rows.Select(Cells));
 
-        return text.ToString();
-    }
-
-    public static string ToTable(IReadOnlyList<UsageSummaryRow> rows)
-    {
-        var table = new List<string[]> { Header };
-        table.AddRange(rows.Select(Cells));
-        var widths = Enumerable.Range(0, Header.Length).Select(i => table.Max(r => r[i].Length)).ToArray();
-        var text = new StringBuilder();
-        foreach (var row in table)
-        {
-            for (var i = 0; i < row.Length; i++)
-            {
-                text.Append(i == 0 ? row[i].PadRight(widths[i]) : row[i].PadLeft(widths[i] + 2));
-            }
-
-            text.Append('\n');
-        }
-
-        return text.ToString();
-    }
+    public static string ToTable(IReadOnlyList<UsageSummaryRow> rows) => TextTable.Render(Header, rows.Select(Cells));
 
     private static string[] Cells(UsageSummaryRow row) =>
     [
@@ -76,7 +53,4 @@ internal static class UsageReportWriter
     ];
 
     private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static string Escape(string cell) =>
-        cell.AsSpan().IndexOfAny(",\"\n") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
 }

@@ -37,6 +37,18 @@ internal sealed class RequestContext(string requestId, ClientKey key, string end
     /// <summary>Output tokens of the answer, once its ledger line is built (for the throughput EWMA).</summary>
     public long OutputTokens { get; private set; }
 
+    /// <summary>Token-per-minute counters this request was counted against (corrected with its real use at the end).</summary>
+    public List<string>? TokenCharges { get; set; }
+
+    /// <summary>The tokens counted up front against <see cref="TokenCharges"/>.</summary>
+    public long EstimatedTokens { get; set; }
+
+    /// <summary>Concurrency slots the request holds until it ends.</summary>
+    public IReadOnlyList<Core.Limits.ConcurrencySlot>? ConcurrencySlots { get; set; }
+
+    /// <summary>Prompt plus output tokens of the ledger line, once built.</summary>
+    public long TokensUsed { get; private set; }
+
     /// <summary>Prompt tokens the upstream's count cannot exceed, when a budget covers the request (its hold is priced on it).</summary>
     public long? PromptTokenCeiling { get; set; }
 
@@ -55,6 +67,7 @@ internal sealed class RequestContext(string requestId, ClientKey key, string end
     {
         var cost = price?.Cost(usage, ReceivedAt) ?? MicroUnits.Zero;
         OutputTokens = usage.Output;
+        TokensUsed = usage.InputUncached + usage.CacheRead + usage.CacheWrite + usage.Output;
         Cost = cost;
         Currency = price?.Currency ?? "USD";
         RecordBuilt = true;

@@ -10,7 +10,7 @@ namespace Ciyuan.Pipeline;
 /// read the body within the limit, scan it, and resolve the model alias. Errors come back as
 /// <see cref="OpenAIError"/> values; each door writes them in its own dialect.
 /// </summary>
-internal sealed class RequestIntake(GatewayState state, ClientAuthenticator authenticator, KeyRateLimits rateLimits)
+internal sealed class RequestIntake(GatewayState state, ClientAuthenticator authenticator)
 {
     public async Task<IntakeResult> ReadAsync(HttpContext context, string endpoint)
     {
@@ -21,15 +21,6 @@ internal sealed class RequestIntake(GatewayState state, ClientAuthenticator auth
         if (key is null)
         {
             return IntakeResult.Failed(OpenAIError.Unauthorized(authError!));
-        }
-
-        if (!rateLimits.TryAdmit(key, out var retryAfter))
-        {
-            return IntakeResult.Failed(new OpenAIError(StatusCodes.Status429TooManyRequests,
-                $"This key may send {key.RequestsPerMinute} requests a minute; wait before sending more.", "rate_limit_error", "rate_limit_exceeded")
-            {
-                RetryAfter = retryAfter,
-            });
         }
 
         if (!IsJson(context.Request.ContentType))

@@ -11,7 +11,7 @@ namespace Ciyuan.Pipeline;
 /// then try the plan's deployments under its attempt and deadline bounds. A door supplies only how
 /// to send to one deployment and relay its answer.
 /// </summary>
-internal sealed partial class RoutedDispatch(GatewayRouting routing, TimeProvider time, FailureRecorder failures, RequestBudgets budgets, ILogger<RoutedDispatch> logger)
+internal sealed partial class RoutedDispatch(GatewayRouting routing, TimeProvider time, FailureRecorder failures, RequestBudgets budgets, RequestLimits limits, ILogger<RoutedDispatch> logger)
 {
     /// <summary>What one attempt ended in.</summary>
     public readonly record struct AttemptOutcome(ProviderFailure? Failure, bool Handled)
@@ -33,6 +33,12 @@ internal sealed partial class RoutedDispatch(GatewayRouting routing, TimeProvide
     /// </summary>
     public async Task<DispatchFailure?> RunAsync(HttpContext context, RequestContext request, RouteRequest route, Func<DeploymentConfig, string?, CancellationToken, Task<AttemptOutcome>> attempt)
     {
+        // Stage 5: the key's and project's rate and concurrency limits.
+        if (await limits.AdmitAsync(request, EstimatedTokens(route)).ConfigureAwait(false) is { } limited)
+        {
+            return new DispatchFailure(null, null, limited);
+        }
+
         try
         {
             return await DispatchAsync(context, request, route, attempt).ConfigureAwait(false);
@@ -42,8 +48,11 @@ internal sealed partial class RoutedDispatch(GatewayRouting routing, TimeProvide
             // Settled in finally whatever happened to the client: a request that reached an
             // upstream consumed its tokens even if the client went away.
             await budgets.FinishAsync(request).ConfigureAwait(false);
+            await limits.FinishAsync(request).ConfigureAwait(false);
         }
     }
+
+    private static long EstimatedTokens(RouteRequest route) => route.PromptTokens + (route.MaxOutputTokens ?? 0);
 
     private async Task<DispatchFailure?> DispatchAsync(HttpContext context, RequestContext request, RouteRequest route, Func<DeploymentConfig, string?, CancellationToken, Task<AttemptOutcome>> attempt)
     {
@@ -60,6 +69,18 @@ internal sealed partial class RoutedDispatch(GatewayRouting routing, TimeProvide
         {
             last = current.Deployment.Config;
             request.Attempts = sequence.AttemptsMade;
+
+            // A deployment at its own rpm/tpm limit is skipped as if it had answered 429.
+            if (await limits.AdmitAttemptAsync(request, last, EstimatedTokens(route)).ConfigureAwait(false) is { } atLimit)
+            {
+                failure = atLimit;
+                if (sequence.Fail(current, atLimit).Action == RetryAction.Stop)
+                {
+                    break;
+                }
+
+                continue;
+            }
 
             // Stage 6: the first attempt holds the worst case on every budget line, durably, before
             // anything leaves; a fallback is noted durably too, so an in-doubt record names where it went.
