@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of Ciyuan on a fresh machine: restores, builds and runs the whole solution.
+# Runs every test of Ciyuan on a fresh machine: installs PostgreSQL and Redis from Debian's packages
+# when missing and starts them on loopback for the run, then restores, builds and runs the whole solution.
 # Prints a closing "N passed, N failed" line and exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,8 +10,11 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# shellcheck source=scripts/test-services.sh
+source scripts/test-services.sh
 results="$(mktemp -d "${TMPDIR:-/tmp}/ciyuan-test-results.XXXXXX")"
-trap 'rm -rf "$results"' EXIT
+trap 'stop_test_services; rm -rf "$results"' EXIT
+start_test_services
 
 status=0
 dotnet test Ciyuan.slnx --nologo --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?

@@ -59,7 +59,7 @@ public static class AnthropicErrors
         "invalid_request_error" or "authentication_error" or "billing_error" or "permission_error" or "not_found_error"
             or "request_too_large" or "rate_limit_error" or "api_error" or "overloaded_error" or "timeout_error" => type,
         "rate_limit_exceeded" or "rate_limit" => "rate_limit_error",
-        "insufficient_quota" or "Arrearage" or "insufficient_balance" => "billing_error",
+        "insufficient_quota" or "budget_exceeded" or "Arrearage" or "insufficient_balance" => "billing_error",
         "invalid_api_key" or "unauthorized" => "authentication_error",
         "model_not_found" => "not_found_error",
         "context_length_exceeded" or "content_filter" or "data_inspection_failed" or "bad_request" => "invalid_request_error",
