@@ -37,7 +37,7 @@ internal sealed class LedgerStatements : IAsyncDisposable
     }
 
     /// <summary>Appends an entry; false when the same (request, kind, seq) was already there.</summary>
-    public async Task<bool> InsertEntryAsync(string requestId, string kind, int seq, DateTimeOffset at, string instance, ChargeTarget? target,
+    public bool InsertEntry(string requestId, string kind, int seq, DateTimeOffset at, string instance, ChargeTarget? target,
         string? provider, string? deployment, long amountMicros, string? lines)
     {
         var p = _insertEntry.Parameters;
@@ -54,16 +54,16 @@ internal sealed class LedgerStatements : IAsyncDisposable
         p[10].Value = (object?)deployment ?? DBNull.Value;
         p[11].Value = amountMicros;
         p[12].Value = (object?)lines ?? DBNull.Value;
-        return await _insertEntry.ExecuteNonQueryAsync().ConfigureAwait(false) == 1;
+        return _insertEntry.ExecuteNonQuery() == 1;
     }
 
-    public async Task AddSpendAsync(string lineId, DateTimeOffset windowStart, long amountMicros)
+    public void AddSpend(string lineId, long windowStartMs, long amountMicros)
     {
         var p = _addSpend.Parameters;
         p[0].Value = lineId;
-        p[1].Value = windowStart.ToUnixTimeMilliseconds();
+        p[1].Value = windowStartMs;
         p[2].Value = amountMicros;
-        await _addSpend.ExecuteNonQueryAsync().ConfigureAwait(false);
+        _addSpend.ExecuteNonQuery();
     }
 
     private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)

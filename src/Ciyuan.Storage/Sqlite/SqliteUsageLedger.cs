@@ -60,6 +60,7 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
         await using var connection = await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
         await using var statements = new LedgerStatements(connection);
         var rollups = new UsageRollupBatch();
+        var spend = new Dictionary<(string LineId, long Window), long>();
         var batch = new List<PendingWrite>(MaxBatch);
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
@@ -76,10 +77,16 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
                     statements.Enlist(transaction);
                     foreach (var pending in batch)
                     {
-                        await ApplyAsync(statements, rollups, pending).ConfigureAwait(false);
+                        Apply(statements, rollups, spend, pending);
                     }
 
-                    await rollups.FlushAsync(statements).ConfigureAwait(false);
+                    rollups.Flush(statements);
+                    foreach (var ((lineId, window), amount) in spend)
+                    {
+                        statements.AddSpend(lineId, window, amount);
+                    }
+
+                    spend.Clear();
                     await transaction.CommitAsync().ConfigureAwait(false);
                 }
 
@@ -91,6 +98,7 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
             catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
             {
                 rollups.Clear();
+                spend.Clear();
                 foreach (var pending in batch)
                 {
                     pending.Completion.TrySetException(new StorageException($"the ledger could not be written: {ex.Message}", ex));
@@ -101,48 +109,51 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
         }
     }
 
-    private async Task ApplyAsync(LedgerStatements statements, UsageRollupBatch rollups, PendingWrite pending)
+    // The writer owns its connection on its own task; SQLite's async calls complete synchronously,
+    // so the batch is applied with plain calls and no state machine per statement.
+    private void Apply(LedgerStatements statements, UsageRollupBatch rollups, Dictionary<(string, long), long> spend, PendingWrite pending)
     {
         if (pending.Record is { } record)
         {
             UsageRecordSql.Bind(statements.InsertUsage, record);
-            if (await statements.InsertUsage.ExecuteNonQueryAsync().ConfigureAwait(false) == 1)
+            if (statements.InsertUsage.ExecuteNonQuery() == 1)
             {
                 rollups.Add(record);
             }
 
             if (record.Hold is { } hold)
             {
-                await SettleAsync(statements, record, hold).ConfigureAwait(false);
+                Settle(statements, spend, record, hold);
             }
         }
         else if (pending.Hold is { } hold)
         {
-            await statements.InsertEntryAsync(hold.RequestId, "hold", 0, hold.At, _instanceId, hold.Target, hold.Provider, hold.Deployment,
-                hold.WorstCaseUsd.Value, HeldLinesText.Write(hold.Lines)).ConfigureAwait(false);
+            statements.InsertEntry(hold.RequestId, "hold", 0, hold.At, _instanceId, hold.Target, hold.Provider, hold.Deployment,
+                hold.WorstCaseUsd.Value, HeldLinesText.Write(hold.Lines));
         }
         else if (pending.Release is { } released)
         {
-            await statements.InsertEntryAsync(released.RequestId, "release", 0, DateTimeOffset.UtcNow, _instanceId, released.Target,
-                released.Provider, released.Deployment, 0, null).ConfigureAwait(false);
+            statements.InsertEntry(released.RequestId, "release", 0, DateTimeOffset.UtcNow, _instanceId, released.Target,
+                released.Provider, released.Deployment, 0, null);
         }
         else if (pending.Attempt is { } attempt)
         {
-            await statements.InsertEntryAsync(attempt.RequestId, "attempt", attempt.Attempt, DateTimeOffset.UtcNow, _instanceId, null,
-                attempt.Provider, attempt.Deployment, 0, null).ConfigureAwait(false);
+            statements.InsertEntry(attempt.RequestId, "attempt", attempt.Attempt, DateTimeOffset.UtcNow, _instanceId, null,
+                attempt.Provider, attempt.Deployment, 0, null);
         }
     }
 
     /// <summary>
-    /// The settlement entry and the spend it moves, in the record's transaction. The entry's key
-    /// (request id, kind) makes a repeated settlement a no-op, so nothing is counted twice.
+    /// The settlement entry, in the record's transaction; the spend it moves is summed per line and
+    /// window and written once per batch. The entry's key (request id, kind) makes a repeated
+    /// settlement a no-op, so nothing is counted twice.
     /// </summary>
-    private async Task SettleAsync(LedgerStatements statements, UsageRecord record, BudgetHold hold)
+    private void Settle(LedgerStatements statements, Dictionary<(string, long), long> spend, UsageRecord record, BudgetHold hold)
     {
         var billed = record.Status == "ok" || record.Cost.Value > 0;
         var costUsd = _currency.Convert(record.Cost, record.Currency, "USD");
-        var inserted = await statements.InsertEntryAsync(record.RequestId, billed ? "commit" : "release", 0, record.CreatedAt, _instanceId,
-            hold.Target, record.Provider, record.Deployment, costUsd.Value, null).ConfigureAwait(false);
+        var inserted = statements.InsertEntry(record.RequestId, billed ? "commit" : "release", 0, record.CreatedAt, _instanceId,
+            hold.Target, record.Provider, record.Deployment, costUsd.Value, null);
         if (!inserted || !billed)
         {
             return;
@@ -150,7 +161,8 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
 
         foreach (var line in hold.Lines)
         {
-            await statements.AddSpendAsync(line.LineId, line.WindowStart, _currency.Convert(record.Cost, record.Currency, line.Currency).Value).ConfigureAwait(false);
+            var key = (line.LineId, line.WindowStart.ToUnixTimeMilliseconds());
+            spend[key] = spend.GetValueOrDefault(key) + _currency.Convert(record.Cost, record.Currency, line.Currency).Value;
         }
     }
 

@@ -34,7 +34,7 @@ internal sealed class UsageRollupBatch
 
     public void Clear() => _sums.Clear();
 
-    public async Task FlushAsync(LedgerStatements statements)
+    public void Flush(LedgerStatements statements)
     {
         var command = statements.UpsertRollup;
         foreach (var (key, sums) in _sums)
@@ -52,7 +52,7 @@ internal sealed class UsageRollupBatch
                 p[7 + i].Value = sums[i];
             }
 
-            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+            command.ExecuteNonQuery();
         }
 
         _sums.Clear();

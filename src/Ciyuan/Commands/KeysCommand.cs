@@ -70,11 +70,11 @@ internal static class KeysCommand
             await using var store = await OpenStoreAsync(parse, cancellationToken).ConfigureAwait(false);
             var keys = new KeyService(store.Keys, TimeProvider.System);
             var list = await keys.ListAsync(cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"{"ID",-18} {"NAME",-20} {"PREFIX",-12} {"CREATED",-20} STATUS");
+            Console.WriteLine($"{"ID",-18} {"NAME",-20} {"PROJECT",-14} {"PREFIX",-12} {"CREATED",-20} STATUS");
             foreach (var key in list)
             {
                 var status = key.RevokedAt is { } revoked ? $"revoked {revoked:yyyy-MM-dd HH:mm}" : "active";
-                Console.WriteLine($"{key.Id,-18} {key.Name,-20} {key.Prefix + "…",-12} {key.CreatedAt:yyyy-MM-dd HH:mm:ss}  {status}");
+                Console.WriteLine($"{key.Id,-18} {key.Name,-20} {key.Project ?? "-",-14} {key.Prefix + "…",-12} {key.CreatedAt:yyyy-MM-dd HH:mm:ss}  {status}");
             }
 
             return 0;

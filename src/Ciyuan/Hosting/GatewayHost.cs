@@ -115,7 +115,11 @@ internal static partial class GatewayHost
         }
 
         // Drain the ledger queue on shutdown so no settled request is left unwritten.
-        app.Lifetime.ApplicationStopped.Register(() => store.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            (limitCounters as IAsyncDisposable)?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        });
         return app;
     }
 

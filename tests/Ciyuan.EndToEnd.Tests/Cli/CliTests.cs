@@ -111,6 +111,46 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task UsageByRun_ReportsTheRunAndListsItsRequests()
+    {
+        await using var upstream = await UpstreamServer.StartAsync();
+        using var dir = new TempDirectory();
+        dir.File("ciyuan.yaml", Config(upstream.BaseUrl));
+        var create = await CiyuanProcess.RunAsync(dir.Path, null, "keys", "create", "--name", "agent", "--project", "research", "--tpm", "100000", "--max-concurrency", "4");
+        var secret = create.Stdout.Trim();
+        var (process, baseUrl) = await CiyuanProcess.StartServeAsync(dir.Path, null);
+        using (process)
+        {
+            using var http = new HttpClient { BaseAddress = baseUrl };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+            http.DefaultRequestHeaders.Add("X-Ciyuan-Run", "eval-7");
+            for (var i = 0; i < 2; i++)
+            {
+                (await http.PostAsync("v1/chat/completions", new StringContent("""{"model":"test-model","messages":[]}""", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+            }
+
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        var list = await CiyuanProcess.RunAsync(dir.Path, null, "keys", "list");
+        var byProject = JsonNode.Parse((await CiyuanProcess.RunAsync(dir.Path, null, "usage", "--by", "project", "--json")).Stdout)!;
+        var run = JsonNode.Parse((await CiyuanProcess.RunAsync(dir.Path, null, "usage", "--by", "run", "--run", "eval-7", "--json")).Stdout)!;
+        var table = await CiyuanProcess.RunAsync(dir.Path, null, "usage", "--by", "run", "--run", "eval-7");
+        var badFlag = await CiyuanProcess.RunAsync(dir.Path, null, "keys", "create", "--name", "x", "--tpm", "0");
+
+        Assert.Equal(0, create.ExitCode);
+        Assert.Contains("research", list.Stdout, StringComparison.Ordinal);
+        Assert.Equal("research", byProject["rows"]![0]!["group"]!.GetValue<string>());
+        Assert.Equal("eval-7", run["rows"]![0]!["group"]!.GetValue<string>());
+        Assert.Equal(2, run["rows"]![0]!["requests"]!.GetValue<int>());
+        Assert.Equal(2, run["requests"]!.AsArray().Count);
+        Assert.Contains("request_id", table.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, badFlag.ExitCode);
+        Assert.Contains("tpm must be >= 1", badFlag.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Usage_ReportsByModelAsJsonAndCsv()
     {
         await using var upstream = await UpstreamServer.StartAsync();
