@@ -1,3 +1,4 @@
+using Ciyuan.Storage.Postgres;
 using Ciyuan.Storage.Sqlite;
 
 namespace Ciyuan.Storage;
@@ -8,5 +9,5 @@ public static class StorageBackends
     public static Task<IStorageBackend> OpenAsync(StorageOptions options, CancellationToken cancellationToken) =>
         options.Config.PostgresConnectionString is null
             ? SqliteBackend.OpenAsync(options, cancellationToken)
-            : throw new StorageException("TEMPORARY: postgres backend pending");
+            : PostgresBackend.OpenAsync(options, cancellationToken);
 }

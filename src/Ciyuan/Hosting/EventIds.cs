@@ -17,4 +17,5 @@ internal static class EventIds
     public const int Unpriced = 2003;
     public const int LedgerFailed = 3000;
     public const int HoldReleaseFailed = 3001;
+    public const int ReserveFailed = 3002;
 }

@@ -50,7 +50,21 @@ internal sealed partial class RequestBudgets(GatewayState state, BudgetLines lin
         };
 
         // Durability is not the client's to cancel: once asked for, the hold entry is written.
-        var outcome = await ledger.ReserveAsync(hold, covering, CancellationToken.None).ConfigureAwait(false);
+        ReservationOutcome outcome;
+        try
+        {
+            outcome = await ledger.ReserveAsync(hold, covering, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Storage.StorageException ex)
+        {
+            // Without a durable hold nothing may leave: the request is refused, and nothing was spent.
+            Log.ReserveFailed(logger, request.RequestId, ex.Message);
+            return new OpenAIError(StatusCodes.Status503ServiceUnavailable,
+                "The gateway's ledger is unavailable, so the request was not sent (nothing was charged); retry shortly.", "api_error", "ledger_unavailable")
+            {
+                RetryAfter = TimeSpan.FromSeconds(1),
+            };
+        }
         if (!outcome.Granted)
         {
             return Refusal(outcome);
@@ -131,5 +145,9 @@ internal sealed partial class RequestBudgets(GatewayState state, BudgetLines lin
         [LoggerMessage(EventId = EventIds.HoldReleaseFailed, Level = LogLevel.Error,
             Message = "Request {RequestId}: its budget hold could not be settled and will be found in doubt at the next start: {Reason}")]
         public static partial void ReleaseFailed(ILogger logger, string requestId, string reason);
+
+        [LoggerMessage(EventId = EventIds.ReserveFailed, Level = LogLevel.Error,
+            Message = "Request {RequestId}: its budget hold could not be made durable, so it was refused: {Reason}")]
+        public static partial void ReserveFailed(ILogger logger, string requestId, string reason);
     }
 }

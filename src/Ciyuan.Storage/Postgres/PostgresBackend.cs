@@ -1,0 +1,134 @@
+using Ciyuan.Core.Budgets;
+using Ciyuan.Core.Keys;
+using Ciyuan.Core.Metering;
+
+namespace Ciyuan.Storage.Postgres;
+
+/// <summary>
+/// The shared backend: several gateway instances on one PostgreSQL database. Each instance
+/// heartbeats every few seconds; holds of an instance silent for 30 s are reconciled into in-doubt
+/// by whichever instance looks next (every 30 s, and at start-up).
+/// </summary>
+public sealed class PostgresBackend : IStorageBackend
+{
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(30);
+
+    private readonly PostgresDatabase _database;
+    private readonly PostgresUsageLedger _ledger;
+    private readonly PostgresBudgetLedger _budgetLedger;
+    private readonly StorageOptions _options;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _background;
+
+    private PostgresBackend(PostgresDatabase database, StorageOptions options, TimeSpan orphanAfter)
+    {
+        _database = database;
+        _options = options;
+        _ledger = new PostgresUsageLedger(database, options.Currency, options.InstanceId);
+        _budgetLedger = new PostgresBudgetLedger(database, _ledger, options) { OrphanAfter = orphanAfter };
+        Keys = new PostgresKeyStore(database);
+        Reports = new PostgresUsageReader(database);
+        Budgets = new PostgresBudgetStore(database, options.Time);
+        _background = Task.Run(() => BackgroundAsync(_stopping.Token));
+    }
+
+    public string Name => "postgres";
+
+    public IKeyStore Keys { get; }
+
+    public IUsageLedger Usage => _ledger;
+
+    public IUsageReader Reports { get; }
+
+    public IBudgetStore Budgets { get; }
+
+    public IBudgetLedger BudgetLedger => _budgetLedger;
+
+    public static Task<IStorageBackend> OpenAsync(StorageOptions options, CancellationToken cancellationToken) =>
+        OpenAsync(options, TimeSpan.FromSeconds(30), cancellationToken);
+
+    /// <summary>Opens with a chosen silence after which an instance's holds are orphans (tests shorten it).</summary>
+    internal static async Task<IStorageBackend> OpenAsync(StorageOptions options, TimeSpan orphanAfter, CancellationToken cancellationToken)
+    {
+        var database = new PostgresDatabase(options.Config.PostgresConnectionString
+            ?? throw new StorageException("storage.postgres is not set"));
+        try
+        {
+            await using (var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await PostgresMigrator.MigrateAsync(connection, database.Description, cancellationToken).ConfigureAwait(false);
+            }
+
+            await HeartbeatAsync(database, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await database.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return new PostgresBackend(database, options, orphanAfter);
+    }
+
+    public Task<int> ReconcileOrphansAsync(CancellationToken cancellationToken) => _budgetLedger.ReconcileOrphansAsync(cancellationToken);
+
+    public async Task<long> ApplyRetentionAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var delete = PgSql.Command(connection, "DELETE FROM usage_records WHERE created_at < $1;", olderThan.ToUnixTimeMilliseconds());
+        return await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task BackgroundAsync(CancellationToken stopping)
+    {
+        var sinceReconcile = TimeSpan.Zero;
+        using var timer = new PeriodicTimer(HeartbeatInterval, _options.Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
+            {
+                try
+                {
+                    await HeartbeatAsync(_database, _options, stopping).ConfigureAwait(false);
+                    sinceReconcile += HeartbeatInterval;
+                    if (sinceReconcile >= ReconcileInterval)
+                    {
+                        sinceReconcile = TimeSpan.Zero;
+                        await _budgetLedger.ReconcileOrphansAsync(stopping).ConfigureAwait(false);
+                    }
+                }
+                catch (StorageException)
+                {
+                    // The database is away; the next tick tries again, and requests report their own errors.
+                }
+                catch (Npgsql.NpgsqlException)
+                {
+                    // As above.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private static async Task HeartbeatAsync(PostgresDatabase database, StorageOptions options, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var beat = PgSql.Command(connection,
+            "INSERT INTO instances (id, last_seen) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen;",
+            options.InstanceId, options.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        await beat.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _background.ConfigureAwait(false);
+        await _ledger.DisposeAsync().ConfigureAwait(false);
+        await _database.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+}

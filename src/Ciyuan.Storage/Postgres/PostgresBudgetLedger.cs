@@ -1,0 +1,190 @@
+using Ciyuan.Core.Budgets;
+using Ciyuan.Core.Metering;
+
+namespace Ciyuan.Storage.Postgres;
+
+/// <summary>
+/// Budgets shared by several instances: every hold is checked and taken in the database, in one
+/// round trip (<c>ciyuan_reserve</c>), against counters that hold every instance's spend and holds.
+/// Settlements move the counters in the usage record's transaction (<see cref="PostgresUsageLedger"/>).
+/// </summary>
+public sealed class PostgresBudgetLedger(PostgresDatabase database, PostgresUsageLedger writer, StorageOptions options) : IBudgetLedger
+{
+    /// <summary>How long an instance may be silent before its open holds are taken for orphans.</summary>
+    internal TimeSpan OrphanAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    public async ValueTask<ReservationOutcome> ReserveAsync(BudgetHold hold, IReadOnlyList<BudgetLine> lines, CancellationToken cancellationToken)
+    {
+        // Sorted by (line, window): the order every writer locks counters in.
+        var order = Enumerable.Range(0, lines.Count)
+            .OrderBy(i => hold.Lines[i].LineId, StringComparer.Ordinal).ThenBy(i => hold.Lines[i].WindowStart)
+            .ToArray();
+        var target = hold.Target;
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = PgSql.Command(connection,
+            "SELECT refused_index, remaining FROM ciyuan_reserve($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text[], $13::bigint[], $14::bigint[], $15::bigint[]);",
+            hold.RequestId, hold.At.ToUnixTimeMilliseconds(), options.InstanceId, target.KeyId, target.Project, target.RunId, target.Model,
+            hold.Provider, hold.Deployment, hold.WorstCaseUsd.Value, HeldLinesText.Write(hold.Lines),
+            order.Select(i => hold.Lines[i].LineId).ToArray(),
+            order.Select(i => hold.Lines[i].WindowStart.ToUnixTimeMilliseconds()).ToArray(),
+            order.Select(i => hold.Lines[i].Amount.Value).ToArray(),
+            order.Select(i => lines[i].Limit.Value).ToArray());
+        await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+        await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
+        var refused = reader.GetInt32(0);
+        if (refused < 0)
+        {
+            return ReservationOutcome.Grant;
+        }
+
+        var index = order[refused];
+        return ReservationOutcome.Refuse(lines[index], new MicroUnits(reader.GetInt64(1)), hold.Lines[index].Amount);
+    }
+
+    public ValueTask RecordAttemptAsync(string requestId, int attempt, string provider, string deployment, CancellationToken cancellationToken) =>
+        writer.AppendAttemptAsync(requestId, attempt, provider, deployment, cancellationToken);
+
+    /// <summary>Nothing to do: the usage record's transaction already moved the shared counters.</summary>
+    public ValueTask SettledAsync(BudgetHold hold, MicroUnits cost, string currency, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask ReleaseAsync(BudgetHold hold, CancellationToken cancellationToken) => writer.AppendReleaseAsync(hold, cancellationToken);
+
+    public async ValueTask<IReadOnlyList<BudgetStatus>> StatusAsync(IReadOnlyList<BudgetLine> lines, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var windows = lines.Select(l => BudgetWindows.StartOf(l.Period, now, options.TimeZone)).ToArray();
+        var found = new Dictionary<(string, long), (long Spent, long Held)>();
+        if (lines.Count > 0)
+        {
+            await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = PgSql.Command(connection, """
+                SELECT b.line_id, b.window_start, b.spent_micros, b.held_micros FROM budget_counters b
+                JOIN unnest($1::text[], $2::bigint[]) AS u(l, w) ON b.line_id = u.l AND b.window_start = u.w;
+                """, lines.Select(l => l.Id).ToArray(), windows.Select(w => w.ToUnixTimeMilliseconds()).ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found[(reader.GetString(0), reader.GetInt64(1))] = (reader.GetInt64(2), reader.GetInt64(3));
+            }
+        }
+
+        return lines.Select((line, i) =>
+        {
+            var (spent, held) = found.GetValueOrDefault((line.Id, windows[i].ToUnixTimeMilliseconds()));
+            return new BudgetStatus(line, windows[i], new MicroUnits(spent), new MicroUnits(held));
+        }).ToList();
+    }
+
+    public async ValueTask<IReadOnlyList<InDoubtHold>> ListInDoubtAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = PgSql.Command(connection, """
+            SELECT h.request_id, h.at, h.key_id, h.project, h.run_id, h.model,
+                   coalesce((SELECT a.provider FROM budget_entries a WHERE a.request_id = h.request_id AND a.kind = 'attempt' ORDER BY a.seq DESC LIMIT 1), h.provider),
+                   coalesce((SELECT a.deployment FROM budget_entries a WHERE a.request_id = h.request_id AND a.kind = 'attempt' ORDER BY a.seq DESC LIMIT 1), h.deployment),
+                   h.amount_micros,
+                   (SELECT r.at FROM budget_entries r WHERE r.request_id = h.request_id AND r.kind = 'release' AND r.seq = 1)
+            FROM budget_entries d
+            JOIN budget_entries h ON h.request_id = d.request_id AND h.kind = 'hold' AND h.seq = 0
+            WHERE d.kind = 'in_doubt'
+              AND NOT EXISTS (SELECT 1 FROM budget_entries c WHERE c.request_id = d.request_id AND c.kind = 'commit')
+            ORDER BY h.at, h.request_id;
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var holds = new List<InDoubtHold>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            holds.Add(new InDoubtHold
+            {
+                RequestId = reader.GetString(0),
+                At = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                KeyId = reader.IsDBNull(2) ? "" : reader.GetString(2),
+                Project = reader.IsDBNull(3) ? null : reader.GetString(3),
+                RunId = reader.IsDBNull(4) ? null : reader.GetString(4),
+                Model = reader.IsDBNull(5) ? "" : reader.GetString(5),
+                Provider = reader.IsDBNull(6) ? "" : reader.GetString(6),
+                Deployment = reader.IsDBNull(7) ? "" : reader.GetString(7),
+                HeldUsd = new MicroUnits(reader.GetInt64(8)),
+                ReleasedAt = reader.IsDBNull(9) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)),
+            });
+        }
+
+        return holds;
+    }
+
+    public async ValueTask<bool> ReleaseInDoubtAsync(string requestId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        string? linesText;
+        await using (var insert = PgSql.Command(connection, """
+            INSERT INTO budget_entries (request_id, kind, seq, at, amount_micros)
+            SELECT h.request_id, 'release', 1, $2, h.amount_micros FROM budget_entries h
+            WHERE h.request_id = $1 AND h.kind = 'hold' AND h.seq = 0
+              AND EXISTS (SELECT 1 FROM budget_entries d WHERE d.request_id = $1 AND d.kind = 'in_doubt')
+              AND NOT EXISTS (SELECT 1 FROM budget_entries c WHERE c.request_id = $1 AND c.kind = 'commit')
+            ON CONFLICT DO NOTHING
+            RETURNING (SELECT lines FROM budget_entries WHERE request_id = $1 AND kind = 'hold' AND seq = 0);
+            """, requestId, at.ToUnixTimeMilliseconds()))
+        {
+            insert.Transaction = transaction;
+            var result = await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            if (result is null)
+            {
+                return false;
+            }
+
+            linesText = result as string;
+        }
+
+        var moves = new CounterMoves();
+        foreach (var line in HeldLinesText.Read(linesText))
+        {
+            moves.Add(line.LineId, line.WindowStart.ToUnixTimeMilliseconds(), 0, -line.Amount.Value);
+        }
+
+        await moves.ApplyAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Holds of instances silent for <see cref="OrphanAfter"/> (or never seen) and never settled become
+    /// in doubt: their held amount moves to spent. Several instances may run this at once; the
+    /// in_doubt entry's key lets only one move each hold.
+    /// </summary>
+    internal async Task<int> ReconcileOrphansAsync(CancellationToken cancellationToken)
+    {
+        var now = options.Time.GetUtcNow();
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var orphans = new List<string?>();
+        await using (var mark = PgSql.Command(connection, """
+            INSERT INTO budget_entries (request_id, kind, seq, at, amount_micros)
+            SELECT h.request_id, 'in_doubt', 0, $2, h.amount_micros FROM budget_entries h
+            LEFT JOIN instances i ON i.id = h.instance
+            WHERE h.kind = 'hold' AND h.seq = 0 AND h.instance IS DISTINCT FROM $1
+              AND (i.id IS NULL OR i.last_seen < $3)
+              AND NOT EXISTS (SELECT 1 FROM budget_entries e WHERE e.request_id = h.request_id AND e.kind IN ('commit', 'release', 'in_doubt'))
+            ON CONFLICT DO NOTHING
+            RETURNING (SELECT lines FROM budget_entries x WHERE x.request_id = budget_entries.request_id AND x.kind = 'hold' AND x.seq = 0);
+            """, options.InstanceId, now.ToUnixTimeMilliseconds(), (now - OrphanAfter).ToUnixTimeMilliseconds()))
+        {
+            mark.Transaction = transaction;
+            await using var reader = await mark.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                orphans.Add(reader.IsDBNull(0) ? null : reader.GetString(0));
+            }
+        }
+
+        var moves = new CounterMoves();
+        foreach (var line in orphans.SelectMany(HeldLinesText.Read))
+        {
+            moves.Add(line.LineId, line.WindowStart.ToUnixTimeMilliseconds(), -line.Amount.Value, line.Amount.Value);
+        }
+
+        await moves.ApplyAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return orphans.Count;
+    }
+}

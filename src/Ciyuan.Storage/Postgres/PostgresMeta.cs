@@ -1,0 +1,21 @@
+using Npgsql;
+
+namespace Ciyuan.Storage.Postgres;
+
+/// <summary>The change counters in <c>meta</c> that instances poll to notice each other's edits.</summary>
+internal static class PostgresMeta
+{
+    public static async Task BumpAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
+    {
+        await using var bump = new NpgsqlCommand("UPDATE meta SET value = value + 1 WHERE name = $1;", connection, transaction);
+        bump.Parameters.Add(new NpgsqlParameter { Value = name });
+        await bump.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<long> ReadAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
+    {
+        await using var read = new NpgsqlCommand("SELECT value FROM meta WHERE name = $1;", connection);
+        read.Parameters.Add(new NpgsqlParameter { Value = name });
+        return (long)(await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
+    }
+}

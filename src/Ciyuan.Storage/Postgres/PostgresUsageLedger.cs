@@ -1,0 +1,228 @@
+using System.Threading.Channels;
+using Ciyuan.Core.Budgets;
+using Ciyuan.Core.Metering;
+using Npgsql;
+
+namespace Ciyuan.Storage.Postgres;
+
+/// <summary>
+/// Group commit on PostgreSQL: usage records (with the settlement entries and counter moves they
+/// carry), releases and fallback attempts queue for one writer, which applies everything waiting
+/// in one transaction of a few round trips — rows go in as arrays, not one statement each — and
+/// then completes every caller. A caller's task completes only once its write is committed.
+/// </summary>
+public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
+{
+    private const int MaxBatch = 2048;
+    private readonly PostgresDatabase _database;
+    private readonly CurrencyConverter _currency;
+    private readonly string _instanceId;
+    private readonly Channel<PendingWrite> _queue;
+    private readonly Task _writer;
+
+    public PostgresUsageLedger(PostgresDatabase database, CurrencyConverter currency, string instanceId)
+    {
+        _database = database;
+        _currency = currency;
+        _instanceId = instanceId;
+        _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(65_536) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    public ValueTask RecordAsync(UsageRecord record, CancellationToken cancellationToken) =>
+        EnqueueAsync(new PendingWrite { Record = record }, cancellationToken);
+
+    /// <summary>Settles a hold whose request left no usage record: the <c>release</c> entry, and the held amount freed.</summary>
+    internal ValueTask AppendReleaseAsync(BudgetHold hold, CancellationToken cancellationToken) =>
+        EnqueueAsync(new PendingWrite { Release = hold }, cancellationToken);
+
+    /// <summary>Makes a fallback attempt durable (the <c>attempt</c> entry) before it is sent.</summary>
+    internal ValueTask AppendAttemptAsync(string requestId, int attempt, string provider, string deployment, CancellationToken cancellationToken) =>
+        EnqueueAsync(new PendingWrite { Attempt = new EntryRow(requestId, "attempt", attempt, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), provider, deployment, 0) }, cancellationToken);
+
+    private async ValueTask EnqueueAsync(PendingWrite pending, CancellationToken cancellationToken)
+    {
+        await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
+        await pending.Completion.Task.ConfigureAwait(false);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingWrite>(MaxBatch);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatch && reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+            }
+
+            try
+            {
+                await WriteBatchAsync(batch).ConfigureAwait(false);
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetResult();
+                }
+            }
+            catch (Exception ex) when (ex is NpgsqlException or StorageException or InvalidOperationException or TimeoutException)
+            {
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetException(new StorageException($"the ledger could not be written to the {_database.Description}: {ex.Message}", ex));
+                }
+            }
+
+            batch.Clear();
+        }
+    }
+
+    private async Task WriteBatchAsync(List<PendingWrite> batch)
+    {
+        var records = batch.Where(p => p.Record is not null).Select(p => p.Record!).ToList();
+        var settlements = new List<(EntryRow Entry, BudgetHold Hold, UsageRecord? Record)>();
+        var entries = new List<EntryRow>();
+        foreach (var pending in batch)
+        {
+            if (pending.Record is { Hold: { } hold } record)
+            {
+                var billed = record.Status == "ok" || record.Cost.Value > 0;
+                var entry = new EntryRow(record.RequestId, billed ? "commit" : "release", 0, record.CreatedAt.ToUnixTimeMilliseconds(),
+                    record.Provider, record.Deployment, _currency.Convert(record.Cost, record.Currency, "USD").Value);
+                settlements.Add((entry, hold, record));
+                entries.Add(entry);
+            }
+            else if (pending.Release is { } released)
+            {
+                var entry = new EntryRow(released.RequestId, "release", 0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), released.Provider, released.Deployment, 0);
+                settlements.Add((entry, released, null));
+                entries.Add(entry);
+            }
+            else if (pending.Attempt is { } attempt)
+            {
+                entries.Add(attempt);
+            }
+        }
+
+        await using var connection = await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        var inserted = await InsertAsync(connection, transaction, records, entries).ConfigureAwait(false);
+        var moves = await MovesAsync(connection, transaction, settlements, inserted.Entries).ConfigureAwait(false);
+        await moves.ApplyAsync(connection, transaction, CancellationToken.None).ConfigureAwait(false);
+        await PostgresRollups.UpsertAsync(connection, transaction, records.Where(r => inserted.Records.Contains(r.RequestId)), CancellationToken.None).ConfigureAwait(false);
+        await transaction.CommitAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Inserts the records and entries (duplicates ignored) and says which were new.</summary>
+    private async Task<(HashSet<string> Records, HashSet<(string, string)> Entries)> InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, List<UsageRecord> records, List<EntryRow> entries)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        if (records.Count > 0)
+        {
+            batch.BatchCommands.Add(PostgresUsageRecords.Insert(records));
+        }
+
+        if (entries.Count > 0)
+        {
+            batch.BatchCommands.Add(PgSql.Command("""
+                INSERT INTO budget_entries (request_id, kind, seq, at, instance, provider, deployment, amount_micros)
+                SELECT u.r, u.k, u.s, u.a, $8, u.p, u.d, u.m
+                FROM unnest($1::text[], $2::text[], $3::integer[], $4::bigint[], $5::text[], $6::text[], $7::bigint[]) AS u(r, k, s, a, p, d, m)
+                ON CONFLICT DO NOTHING RETURNING request_id, kind;
+                """,
+                entries.Select(e => e.RequestId).ToArray(), entries.Select(e => e.Kind).ToArray(), entries.Select(e => e.Seq).ToArray(),
+                entries.Select(e => e.At).ToArray(), entries.Select(e => (string?)e.Provider).ToArray(), entries.Select(e => (string?)e.Deployment).ToArray(),
+                entries.Select(e => e.AmountMicros).ToArray(), _instanceId));
+        }
+
+        var newRecords = new HashSet<string>(StringComparer.Ordinal);
+        var newEntries = new HashSet<(string, string)>();
+        if (batch.BatchCommands.Count == 0)
+        {
+            return (newRecords, newEntries);
+        }
+
+        await using var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
+        if (records.Count > 0)
+        {
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                newRecords.Add(reader.GetString(0));
+            }
+
+            await reader.NextResultAsync().ConfigureAwait(false);
+        }
+
+        if (entries.Count > 0)
+        {
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                newEntries.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+
+        return (newRecords, newEntries);
+    }
+
+    /// <summary>
+    /// What the new settlements move: each frees its hold and adds its cost to spent; a hold already
+    /// reconciled as in doubt had its held amount moved to spent then, so only the difference moves.
+    /// </summary>
+    private async Task<CounterMoves> MovesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        List<(EntryRow Entry, BudgetHold Hold, UsageRecord? Record)> settlements, HashSet<(string, string)> inserted)
+    {
+        var moves = new CounterMoves();
+        var fresh = settlements.Where(s => inserted.Contains((s.Entry.RequestId, s.Entry.Kind)) && s.Hold.Lines.Count > 0).ToList();
+        if (fresh.Count == 0)
+        {
+            return moves;
+        }
+
+        var doubted = new HashSet<string>(StringComparer.Ordinal);
+        await using (var command = PgSql.Command(connection, "SELECT request_id FROM budget_entries WHERE kind = 'in_doubt' AND request_id = ANY($1::text[]);",
+            (object)fresh.Select(s => s.Entry.RequestId).ToArray()))
+        {
+            command.Transaction = transaction;
+            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                doubted.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var (entry, hold, record) in fresh)
+        {
+            var inDoubt = doubted.Contains(entry.RequestId);
+            foreach (var line in hold.Lines)
+            {
+                var cost = record is null || entry.Kind == "release" ? 0 : _currency.Convert(record.Cost, record.Currency, line.Currency).Value;
+                moves.Add(line.LineId, line.WindowStart.ToUnixTimeMilliseconds(),
+                    inDoubt ? 0 : -line.Amount.Value,
+                    inDoubt ? cost - line.Amount.Value : cost);
+            }
+        }
+
+        return moves;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+    }
+
+    private sealed class PendingWrite
+    {
+        public UsageRecord? Record { get; init; }
+
+        public BudgetHold? Release { get; init; }
+
+        public EntryRow? Attempt { get; init; }
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>One <c>budget_entries</c> row written by the ledger writer.</summary>
+internal sealed record EntryRow(string RequestId, string Kind, int Seq, long At, string Provider, string Deployment, long AmountMicros);

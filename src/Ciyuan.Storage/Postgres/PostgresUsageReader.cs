@@ -1,0 +1,68 @@
+using Ciyuan.Core.Metering;
+
+namespace Ciyuan.Storage.Postgres;
+
+/// <summary>Ledger queries for reports, across every instance's requests: rollups without a start time, request lines with one.</summary>
+public sealed class PostgresUsageReader(PostgresDatabase database) : IUsageReader
+{
+    private const string Filters =
+        "($1::bigint IS NULL OR created_at >= $1) AND ($2::text IS NULL OR key_id = $2) AND ($3::text IS NULL OR project = $3) AND ($4::text IS NULL OR run_id = $4)";
+
+    public async Task<IReadOnlyList<UsageRecord>> ListAsync(UsageQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = PgSql.Command(connection,
+            $"SELECT {PostgresUsageRecords.Columns} FROM usage_records WHERE {Filters} ORDER BY created_at DESC, request_id LIMIT $5;",
+            query.Since?.ToUnixTimeMilliseconds(), query.KeyId, query.Project, query.RunId, query.Limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var records = new List<UsageRecord>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            records.Add(PostgresUsageRecords.Read(reader));
+        }
+
+        return records;
+    }
+
+    public async Task<IReadOnlyList<UsageSummaryRow>> SummarizeAsync(UsageGrouping grouping, UsageQuery query, CancellationToken cancellationToken)
+    {
+        var fromRollups = query.Since is null;
+        var group = grouping switch
+        {
+            UsageGrouping.Key => "key_id",
+            UsageGrouping.Project => fromRollups ? "CASE project WHEN '' THEN '(none)' ELSE project END" : "coalesce(project, '(none)')",
+            UsageGrouping.Run => fromRollups ? "CASE run_id WHEN '' THEN '(none)' ELSE run_id END" : "coalesce(run_id, '(none)')",
+            UsageGrouping.Model => "model_alias",
+            UsageGrouping.Provider => "provider",
+            UsageGrouping.Day => fromRollups ? "day" : "to_char(to_timestamp(created_at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
+            _ => throw new ArgumentOutOfRangeException(nameof(grouping)),
+        };
+        var sql = fromRollups
+            ? $"""
+                SELECT {group} AS grp, currency, sum(requests)::bigint, sum(input_uncached)::bigint, sum(cache_read)::bigint, sum(cache_write)::bigint,
+                       sum(output)::bigint, sum(reasoning)::bigint, sum(cost_micros)::bigint, sum(estimated)::bigint, sum(unpriced)::bigint
+                FROM usage_rollups
+                WHERE ($1::bigint IS NULL OR true) AND ($2::text IS NULL OR key_id = $2) AND ($3::text IS NULL OR project = $3) AND ($4::text IS NULL OR run_id = $4)
+                GROUP BY grp, currency ORDER BY grp, currency;
+                """
+            : $"""
+                SELECT {group} AS grp, currency, count(*), sum(input_uncached)::bigint, sum(cache_read)::bigint, sum(cache_write)::bigint,
+                       sum(output)::bigint, sum(reasoning)::bigint, sum(cost_micros)::bigint, sum(usage_estimated)::bigint, sum(unpriced)::bigint
+                FROM usage_records WHERE {Filters}
+                GROUP BY grp, currency ORDER BY grp, currency;
+                """;
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = PgSql.Command(connection, sql, query.Since?.ToUnixTimeMilliseconds(), query.KeyId, query.Project, query.RunId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<UsageSummaryRow>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new UsageSummaryRow(
+                reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
+                reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), new MicroUnits(reader.GetInt64(8)),
+                reader.GetInt64(9), reader.GetInt64(10)));
+        }
+
+        return rows;
+    }
+}

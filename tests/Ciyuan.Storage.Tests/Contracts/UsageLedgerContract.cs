@@ -1,0 +1,108 @@
+using Ciyuan.Core.Budgets;
+using Ciyuan.Core.Keys;
+using Ciyuan.Core.Metering;
+
+namespace Ciyuan.Storage.Tests.Contracts;
+
+/// <summary>Keys, usage records, reports, budget lines and retention: the same answers from every backend.</summary>
+public abstract class UsageLedgerContract : StorageContract
+{
+    [Fact]
+    public async Task Keys_CreateListRevoke_BumpTheVersionAndKeepEveryField()
+    {
+        var store = await OpenAsync();
+        var before = await store.Keys.GetVersionAsync(CancellationToken.None);
+        var key = new ClientKey
+        {
+            Id = "key_1",
+            Name = "team",
+            Hash = KeyHash.Of("cy-secret"),
+            Prefix = "cy-sec",
+            CreatedAt = Now,
+            BudgetMicroUsd = 5_000_000,
+            RequestsPerMinute = 60,
+            TokensPerMinute = 100_000,
+            MaxConcurrency = 8,
+            Policy = "local-only",
+            Project = "research",
+        };
+
+        await store.Keys.CreateAsync(key, CancellationToken.None);
+        var listed = Assert.Single(await store.Keys.ListAsync(CancellationToken.None));
+        var revoked = await store.Keys.RevokeAsync("key_1", Now.AddHours(1), CancellationToken.None);
+        var missing = await store.Keys.RevokeAsync("key_nope", Now, CancellationToken.None);
+
+        Assert.Equal(key, listed);
+        Assert.True(revoked);
+        Assert.False(missing);
+        Assert.Equal(Now.AddHours(1), Assert.Single(await store.Keys.ListAsync(CancellationToken.None)).RevokedAt);
+        Assert.True(await store.Keys.GetVersionAsync(CancellationToken.None) > before);
+    }
+
+    [Fact]
+    public async Task Record_SameRequestTwice_IsOneLine()
+    {
+        var store = await OpenAsync();
+
+        await store.Usage.RecordAsync(Record("r1", 100), CancellationToken.None);
+        await store.Usage.RecordAsync(Record("r1", 100), CancellationToken.None);
+
+        var record = Assert.Single(await store.Reports.ListAsync(new UsageQuery(), CancellationToken.None));
+        Assert.Equal(Record("r1", 100), record);
+        Assert.Equal(1, Assert.Single(await store.Reports.SummarizeAsync(UsageGrouping.Run, new UsageQuery(), CancellationToken.None)).Requests);
+    }
+
+    [Fact]
+    public async Task Summaries_ByProjectRunAndDay_AddUpAndNameMissingGroups()
+    {
+        var store = await OpenAsync();
+        await Task.WhenAll(
+            store.Usage.RecordAsync(Record("r1", 100, project: "research", run: "run-1"), CancellationToken.None).AsTask(),
+            store.Usage.RecordAsync(Record("r2", 200, project: "research", run: "run-2"), CancellationToken.None).AsTask(),
+            store.Usage.RecordAsync(Record("r3", 400, project: null, run: null), CancellationToken.None).AsTask());
+
+        var byProject = await store.Reports.SummarizeAsync(UsageGrouping.Project, new UsageQuery(), CancellationToken.None);
+        var byRun = await store.Reports.SummarizeAsync(UsageGrouping.Run, new UsageQuery { RunId = "run-2" }, CancellationToken.None);
+        var byDay = await store.Reports.SummarizeAsync(UsageGrouping.Day, new UsageQuery(Since: Now.AddDays(-1)), CancellationToken.None);
+        var runRequests = await store.Reports.ListAsync(new UsageQuery { RunId = "run-1" }, CancellationToken.None);
+
+        Assert.Equal([("(none)", 400L), ("research", 300L)], byProject.Select(r => (r.Group, r.Cost.Value)));
+        Assert.Equal(("run-2", 1L), (Assert.Single(byRun).Group, byRun[0].Requests));
+        Assert.Equal(("2026-11-23", 3L, 700L), (Assert.Single(byDay).Group, byDay[0].Requests, byDay[0].Cost.Value));
+        Assert.Equal("r1", Assert.Single(runRequests).RequestId);
+    }
+
+    [Fact]
+    public async Task Retention_DeletesOldLinesButReportsKeepThem()
+    {
+        var store = await OpenAsync();
+        await store.Usage.RecordAsync(Record("old", 100, at: Now.AddDays(-100)), CancellationToken.None);
+        await store.Usage.RecordAsync(Record("new", 200), CancellationToken.None);
+
+        var deleted = await store.ApplyRetentionAsync(Now.AddDays(-90), CancellationToken.None);
+
+        Assert.Equal(1, deleted);
+        Assert.Equal("new", Assert.Single(await store.Reports.ListAsync(new UsageQuery(), CancellationToken.None)).RequestId);
+        var total = Assert.Single(await store.Reports.SummarizeAsync(UsageGrouping.Key, new UsageQuery(), CancellationToken.None));
+        Assert.Equal((2L, 300L), (total.Requests, total.Cost.Value));
+    }
+
+    [Fact]
+    public async Task BudgetStore_SaveListDelete_BumpsTheVersion()
+    {
+        var store = await OpenAsync();
+        var before = await store.Budgets.GetVersionAsync(CancellationToken.None);
+        var line = Line("bud_1", 5_000_000, BudgetScopeKind.Project, "research", BudgetPeriod.Monthly, "CNY") with { Model = "m" };
+
+        await store.Budgets.SaveAsync(line, CancellationToken.None);
+        await store.Budgets.SaveAsync(line with { Limit = new MicroUnits(7) }, CancellationToken.None);
+        var listed = Assert.Single(await store.Budgets.ListAsync(CancellationToken.None));
+        var deleted = await store.Budgets.DeleteAsync("bud_1", CancellationToken.None);
+
+        Assert.Equal(line with { Limit = new MicroUnits(7) }, listed);
+        Assert.True(deleted);
+        Assert.False(await store.Budgets.DeleteAsync("bud_1", CancellationToken.None));
+        Assert.Empty(await store.Budgets.ListAsync(CancellationToken.None));
+        Assert.True(await store.Budgets.GetVersionAsync(CancellationToken.None) > before);
+    }
+}

@@ -1,0 +1,46 @@
+using Ciyuan.Core.Configuration;
+using Ciyuan.Core.Metering;
+using Ciyuan.Storage.Sqlite;
+using Ciyuan.Storage.Tests.Contracts;
+
+namespace Ciyuan.Storage.Tests.Sqlite;
+
+/// <summary>Opens a SQLite file of this test's own; every instance of the test opens the same file.</summary>
+internal static class SqliteTestStore
+{
+    public static Task<IStorageBackend> OpenAsync(string directory, string instanceId) => SqliteBackend.OpenAsync(new StorageOptions
+    {
+        Config = StorageConfig.Default,
+        DataDirectory = directory,
+        InstanceId = instanceId,
+        Currency = new CurrencyConverter(0.14m),
+    }, CancellationToken.None);
+}
+
+public sealed class SqliteBudgetLedgerContractTests : BudgetLedgerContract
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "ciyuan-contract-" + Guid.NewGuid().ToString("N"));
+
+    protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(_directory, instanceId);
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
+
+public sealed class SqliteUsageLedgerContractTests : UsageLedgerContract
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "ciyuan-contract-" + Guid.NewGuid().ToString("N"));
+
+    protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(_directory, instanceId);
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
