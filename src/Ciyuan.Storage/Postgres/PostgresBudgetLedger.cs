@@ -87,6 +87,7 @@ public sealed class PostgresBudgetLedger(PostgresDatabase database, PostgresUsag
             JOIN budget_entries h ON h.request_id = d.request_id AND h.kind = 'hold' AND h.seq = 0
             WHERE d.kind = 'in_doubt'
               AND NOT EXISTS (SELECT 1 FROM budget_entries c WHERE c.request_id = d.request_id AND c.kind = 'commit')
+              AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.request_id = d.request_id)
             ORDER BY h.at, h.request_id;
             """);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -122,6 +123,7 @@ public sealed class PostgresBudgetLedger(PostgresDatabase database, PostgresUsag
             WHERE h.request_id = $1 AND h.kind = 'hold' AND h.seq = 0
               AND EXISTS (SELECT 1 FROM budget_entries d WHERE d.request_id = $1 AND d.kind = 'in_doubt')
               AND NOT EXISTS (SELECT 1 FROM budget_entries c WHERE c.request_id = $1 AND c.kind = 'commit')
+              AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.request_id = $1)
             ON CONFLICT DO NOTHING
             RETURNING (SELECT lines FROM budget_entries WHERE request_id = $1 AND kind = 'hold' AND seq = 0);
             """, requestId, at.ToUnixTimeMilliseconds()))
@@ -165,6 +167,7 @@ public sealed class PostgresBudgetLedger(PostgresDatabase database, PostgresUsag
             WHERE h.kind = 'hold' AND h.seq = 0 AND h.instance IS DISTINCT FROM $1
               AND (i.id IS NULL OR i.last_seen < $3)
               AND NOT EXISTS (SELECT 1 FROM budget_entries e WHERE e.request_id = h.request_id AND e.kind IN ('commit', 'release', 'in_doubt'))
+              AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.request_id = h.request_id)
             ON CONFLICT DO NOTHING
             RETURNING (SELECT lines FROM budget_entries x WHERE x.request_id = budget_entries.request_id AND x.kind = 'hold' AND x.seq = 0);
             """, options.InstanceId, now.ToUnixTimeMilliseconds(), (now - OrphanAfter).ToUnixTimeMilliseconds()))

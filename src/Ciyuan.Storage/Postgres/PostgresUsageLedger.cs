@@ -84,7 +84,8 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
         var entries = new List<EntryRow>();
         foreach (var pending in batch)
         {
-            if (pending.Record is { Hold: { } hold } record)
+            // As on SQLite: a hold on no line is settled by its record alone.
+            if (pending.Record is { Hold: { Lines.Count: > 0 } hold } record)
             {
                 var billed = record.Status == "ok" || record.Cost.Value > 0;
                 var entry = new EntryRow(record.RequestId, billed ? "commit" : "release", 0, record.CreatedAt.ToUnixTimeMilliseconds(),
@@ -108,8 +109,10 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
         await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
         var inserted = await InsertAsync(connection, transaction, records, entries).ConfigureAwait(false);
         var moves = await MovesAsync(connection, transaction, settlements, inserted.Entries).ConfigureAwait(false);
-        await moves.ApplyAsync(connection, transaction, CancellationToken.None).ConfigureAwait(false);
         await PostgresRollups.UpsertAsync(connection, transaction, records.Where(r => inserted.Records.Contains(r.RequestId)), CancellationToken.None).ConfigureAwait(false);
+
+        // Counters last: their row locks, which reservations wait on, are held only until the commit.
+        await moves.ApplyAsync(connection, transaction, CancellationToken.None).ConfigureAwait(false);
         await transaction.CommitAsync().ConfigureAwait(false);
     }
 

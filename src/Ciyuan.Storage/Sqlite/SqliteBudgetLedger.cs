@@ -85,6 +85,7 @@ public sealed class SqliteBudgetLedger(SqliteDatabase database, SqliteUsageLedge
             JOIN budget_entries h ON h.request_id = d.request_id AND h.kind = 'hold' AND h.seq = 0
             WHERE d.kind = 'in_doubt'
               AND NOT EXISTS (SELECT 1 FROM budget_entries c WHERE c.request_id = d.request_id AND c.kind = 'commit')
+              AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.request_id = d.request_id)
             ORDER BY h.at, h.request_id;
             """;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -121,7 +122,8 @@ public sealed class SqliteBudgetLedger(SqliteDatabase database, SqliteUsageLedge
                 SELECT h.lines FROM budget_entries h
                 WHERE h.request_id = $id AND h.kind = 'hold' AND h.seq = 0
                   AND EXISTS (SELECT 1 FROM budget_entries d WHERE d.request_id = $id AND d.kind = 'in_doubt')
-                  AND NOT EXISTS (SELECT 1 FROM budget_entries e WHERE e.request_id = $id AND (e.kind = 'commit' OR (e.kind = 'release' AND e.seq = 1)));
+                  AND NOT EXISTS (SELECT 1 FROM budget_entries e WHERE e.request_id = $id AND (e.kind = 'commit' OR (e.kind = 'release' AND e.seq = 1)))
+                  AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.request_id = $id);
                 """;
             find.Parameters.AddWithValue("$id", requestId);
             var found = await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
@@ -164,7 +166,8 @@ public sealed class SqliteBudgetLedger(SqliteDatabase database, SqliteUsageLedge
             find.CommandText = """
                 SELECT h.request_id, h.lines FROM budget_entries h
                 WHERE h.kind = 'hold' AND h.seq = 0 AND (h.instance IS NULL OR h.instance <> $me)
-                  AND NOT EXISTS (SELECT 1 FROM budget_entries e WHERE e.request_id = h.request_id AND e.kind IN ('commit', 'release', 'in_doubt'));
+                  AND NOT EXISTS (SELECT 1 FROM budget_entries e WHERE e.request_id = h.request_id AND e.kind IN ('commit', 'release', 'in_doubt'))
+                  AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.request_id = h.request_id);
                 """;
             find.Parameters.AddWithValue("$me", options.InstanceId);
             await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

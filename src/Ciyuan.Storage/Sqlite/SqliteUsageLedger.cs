@@ -121,7 +121,9 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
                 rollups.Add(record);
             }
 
-            if (record.Hold is { } hold)
+            // A hold on no budget line is settled by the record itself; one on lines also gets its
+            // commit or release entry, whose key guards the spend it moves against a second count.
+            if (record.Hold is { Lines.Count: > 0 } hold)
             {
                 Settle(statements, spend, record, hold);
             }
