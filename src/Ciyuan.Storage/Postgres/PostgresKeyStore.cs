@@ -1,19 +1,18 @@
 using Ciyuan.Core.Keys;
 using Npgsql;
+using Ciyuan.Storage.Rows;
 
 namespace Ciyuan.Storage.Postgres;
 
 /// <summary>Client keys in PostgreSQL. Every change bumps <c>meta.keys_version</c> in the same transaction, so other instances notice.</summary>
 public sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
 {
-    private const string Columns = "id, name, hash, prefix, created_at, revoked_at, budget_micro_usd, rpm, policy, project, tpm, max_concurrency";
-
     public async Task CreateAsync(ClientKey key, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var insert = new NpgsqlCommand(
-            $"INSERT INTO client_keys ({Columns}) VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10, $11);", connection, transaction))
+            $"INSERT INTO client_keys ({ClientKeyRows.Columns}) VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10, $11);", connection, transaction))
         {
             insert.Parameters.Add(new NpgsqlParameter { Value = key.Id });
             insert.Parameters.Add(new NpgsqlParameter { Value = key.Name });
@@ -36,26 +35,12 @@ public sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
     public async Task<IReadOnlyList<ClientKey>> ListAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM client_keys ORDER BY created_at, id;", connection);
+        await using var command = new NpgsqlCommand($"SELECT {ClientKeyRows.Columns} FROM client_keys ORDER BY created_at, id;", connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var keys = new List<ClientKey>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            keys.Add(new ClientKey
-            {
-                Id = reader.GetString(0),
-                Name = reader.GetString(1),
-                Hash = KeyHash.FromBytes((byte[])reader.GetValue(2)),
-                Prefix = reader.GetString(3),
-                CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
-                RevokedAt = reader.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
-                BudgetMicroUsd = reader.IsDBNull(6) ? null : reader.GetInt64(6),
-                RequestsPerMinute = reader.IsDBNull(7) ? null : reader.GetInt32(7),
-                Policy = reader.IsDBNull(8) ? null : reader.GetString(8),
-                Project = reader.IsDBNull(9) ? null : reader.GetString(9),
-                TokensPerMinute = reader.IsDBNull(10) ? null : reader.GetInt64(10),
-                MaxConcurrency = reader.IsDBNull(11) ? null : reader.GetInt32(11),
-            });
+            keys.Add(ClientKeyRows.Read(reader));
         }
 
         return keys;

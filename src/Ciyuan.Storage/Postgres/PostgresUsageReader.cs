@@ -18,7 +18,7 @@ public sealed class PostgresUsageReader(PostgresDatabase database) : IUsageReade
         var records = new List<UsageRecord>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            records.Add(PostgresUsageRecords.Read(reader));
+            records.Add(Rows.UsageRecordRows.Read(reader));
         }
 
         return records;
@@ -57,10 +57,7 @@ public sealed class PostgresUsageReader(PostgresDatabase database) : IUsageReade
         var rows = new List<UsageSummaryRow>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            rows.Add(new UsageSummaryRow(
-                reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
-                reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), new MicroUnits(reader.GetInt64(8)),
-                reader.GetInt64(9), reader.GetInt64(10)));
+            rows.Add(Rows.UsageRecordRows.ReadSummary(reader));
         }
 
         return rows;

@@ -1,6 +1,7 @@
 using Ciyuan.Core.Budgets;
 using Ciyuan.Core.Metering;
 using Microsoft.Data.Sqlite;
+using Ciyuan.Storage.Rows;
 
 namespace Ciyuan.Storage.Sqlite;
 
@@ -75,36 +76,12 @@ public sealed class SqliteBudgetLedger(SqliteDatabase database, SqliteUsageLedge
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT h.request_id, h.at, h.key_id, h.project, h.run_id, h.model,
-                   COALESCE((SELECT a.provider FROM budget_entries a WHERE a.request_id = h.request_id AND a.kind = 'attempt' ORDER BY a.seq DESC LIMIT 1), h.provider),
-                   COALESCE((SELECT a.deployment FROM budget_entries a WHERE a.request_id = h.request_id AND a.kind = 'attempt' ORDER BY a.seq DESC LIMIT 1), h.deployment),
-                   h.amount_micros,
-                   (SELECT r.at FROM budget_entries r WHERE r.request_id = h.request_id AND r.kind = 'release' AND r.seq = 1)
-            FROM budget_entries d
-            JOIN budget_entries h ON h.request_id = d.request_id AND h.kind = 'hold' AND h.seq = 0
-            WHERE d.kind = 'in_doubt'
-              AND NOT EXISTS (SELECT 1 FROM budget_entries c WHERE c.request_id = d.request_id AND c.kind = 'commit')
-              AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.request_id = d.request_id)
-            ORDER BY h.at, h.request_id;
-            """;
+        command.CommandText = BudgetRows.InDoubtQuery;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var holds = new List<InDoubtHold>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            holds.Add(new InDoubtHold
-            {
-                RequestId = reader.GetString(0),
-                At = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-                KeyId = reader.IsDBNull(2) ? "" : reader.GetString(2),
-                Project = reader.IsDBNull(3) ? null : reader.GetString(3),
-                RunId = reader.IsDBNull(4) ? null : reader.GetString(4),
-                Model = reader.IsDBNull(5) ? "" : reader.GetString(5),
-                Provider = reader.IsDBNull(6) ? "" : reader.GetString(6),
-                Deployment = reader.IsDBNull(7) ? "" : reader.GetString(7),
-                HeldUsd = new MicroUnits(reader.GetInt64(8)),
-                ReleasedAt = reader.IsDBNull(9) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(9)),
-            });
+            holds.Add(BudgetRows.ReadInDoubt(reader));
         }
 
         return holds;

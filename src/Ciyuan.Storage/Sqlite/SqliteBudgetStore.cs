@@ -1,6 +1,6 @@
 using Ciyuan.Core.Budgets;
-using Ciyuan.Core.Metering;
 using Microsoft.Data.Sqlite;
+using Ciyuan.Storage.Rows;
 
 namespace Ciyuan.Storage.Sqlite;
 
@@ -11,27 +11,12 @@ public sealed class SqliteBudgetStore(SqliteDatabase database, TimeProvider time
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, scope, subject, model, period, limit_micros, currency, source FROM budgets ORDER BY id;";
+        command.CommandText = $"SELECT {BudgetRows.LineColumns} FROM budgets ORDER BY id;";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var lines = new List<BudgetLine>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!BudgetNames.TryParseScope(reader.GetString(1), out var scope) || !BudgetNames.TryParsePeriod(reader.GetString(4), out var period))
-            {
-                throw new StorageException($"budget '{reader.GetString(0)}' has a scope or period this build does not know; nothing was changed.");
-            }
-
-            lines.Add(new BudgetLine
-            {
-                Id = reader.GetString(0),
-                Scope = scope,
-                Subject = reader.GetString(2),
-                Model = reader.IsDBNull(3) ? null : reader.GetString(3),
-                Period = period,
-                Limit = new MicroUnits(reader.GetInt64(5)),
-                Currency = reader.GetString(6),
-                Source = reader.GetString(7),
-            });
+            lines.Add(BudgetRows.ReadLine(reader));
         }
 
         return lines;

@@ -1,5 +1,6 @@
 using Ciyuan.Core.Keys;
 using Microsoft.Data.Sqlite;
+using Ciyuan.Storage.Rows;
 
 namespace Ciyuan.Storage.Sqlite;
 
@@ -39,26 +40,12 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, name, hash, prefix, created_at, revoked_at, budget_micro_usd, rpm, policy, project, tpm, max_concurrency FROM client_keys ORDER BY created_at, id;";
+        command.CommandText = $"SELECT {ClientKeyRows.Columns} FROM client_keys ORDER BY created_at, id;";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var keys = new List<ClientKey>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            keys.Add(new ClientKey
-            {
-                Id = reader.GetString(0),
-                Name = reader.GetString(1),
-                Hash = KeyHash.FromBytes((byte[])reader.GetValue(2)),
-                Prefix = reader.GetString(3),
-                CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
-                RevokedAt = reader.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
-                BudgetMicroUsd = reader.IsDBNull(6) ? null : reader.GetInt64(6),
-                RequestsPerMinute = reader.IsDBNull(7) ? null : reader.GetInt32(7),
-                Policy = reader.IsDBNull(8) ? null : reader.GetString(8),
-                Project = reader.IsDBNull(9) ? null : reader.GetString(9),
-                TokensPerMinute = reader.IsDBNull(10) ? null : reader.GetInt64(10),
-                MaxConcurrency = reader.IsDBNull(11) ? null : reader.GetInt32(11),
-            });
+            keys.Add(ClientKeyRows.Read(reader));
         }
 
         return keys;

@@ -6,10 +6,7 @@ namespace Ciyuan.Storage.Sqlite;
 /// <summary>The one place that maps <see cref="UsageRecord"/> to and from the <c>usage_records</c> table.</summary>
 internal static class UsageRecordSql
 {
-    public const string Columns =
-        "request_id, created_at, key_id, run_id, endpoint, model_alias, provider, deployment, upstream_model, jurisdiction, " +
-        "input_uncached, cache_read, cache_write, output, reasoning, usage_estimated, cost_micros, currency, unpriced, " +
-        "status, http_status, error, streamed, attempts, latency_ms, ttft_ms, project";
+    public const string Columns = Rows.UsageRecordRows.Columns;
 
     private static readonly string[] Parameters = Columns.Split(", ").Select(c => "$" + c).ToArray();
 
@@ -58,31 +55,4 @@ internal static class UsageRecordSql
         p[25].Value = r.TimeToFirstTokenMs is { } ttft ? ttft : DBNull.Value;
         p[26].Value = (object?)r.Project ?? DBNull.Value;
     }
-
-    public static UsageRecord Read(SqliteDataReader reader) => new()
-    {
-        RequestId = reader.GetString(0),
-        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-        KeyId = reader.GetString(2),
-        RunId = reader.IsDBNull(3) ? null : reader.GetString(3),
-        Endpoint = reader.GetString(4),
-        ModelAlias = reader.GetString(5),
-        Provider = reader.GetString(6),
-        Deployment = reader.GetString(7),
-        UpstreamModel = reader.GetString(8),
-        Jurisdiction = reader.GetString(9),
-        Usage = new TokenUsage(reader.GetInt64(10), reader.GetInt64(11), reader.GetInt64(12), reader.GetInt64(13), reader.GetInt64(14)),
-        UsageEstimated = reader.GetInt64(15) != 0,
-        Cost = new MicroUnits(reader.GetInt64(16)),
-        Currency = reader.GetString(17),
-        Unpriced = reader.GetInt64(18) != 0,
-        Status = reader.GetString(19),
-        HttpStatus = reader.GetInt32(20),
-        Error = reader.IsDBNull(21) ? null : reader.GetString(21),
-        Streamed = reader.GetInt64(22) != 0,
-        Attempts = reader.GetInt32(23),
-        LatencyMs = reader.GetDouble(24),
-        TimeToFirstTokenMs = reader.IsDBNull(25) ? null : reader.GetDouble(25),
-        Project = reader.IsDBNull(26) ? null : reader.GetString(26),
-    };
 }

