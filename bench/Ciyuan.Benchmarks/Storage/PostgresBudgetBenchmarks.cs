@@ -19,7 +19,7 @@ public class PostgresBudgetBenchmarks
     private readonly string _run = "req_" + Guid.NewGuid().ToString("N")[..8] + "_";
     private long _sequence;
 
-    [Params(1, 64, 1024)]
+    [Params(1, 256)]
     public int Concurrency { get; set; }
 
     [GlobalSetup]

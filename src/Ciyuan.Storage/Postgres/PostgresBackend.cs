@@ -118,8 +118,8 @@ public sealed class PostgresBackend : IStorageBackend
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var beat = PgSql.Command(connection,
-            "INSERT INTO instances (id, last_seen) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen;",
-            options.InstanceId, options.Time.GetUtcNow().ToUnixTimeMilliseconds());
+            $"INSERT INTO instances (id, last_seen) VALUES ($1, {PostgresClock.NowMilliseconds}) ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen;",
+            options.InstanceId);
         await beat.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

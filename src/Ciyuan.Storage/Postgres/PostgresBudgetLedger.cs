@@ -94,25 +94,29 @@ public sealed class PostgresBudgetLedger(PostgresDatabase database, PostgresUsag
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         string? linesText;
+        await using (var lockHold = PgSql.Command(connection,
+            "SELECT lines FROM budget_entries WHERE request_id = $1 AND kind = 'hold' AND seq = 0 FOR UPDATE;", requestId))
+        {
+            // The hold row is the lock a late settlement also takes, so the two cannot both count.
+            lockHold.Transaction = transaction;
+            linesText = await lockHold.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+        }
+
         await using (var insert = PgSql.Command(connection, """
             INSERT INTO budget_entries (request_id, kind, seq, at, amount_micros)
             SELECT h.request_id, 'release', 1, $2, h.amount_micros FROM budget_entries h
             WHERE h.request_id = $1 AND h.kind = 'hold' AND h.seq = 0
               AND EXISTS (SELECT 1 FROM budget_entries d WHERE d.request_id = $1 AND d.kind = 'in_doubt')
-              AND NOT EXISTS (SELECT 1 FROM budget_entries c WHERE c.request_id = $1 AND c.kind = 'commit')
+              AND NOT EXISTS (SELECT 1 FROM budget_entries c WHERE c.request_id = $1 AND c.kind IN ('commit', 'release'))
               AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.request_id = $1)
-            ON CONFLICT DO NOTHING
-            RETURNING (SELECT lines FROM budget_entries WHERE request_id = $1 AND kind = 'hold' AND seq = 0);
+            ON CONFLICT DO NOTHING;
             """, requestId, at.ToUnixTimeMilliseconds()))
         {
             insert.Transaction = transaction;
-            var result = await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            if (result is null)
+            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
             {
                 return false;
             }
-
-            linesText = result as string;
         }
 
         var moves = new CounterMoves();
@@ -127,44 +131,76 @@ public sealed class PostgresBudgetLedger(PostgresDatabase database, PostgresUsag
     }
 
     /// <summary>
-    /// Holds of instances silent for <see cref="OrphanAfter"/> (or never seen) and never settled become
-    /// in doubt: their held amount moves to spent. Several instances may run this at once; the
-    /// in_doubt entry's key lets only one move each hold.
+    /// Holds of instances silent for <see cref="OrphanAfter"/> by the database's clock (or never
+    /// seen) and never settled become in doubt: their held amount moves to spent. Several instances
+    /// may run this at once, and a presumed-dead instance may still settle: candidates are locked
+    /// (skipping any another transaction holds) and checked again by a later statement, and the
+    /// in_doubt entry's key lets only one transaction move each hold. Returns how many were marked.
     /// </summary>
     internal async Task<int> ReconcileOrphansAsync(CancellationToken cancellationToken)
     {
-        var now = options.Time.GetUtcNow();
+        const int BatchSize = 1000;
+        var at = options.Time.GetUtcNow().ToUnixTimeMilliseconds();
+        var marked = 0;
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var orphans = new List<string?>();
-        await using (var mark = PgSql.Command(connection, """
-            INSERT INTO budget_entries (request_id, kind, seq, at, amount_micros)
-            SELECT h.request_id, 'in_doubt', 0, $2, h.amount_micros FROM budget_entries h
-            LEFT JOIN instances i ON i.id = h.instance
-            WHERE h.kind = 'hold' AND h.seq = 0 AND h.instance IS DISTINCT FROM $1
-              AND (i.id IS NULL OR i.last_seen < $3)
-              AND NOT EXISTS (SELECT 1 FROM budget_entries e WHERE e.request_id = h.request_id AND e.kind IN ('commit', 'release', 'in_doubt'))
-              AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.request_id = h.request_id)
-            ON CONFLICT DO NOTHING
-            RETURNING (SELECT lines FROM budget_entries x WHERE x.request_id = budget_entries.request_id AND x.kind = 'hold' AND x.seq = 0);
-            """, options.InstanceId, now.ToUnixTimeMilliseconds(), (now - OrphanAfter).ToUnixTimeMilliseconds()))
+        while (true)
         {
-            mark.Transaction = transaction;
-            await using var reader = await mark.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var candidates = new Dictionary<string, string?>(StringComparer.Ordinal);
+            await using (var find = PgSql.Command(connection, $"""
+                SELECT h.request_id, h.lines FROM budget_entries h
+                LEFT JOIN instances i ON i.id = h.instance
+                WHERE h.kind = 'hold' AND h.seq = 0 AND h.instance IS DISTINCT FROM $1
+                  AND (i.id IS NULL OR i.last_seen < {PostgresClock.NowMilliseconds} - $2)
+                  AND NOT EXISTS (SELECT 1 FROM budget_entries e WHERE e.request_id = h.request_id AND e.kind IN ('commit', 'release', 'in_doubt'))
+                  AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.request_id = h.request_id)
+                ORDER BY h.request_id
+                LIMIT {BatchSize}
+                FOR UPDATE OF h SKIP LOCKED;
+                """, options.InstanceId, (long)OrphanAfter.TotalMilliseconds))
             {
-                orphans.Add(reader.IsDBNull(0) ? null : reader.GetString(0));
+                find.Transaction = transaction;
+                await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    candidates[reader.GetString(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
+                }
+            }
+
+            if (candidates.Count == 0)
+            {
+                return marked;
+            }
+
+            var moves = new CounterMoves();
+            await using (var mark = PgSql.Command(connection, """
+                INSERT INTO budget_entries (request_id, kind, seq, at, amount_micros)
+                SELECT h.request_id, 'in_doubt', 0, $2, h.amount_micros FROM budget_entries h
+                WHERE h.request_id = ANY($1::text[]) AND h.kind = 'hold' AND h.seq = 0
+                  AND NOT EXISTS (SELECT 1 FROM budget_entries e WHERE e.request_id = h.request_id AND e.kind IN ('commit', 'release', 'in_doubt'))
+                  AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.request_id = h.request_id)
+                ON CONFLICT DO NOTHING
+                RETURNING request_id;
+                """, candidates.Keys.ToArray(), at))
+            {
+                mark.Transaction = transaction;
+                await using var reader = await mark.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    marked++;
+                    foreach (var line in HeldLinesText.Read(candidates[reader.GetString(0)]))
+                    {
+                        moves.Add(line.LineId, line.WindowStart.ToUnixTimeMilliseconds(), -line.Amount.Value, line.Amount.Value);
+                    }
+                }
+            }
+
+            await moves.ApplyAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (candidates.Count < BatchSize)
+            {
+                return marked;
             }
         }
-
-        var moves = new CounterMoves();
-        foreach (var line in orphans.SelectMany(HeldLinesText.Read))
-        {
-            moves.Add(line.LineId, line.WindowStart.ToUnixTimeMilliseconds(), -line.Amount.Value, line.Amount.Value);
-        }
-
-        await moves.ApplyAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return orphans.Count;
     }
 }

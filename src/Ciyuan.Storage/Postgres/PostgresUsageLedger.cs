@@ -65,8 +65,10 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
                     pending.Completion.TrySetResult();
                 }
             }
-            catch (Exception ex) when (ex is NpgsqlException or StorageException or InvalidOperationException or TimeoutException)
+            catch (Exception ex)
             {
+                // Any failure, not only the database's: the loop must outlive it, or every caller
+                // waiting for a commit would wait forever. Each caller gets the error instead.
                 foreach (var pending in batch)
                 {
                     pending.Completion.TrySetException(new StorageException($"the ledger could not be written to the {_database.Description}: {ex.Message}", ex));
@@ -121,6 +123,17 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
         NpgsqlConnection connection, NpgsqlTransaction transaction, List<UsageRecord> records, List<EntryRow> entries)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
+        var settled = entries.Where(e => e.Kind != "attempt").Select(e => e.RequestId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        if (settled.Length > 0)
+        {
+            // The hold rows are the per-request lock shared with orphan reconciliation and an
+            // operator's release: whichever comes second sees what the first wrote, so a hold is
+            // never both settled and counted in doubt. Locked in request id order, like every writer.
+            batch.BatchCommands.Add(PgSql.Command(
+                "SELECT request_id FROM budget_entries WHERE kind = 'hold' AND seq = 0 AND request_id = ANY($1::text[]) ORDER BY request_id FOR UPDATE;",
+                (object)settled));
+        }
+
         if (records.Count > 0)
         {
             batch.BatchCommands.Add(PostgresUsageRecords.Insert(records));
@@ -147,6 +160,11 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
         }
 
         await using var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
+        if (settled.Length > 0)
+        {
+            await reader.NextResultAsync().ConfigureAwait(false);
+        }
+
         if (records.Count > 0)
         {
             while (await reader.ReadAsync().ConfigureAwait(false))
@@ -169,8 +187,9 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
     }
 
     /// <summary>
-    /// What the new settlements move: each frees its hold and adds its cost to spent; a hold already
-    /// reconciled as in doubt had its held amount moved to spent then, so only the difference moves.
+    /// What the new settlements move: each frees its hold and adds its cost to spent. A hold already
+    /// reconciled as in doubt had its held amount moved to spent then, so only the difference moves;
+    /// if an operator has since released it, that amount already left spent, so the cost is added.
     /// </summary>
     private async Task<CounterMoves> MovesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         List<(EntryRow Entry, BudgetHold Hold, UsageRecord? Record)> settlements, HashSet<(string, string)> inserted)
@@ -182,27 +201,34 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
             return moves;
         }
 
-        var doubted = new HashSet<string>(StringComparer.Ordinal);
-        await using (var command = PgSql.Command(connection, "SELECT request_id FROM budget_entries WHERE kind = 'in_doubt' AND request_id = ANY($1::text[]);",
-            (object)fresh.Select(s => s.Entry.RequestId).ToArray()))
+        // A statement after the hold rows were locked, so it sees any reconciliation that finished first.
+        var doubted = new Dictionary<string, bool>(StringComparer.Ordinal);
+        await using (var command = PgSql.Command(connection, """
+            SELECT d.request_id, EXISTS (SELECT 1 FROM budget_entries r WHERE r.request_id = d.request_id AND r.kind = 'release' AND r.seq = 1)
+            FROM budget_entries d WHERE d.kind = 'in_doubt' AND d.seq = 0 AND d.request_id = ANY($1::text[]);
+            """, (object)fresh.Select(s => s.Entry.RequestId).ToArray()))
         {
             command.Transaction = transaction;
             await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
             while (await reader.ReadAsync().ConfigureAwait(false))
             {
-                doubted.Add(reader.GetString(0));
+                doubted[reader.GetString(0)] = reader.GetBoolean(1);
             }
         }
 
         foreach (var (entry, hold, record) in fresh)
         {
-            var inDoubt = doubted.Contains(entry.RequestId);
+            var inDoubt = doubted.TryGetValue(entry.RequestId, out var releasedByOperator);
             foreach (var line in hold.Lines)
             {
                 var cost = record is null || entry.Kind == "release" ? 0 : _currency.Convert(record.Cost, record.Currency, line.Currency).Value;
-                moves.Add(line.LineId, line.WindowStart.ToUnixTimeMilliseconds(),
-                    inDoubt ? 0 : -line.Amount.Value,
-                    inDoubt ? cost - line.Amount.Value : cost);
+                var (held, spent) = (inDoubt, releasedByOperator) switch
+                {
+                    (false, _) => (-line.Amount.Value, cost),
+                    (true, false) => (0L, cost - line.Amount.Value),
+                    (true, true) => (0L, cost),
+                };
+                moves.Add(line.LineId, line.WindowStart.ToUnixTimeMilliseconds(), held, spent);
             }
         }
 

@@ -9,7 +9,7 @@ internal static class BudgetRows
 {
     public const string LineColumns = "id, scope, subject, model, period, limit_micros, currency, source";
 
-    /// <summary>Holds marked in doubt and neither committed nor settled by a usage record since, with their latest attempt's provider.</summary>
+    /// <summary>Holds marked in doubt and not settled since (by a commit, a usage record or a release), with their latest attempt's provider.</summary>
     public const string InDoubtQuery = """
         SELECT h.request_id, h.at, h.key_id, h.project, h.run_id, h.model,
                coalesce((SELECT a.provider FROM budget_entries a WHERE a.request_id = h.request_id AND a.kind = 'attempt' ORDER BY a.seq DESC LIMIT 1), h.provider),
@@ -21,6 +21,7 @@ internal static class BudgetRows
         WHERE d.kind = 'in_doubt'
           AND NOT EXISTS (SELECT 1 FROM budget_entries c WHERE c.request_id = d.request_id AND c.kind = 'commit')
           AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.request_id = d.request_id)
+          AND NOT EXISTS (SELECT 1 FROM budget_entries r WHERE r.request_id = d.request_id AND r.kind = 'release' AND r.seq = 0)
         ORDER BY h.at, h.request_id;
         """;
 

@@ -65,6 +65,20 @@ public abstract class BudgetLedgerContract : StorageContract
     }
 
     [Fact]
+    public async Task Reserve_SameRequestAgainWhenItsHoldFilledTheLine_IsGrantedWithoutHoldingTwice()
+    {
+        var store = await OpenAsync();
+        var line = Line("run:a", 1_000);
+        var hold = Hold("r1", [line], 700);
+
+        Assert.True((await store.BudgetLedger.ReserveAsync(hold, [line], CancellationToken.None)).Granted);
+        var again = await store.BudgetLedger.ReserveAsync(hold, [line], CancellationToken.None);
+
+        Assert.True(again.Granted);
+        Assert.Equal(new MicroUnits(700), (await StatusAsync(store, line)).Held);
+    }
+
+    [Fact]
     public async Task Settle_ByItsUsageRecord_ReplacesTheHoldByTheCostDurablyAndOnce()
     {
         var store = await OpenAsync();

@@ -43,15 +43,15 @@ public abstract class StorageContract : IAsyncDisposable
 
     protected static BudgetLine Line(string id, long limit, BudgetScopeKind scope = BudgetScopeKind.Run, string subject = "run-1",
         BudgetPeriod period = BudgetPeriod.Total, string currency = "USD") => new()
-    {
-        Id = id,
-        Scope = scope,
-        Subject = subject,
-        Period = period,
-        Limit = new MicroUnits(limit),
-        Currency = currency,
-        Source = "admin",
-    };
+        {
+            Id = id,
+            Scope = scope,
+            Subject = subject,
+            Period = period,
+            Limit = new MicroUnits(limit),
+            Currency = currency,
+            Source = "admin",
+        };
 
     protected static BudgetHold Hold(string requestId, IReadOnlyList<BudgetLine> lines, long amount, DateTimeOffset? at = null) => new()
     {
@@ -66,26 +66,26 @@ public abstract class StorageContract : IAsyncDisposable
 
     protected static UsageRecord Record(string requestId, long cost, BudgetHold? hold = null, string status = RequestStatus.Ok, string currency = "USD",
         string? project = "research", string? run = "run-1", DateTimeOffset? at = null) => new()
-    {
-        RequestId = requestId,
-        CreatedAt = at ?? hold?.At ?? Now,
-        KeyId = "key-1",
-        Project = project,
-        RunId = run,
-        Endpoint = "chat",
-        ModelAlias = "m",
-        Provider = "local",
-        Deployment = "local/m",
-        UpstreamModel = "m",
-        Jurisdiction = "self-hosted",
-        Usage = new TokenUsage(10, 0, 0, 5, 0),
-        Cost = new MicroUnits(cost),
-        Currency = currency,
-        Status = status,
-        HttpStatus = status == RequestStatus.Ok ? 200 : 502,
-        LatencyMs = 1,
-        Hold = hold,
-    };
+        {
+            RequestId = requestId,
+            CreatedAt = at ?? hold?.At ?? Now,
+            KeyId = "key-1",
+            Project = project,
+            RunId = run,
+            Endpoint = "chat",
+            ModelAlias = "m",
+            Provider = "local",
+            Deployment = "local/m",
+            UpstreamModel = "m",
+            Jurisdiction = "self-hosted",
+            Usage = new TokenUsage(10, 0, 0, 5, 0),
+            Cost = new MicroUnits(cost),
+            Currency = currency,
+            Status = status,
+            HttpStatus = status == RequestStatus.Ok ? 200 : 502,
+            LatencyMs = 1,
+            Hold = hold,
+        };
 
     protected static async Task<BudgetStatus> StatusAsync(IStorageBackend store, BudgetLine line, DateTimeOffset? now = null) =>
         (await store.BudgetLedger.StatusAsync([line], now ?? Now, CancellationToken.None))[0];

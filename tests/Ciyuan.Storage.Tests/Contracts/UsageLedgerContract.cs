@@ -1,44 +1,11 @@
 using Ciyuan.Core.Budgets;
-using Ciyuan.Core.Keys;
 using Ciyuan.Core.Metering;
 
 namespace Ciyuan.Storage.Tests.Contracts;
 
-/// <summary>Keys, usage records, reports, budget lines and retention: the same answers from every backend.</summary>
+/// <summary>Usage records, reports, budget lines and retention: the same answers from every backend.</summary>
 public abstract class UsageLedgerContract : StorageContract
 {
-    [Fact]
-    public async Task Keys_CreateListRevoke_BumpTheVersionAndKeepEveryField()
-    {
-        var store = await OpenAsync();
-        var before = await store.Keys.GetVersionAsync(CancellationToken.None);
-        var key = new ClientKey
-        {
-            Id = "key_1",
-            Name = "team",
-            Hash = KeyHash.Of("cy-secret"),
-            Prefix = "cy-sec",
-            CreatedAt = Now,
-            BudgetMicroUsd = 5_000_000,
-            RequestsPerMinute = 60,
-            TokensPerMinute = 100_000,
-            MaxConcurrency = 8,
-            Policy = "local-only",
-            Project = "research",
-        };
-
-        await store.Keys.CreateAsync(key, CancellationToken.None);
-        var listed = Assert.Single(await store.Keys.ListAsync(CancellationToken.None));
-        var revoked = await store.Keys.RevokeAsync("key_1", Now.AddHours(1), CancellationToken.None);
-        var missing = await store.Keys.RevokeAsync("key_nope", Now, CancellationToken.None);
-
-        Assert.Equal(key, listed);
-        Assert.True(revoked);
-        Assert.False(missing);
-        Assert.Equal(Now.AddHours(1), Assert.Single(await store.Keys.ListAsync(CancellationToken.None)).RevokedAt);
-        Assert.True(await store.Keys.GetVersionAsync(CancellationToken.None) > before);
-    }
-
     [Fact]
     public async Task Record_SameRequestTwice_IsOneLine()
     {
@@ -70,6 +37,35 @@ public abstract class UsageLedgerContract : StorageContract
         Assert.Equal(("run-2", 1L), (Assert.Single(byRun).Group, byRun[0].Requests));
         Assert.Equal(("2026-11-23", 3L, 700L), (Assert.Single(byDay).Group, byDay[0].Requests, byDay[0].Cost.Value));
         Assert.Equal("r1", Assert.Single(runRequests).RequestId);
+    }
+
+    [Fact]
+    public async Task Record_Committed_IsReadByTheNextInstance()
+    {
+        var first = await OpenAsync();
+        await first.Usage.RecordAsync(Record("r1", 100), CancellationToken.None);
+        await CloseAsync(first);
+
+        var second = await OpenAsync("instance-b");
+
+        Assert.Equal(Record("r1", 100), Assert.Single(await second.Reports.ListAsync(new UsageQuery(), CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task Summaries_ByKeyModelAndProvider_AddUpPerCurrency()
+    {
+        var store = await OpenAsync();
+        await Task.WhenAll(
+            store.Usage.RecordAsync(Record("r1", 100), CancellationToken.None).AsTask(),
+            store.Usage.RecordAsync(Record("r2", 200), CancellationToken.None).AsTask(),
+            store.Usage.RecordAsync(Record("r3", 700, currency: "CNY"), CancellationToken.None).AsTask());
+
+        foreach (var (grouping, name) in new[] { (UsageGrouping.Key, "key-1"), (UsageGrouping.Model, "m"), (UsageGrouping.Provider, "local") })
+        {
+            var rows = await store.Reports.SummarizeAsync(grouping, new UsageQuery(), CancellationToken.None);
+            Assert.Equal([(name, "CNY", 1L, 700L), (name, "USD", 2L, 300L)], rows.Select(r => (r.Group, r.Currency, r.Requests, r.Cost.Value)));
+            Assert.Equal(10L * 2, rows.Single(r => r.Currency == "USD").InputUncached);
+        }
     }
 
     [Fact]

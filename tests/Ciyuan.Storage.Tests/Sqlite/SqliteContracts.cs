@@ -44,3 +44,17 @@ public sealed class SqliteUsageLedgerContractTests : UsageLedgerContract
         Directory.Delete(_directory, recursive: true);
     }
 }
+
+public sealed class SqliteKeyStoreContractTests : KeyStoreContract
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "ciyuan-contract-" + Guid.NewGuid().ToString("N"));
+
+    protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(_directory, instanceId);
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
