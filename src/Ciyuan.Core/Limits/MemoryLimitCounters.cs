@@ -8,6 +8,12 @@ namespace Ciyuan.Core.Limits;
 /// the work under it is a few dictionary look-ups and additions, so a lock is cheaper than the
 /// sorting and retry logic per-counter locks would need, and it makes all-or-none trivial.
 /// </summary>
+/// <remarks>
+/// Written by hand rather than on System.Threading.RateLimiting: its limiters cannot take a charge
+/// back (token-per-minute estimates are corrected after the request), cannot take several limiters
+/// all or none, and have no shared-state form — and the Redis counters must give the same answers,
+/// which one small algorithm on both sides makes testable with one contract suite.
+/// </remarks>
 public sealed class MemoryLimitCounters : ILimitCounters
 {
     private const long SegmentMilliseconds = 10_000;
