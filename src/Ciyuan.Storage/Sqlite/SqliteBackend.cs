@@ -10,11 +10,17 @@ public sealed class SqliteBackend : IStorageBackend
     private readonly SqliteUsageLedger _ledger;
     private readonly SqliteBudgetLedger _budgetLedger;
 
+    private readonly HoldJournal _journal;
+
     private SqliteBackend(SqliteDatabase database, StorageOptions options)
     {
         Database = database;
         _ledger = new SqliteUsageLedger(database, options.Currency, options.InstanceId);
-        _budgetLedger = new SqliteBudgetLedger(database, _ledger, options);
+
+        // The journal lives beside the database file it belongs to.
+        var directory = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(database.Path)) ?? ".", Path.GetFileNameWithoutExtension(database.Path) + "-holds");
+        _journal = new HoldJournal(directory, options.InstanceId, options.Config.SyncToDisk);
+        _budgetLedger = new SqliteBudgetLedger(database, _ledger, _journal, options);
         Keys = new SqliteKeyStore(database);
         Reports = new SqliteUsageReader(database);
         Budgets = new SqliteBudgetStore(database, options.Time);
@@ -58,5 +64,6 @@ public sealed class SqliteBackend : IStorageBackend
     {
         await _ledger.DisposeAsync().ConfigureAwait(false);
         _budgetLedger.Dispose();
+        _journal.Dispose();
     }
 }

@@ -7,11 +7,11 @@ namespace Ciyuan.Storage.Sqlite;
 
 /// <summary>
 /// Budgets for a gateway that is the only writer of its SQLite file: holds are checked in memory
-/// (<see cref="BudgetBook"/>, no database round trip) and made durable by the ledger's group commit
-/// before the request leaves. Settlements are written with usage records, which also move the
-/// durable spend counters (<c>budget_spend</c>) the book reads when it first meets a line's window.
+/// (<see cref="BudgetBook"/>, no database round trip) and made durable by one append to the hold
+/// journal before the request leaves. Settlements are written with usage records, which also move
+/// the durable spend counters (<c>budget_spend</c>) the book reads when it first meets a line's window.
 /// </summary>
-public sealed class SqliteBudgetLedger(SqliteDatabase database, SqliteUsageLedger writer, StorageOptions options) : IBudgetLedger, IDisposable
+internal sealed class SqliteBudgetLedger(SqliteDatabase database, SqliteUsageLedger writer, HoldJournal journal, StorageOptions options) : IBudgetLedger, IDisposable
 {
     private readonly BudgetBook _book = new(options.Currency);
     private readonly SemaphoreSlim _loading = new(1, 1);
@@ -31,7 +31,7 @@ public sealed class SqliteBudgetLedger(SqliteDatabase database, SqliteUsageLedge
 
         try
         {
-            await writer.AppendHoldAsync(hold, cancellationToken).ConfigureAwait(false);
+            journal.AppendHold(hold);
         }
         catch
         {
@@ -43,12 +43,16 @@ public sealed class SqliteBudgetLedger(SqliteDatabase database, SqliteUsageLedge
         return outcome;
     }
 
-    public ValueTask RecordAttemptAsync(string requestId, int attempt, string provider, string deployment, CancellationToken cancellationToken) =>
-        writer.AppendAttemptAsync(requestId, attempt, provider, deployment, cancellationToken);
+    public ValueTask RecordAttemptAsync(string requestId, int attempt, string provider, string deployment, CancellationToken cancellationToken)
+    {
+        journal.AppendAttempt(requestId, attempt, provider, deployment, options.Time.GetUtcNow());
+        return ValueTask.CompletedTask;
+    }
 
     public ValueTask SettledAsync(BudgetHold hold, MicroUnits cost, string currency, CancellationToken cancellationToken)
     {
         _book.Settle(hold, cost, currency);
+        journal.Settled(hold.RequestId);
         return ValueTask.CompletedTask;
     }
 
@@ -56,6 +60,7 @@ public sealed class SqliteBudgetLedger(SqliteDatabase database, SqliteUsageLedge
     {
         await writer.AppendReleaseAsync(hold, cancellationToken).ConfigureAwait(false);
         _book.Cancel(hold);
+        journal.Settled(hold.RequestId);
     }
 
     public async ValueTask<IReadOnlyList<BudgetStatus>> StatusAsync(IReadOnlyList<BudgetLine> lines, DateTimeOffset now, CancellationToken cancellationToken)
@@ -130,9 +135,96 @@ public sealed class SqliteBudgetLedger(SqliteDatabase database, SqliteUsageLedge
 
     /// <summary>
     /// Holds written by another instance (a process that is gone: one gateway writes a SQLite file)
-    /// and never settled become in-doubt and count as spent at the held amount.
+    /// and never settled become in-doubt and count as spent at the held amount. The journals that
+    /// instance left are folded into the ledger first, then deleted.
     /// </summary>
     internal async Task<int> ReconcileOrphansAsync(CancellationToken cancellationToken)
+    {
+        var journals = journal.OrphanFiles();
+        foreach (var file in journals)
+        {
+            await ImportJournalAsync(file, cancellationToken).ConfigureAwait(false);
+        }
+
+        var found = await MarkInDoubtAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var file in journals)
+        {
+            HoldJournal.Delete(file);
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Copies a dead instance's journaled holds that nothing settled (no usage record, no release)
+    /// into the ledger as hold entries, with their attempts. Repeating it changes nothing.
+    /// </summary>
+    private async Task ImportJournalAsync(string file, CancellationToken cancellationToken)
+    {
+        var (holds, attempts) = HoldJournal.Read(file);
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO budget_entries (request_id, kind, seq, at, instance, key_id, project, run_id, model, provider, deployment, amount_micros, lines)
+                SELECT $id, 'hold', 0, $at, $instance, $key, $project, $run, $model, $provider, $deployment, $amount, $lines
+                WHERE NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.request_id = $id)
+                  AND NOT EXISTS (SELECT 1 FROM budget_entries e WHERE e.request_id = $id AND e.kind IN ('commit', 'release'))
+                ON CONFLICT DO NOTHING;
+                """;
+            foreach (var name in new[] { "$id", "$at", "$instance", "$key", "$project", "$run", "$model", "$provider", "$deployment", "$amount", "$lines" })
+            {
+                insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            foreach (var hold in holds)
+            {
+                var p = insert.Parameters;
+                p[0].Value = hold.RequestId;
+                p[1].Value = hold.At.ToUnixTimeMilliseconds();
+                p[2].Value = Path.GetFileName(file);
+                p[3].Value = hold.Target.KeyId;
+                p[4].Value = (object?)hold.Target.Project ?? DBNull.Value;
+                p[5].Value = (object?)hold.Target.RunId ?? DBNull.Value;
+                p[6].Value = hold.Target.Model;
+                p[7].Value = hold.Provider;
+                p[8].Value = hold.Deployment;
+                p[9].Value = hold.WorstCaseUsd.Value;
+                p[10].Value = HeldLinesText.Write(hold.Lines);
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO budget_entries (request_id, kind, seq, at, provider, deployment, amount_micros)
+                VALUES ($id, 'attempt', $seq, $at, $provider, $deployment, 0) ON CONFLICT DO NOTHING;
+                """;
+            foreach (var name in new[] { "$id", "$seq", "$at", "$provider", "$deployment" })
+            {
+                insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            foreach (var (requestId, attempt, provider, deployment, at) in attempts)
+            {
+                var p = insert.Parameters;
+                p[0].Value = requestId;
+                p[1].Value = attempt;
+                p[2].Value = at.ToUnixTimeMilliseconds();
+                p[3].Value = provider;
+                p[4].Value = deployment;
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int> MarkInDoubtAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);

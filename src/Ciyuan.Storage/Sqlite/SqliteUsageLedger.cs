@@ -6,8 +6,8 @@ using Microsoft.Data.Sqlite;
 namespace Ciyuan.Storage.Sqlite;
 
 /// <summary>
-/// Group commit for everything the request path must make durable: usage records (with the budget
-/// settlement and rollups they carry), budget holds and fallback attempts. Callers hand their
+/// Group commit for what the request path makes durable in the database: usage records (with the
+/// budget settlement and rollups they carry) and releases of holds that left no record. Callers hand their
 /// write to one writer loop, which applies everything waiting in one transaction and then
 /// completes every caller at once: a caller's task completes only after its write is committed,
 /// yet a thousand concurrent requests share a single commit.
@@ -37,17 +37,9 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
     public ValueTask RecordAsync(UsageRecord record, CancellationToken cancellationToken) =>
         EnqueueAsync(new PendingWrite { Record = record }, cancellationToken);
 
-    /// <summary>Makes a hold durable (the <c>hold</c> entry) before its request may leave.</summary>
-    internal ValueTask AppendHoldAsync(BudgetHold hold, CancellationToken cancellationToken) =>
-        EnqueueAsync(new PendingWrite { Hold = hold }, cancellationToken);
-
     /// <summary>Settles a hold whose request left no usage record: the <c>release</c> entry, nothing spent.</summary>
     internal ValueTask AppendReleaseAsync(BudgetHold hold, CancellationToken cancellationToken) =>
         EnqueueAsync(new PendingWrite { Release = hold }, cancellationToken);
-
-    /// <summary>Makes a fallback attempt durable (the <c>attempt</c> entry) before it is sent.</summary>
-    internal ValueTask AppendAttemptAsync(string requestId, int attempt, string provider, string deployment, CancellationToken cancellationToken) =>
-        EnqueueAsync(new PendingWrite { Attempt = new AttemptEntry(requestId, attempt, provider, deployment) }, cancellationToken);
 
     private async ValueTask EnqueueAsync(PendingWrite pending, CancellationToken cancellationToken)
     {
@@ -128,20 +120,10 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
                 Settle(statements, spend, record, hold);
             }
         }
-        else if (pending.Hold is { } hold)
-        {
-            statements.InsertEntry(hold.RequestId, "hold", 0, hold.At, _instanceId, hold.Target, hold.Provider, hold.Deployment,
-                hold.WorstCaseUsd.Value, HeldLinesText.Write(hold.Lines));
-        }
         else if (pending.Release is { } released)
         {
             statements.InsertEntry(released.RequestId, "release", 0, DateTimeOffset.UtcNow, _instanceId, released.Target,
                 released.Provider, released.Deployment, 0, null);
-        }
-        else if (pending.Attempt is { } attempt)
-        {
-            statements.InsertEntry(attempt.RequestId, "attempt", attempt.Attempt, DateTimeOffset.UtcNow, _instanceId, null,
-                attempt.Provider, attempt.Deployment, 0, null);
         }
     }
 
@@ -174,15 +156,9 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
         await _writer.ConfigureAwait(false);
     }
 
-    private sealed record AttemptEntry(string RequestId, int Attempt, string Provider, string Deployment);
-
     private sealed class PendingWrite
     {
         public UsageRecord? Record { get; init; }
-
-        public BudgetHold? Hold { get; init; }
-
-        public AttemptEntry? Attempt { get; init; }
 
         public BudgetHold? Release { get; init; }
 
