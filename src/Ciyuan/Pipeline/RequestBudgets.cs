@@ -19,7 +19,7 @@ internal sealed partial class RequestBudgets(GatewayState state, BudgetLines lin
     private const long DefaultMaxOutputTokens = 4096;
 
     public static ChargeTarget TargetOf(RequestContext request) =>
-        new(request.Key.Id, request.Key.Name, request.Key.Project, request.RunId, request.ModelAlias);
+        request.ChargeTarget ??= new(request.Key.Id, request.Key.Name, request.Key.Project, request.RunId, request.ModelAlias);
 
     /// <summary>True when some budget line covers the request (its prompt is then counted exactly).</summary>
     public bool IsBudgeted(RequestContext request) => lines.Covering(TargetOf(request)).Count > 0;

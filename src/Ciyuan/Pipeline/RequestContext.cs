@@ -52,6 +52,9 @@ internal sealed class RequestContext(string requestId, ClientKey key, string end
     /// <summary>Prompt tokens the upstream's count cannot exceed, when a budget covers the request (its hold is priced on it).</summary>
     public long? PromptTokenCeiling { get; set; }
 
+    /// <summary>Whom the request is charged to (built once, used by the budget lookup and the hold).</summary>
+    public Core.Budgets.ChargeTarget? ChargeTarget { get; set; }
+
     /// <summary>The request's budget hold, once granted; its usage record settles it.</summary>
     public Core.Budgets.BudgetHold? Hold { get; set; }
 

@@ -19,6 +19,13 @@ internal sealed class RequestLimits(CiyuanConfig config, ILimitCounters counters
     {
         var key = request.Key;
         var project = key.Project is { } name ? config.Projects.GetValueOrDefault(name) : null;
+        if (key.RequestsPerMinute is null && key.TokensPerMinute is null && key.MaxConcurrency is null
+            && project is null or { RequestsPerMinute: null, TokensPerMinute: null, MaxConcurrency: null })
+        {
+            // Most keys have no limits: nothing to count, nothing to allocate.
+            return null;
+        }
+
         var rates = new List<RateCharge>(4);
         if (key.RequestsPerMinute is { } keyRpm)
         {
