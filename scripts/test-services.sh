@@ -43,30 +43,45 @@ as_postgres() {
 }
 
 start_postgres() {
-  local bin port
+  local bin port attempt
   bin="$(dirname "$(compgen -G "/usr/lib/postgresql/*/bin/postgres" | sort -V | tail -n 1)")"
-  port="$(free_port)"
   mkdir -p "$services_dir/pg" "$services_dir/pgsock"
   [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$services_dir/pg" "$services_dir/pgsock"
   as_postgres "$bin/initdb" -D "$services_dir/pg/data" -U postgres --auth=trust -E UTF8 >/dev/null
-  as_postgres "$bin/pg_ctl" -D "$services_dir/pg/data" -l "$services_dir/pg/log" -w -o \
-    "-p $port -k $services_dir/pgsock -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
-  export CIYUAN_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
-  POSTGRES_PORT="$port"
-  POSTGRES_BIN="$bin"
+  # A port that looked free can be taken a moment later; try a few before giving up, and show why.
+  for attempt in 1 2 3; do
+    port="$(free_port)"
+    if as_postgres "$bin/pg_ctl" -D "$services_dir/pg/data" -l "$services_dir/pg/log" -w -t 60 -o \
+      "-p $port -k $services_dir/pgsock -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null; then
+      export CIYUAN_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres;Database=postgres"
+      POSTGRES_PORT="$port"
+      POSTGRES_BIN="$bin"
+      return 0
+    fi
+    echo "PostgreSQL did not start on port $port (attempt $attempt):" >&2
+    tail -n 5 "$services_dir/pg/log" >&2 || true
+  done
+  return 1
 }
 
 start_redis() {
-  local port
-  port="$(free_port)"
-  redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
-    --pidfile "$services_dir/redis.pid" --logfile "$services_dir/redis.log" >/dev/null
-  for _ in $(seq 1 50); do
-    redis-cli -p "$port" ping >/dev/null 2>&1 && break
-    sleep 0.1
+  local port attempt
+  for attempt in 1 2 3; do
+    port="$(free_port)"
+    redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+      --pidfile "$services_dir/redis.pid" --logfile "$services_dir/redis.log" >/dev/null
+    for _ in $(seq 1 50); do
+      if redis-cli -p "$port" ping >/dev/null 2>&1; then
+        export CIYUAN_TEST_REDIS="127.0.0.1:$port"
+        REDIS_PORT="$port"
+        return 0
+      fi
+      sleep 0.1
+    done
+    echo "Redis did not start on port $port (attempt $attempt):" >&2
+    tail -n 5 "$services_dir/redis.log" >&2 || true
   done
-  export CIYUAN_TEST_REDIS="127.0.0.1:$port"
-  REDIS_PORT="$port"
+  return 1
 }
 
 stop_test_services() {
