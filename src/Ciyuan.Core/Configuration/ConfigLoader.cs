@@ -214,6 +214,7 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
             PostgresConnectionString = node.OptionalString("postgres") is { } postgres ? ResolveSecret(node.Join("postgres"), postgres) : null,
             RedisConnectionString = node.OptionalString("redis") is { } redis ? ResolveSecret(node.Join("redis"), redis) : null,
             RetentionDays = (int?)node.OptionalInteger("retention_days", 1, 100_000),
+            OrphanAfter = node.OptionalInteger("orphan_after_seconds", 2, 86_400) is { } orphan ? TimeSpan.FromSeconds(orphan) : storage.OrphanAfter,
         };
 
         node.RejectUnknownKeys();

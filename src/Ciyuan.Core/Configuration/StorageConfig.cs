@@ -21,5 +21,12 @@ public sealed record StorageConfig
     /// <summary>Days a request's own ledger line is kept; rollups (and so reports and budgets) outlive it. Null keeps everything.</summary>
     public int? RetentionDays { get; init; }
 
+    /// <summary>
+    /// With PostgreSQL: how long an instance may miss heartbeats before its open holds are taken for
+    /// a dead instance's and counted in doubt. Shorter finds them sooner; it must stay well above a
+    /// live instance's pauses (it beats every third of this, at most every 5 s).
+    /// </summary>
+    public TimeSpan OrphanAfter { get; init; } = TimeSpan.FromSeconds(30);
+
     public static StorageConfig Default { get; } = new();
 }

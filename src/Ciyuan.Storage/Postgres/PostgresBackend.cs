@@ -11,8 +11,8 @@ namespace Ciyuan.Storage.Postgres;
 /// </summary>
 public sealed class PostgresBackend : IStorageBackend
 {
-    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(30);
+    private readonly TimeSpan _heartbeatInterval;
+    private readonly TimeSpan _reconcileInterval;
 
     private readonly PostgresDatabase _database;
     private readonly PostgresUsageLedger _ledger;
@@ -23,6 +23,9 @@ public sealed class PostgresBackend : IStorageBackend
 
     private PostgresBackend(PostgresDatabase database, StorageOptions options, TimeSpan orphanAfter)
     {
+        // Beat well inside the silence that marks an instance dead; look for the dead as often.
+        _heartbeatInterval = TimeSpan.FromMilliseconds(Math.Clamp(orphanAfter.TotalMilliseconds / 3, 100, 5_000));
+        _reconcileInterval = orphanAfter > TimeSpan.FromSeconds(1) ? orphanAfter : TimeSpan.FromSeconds(1);
         _database = database;
         _options = options;
         _ledger = new PostgresUsageLedger(database, options.Currency, options.InstanceId);
@@ -46,7 +49,7 @@ public sealed class PostgresBackend : IStorageBackend
     public IBudgetLedger BudgetLedger => _budgetLedger;
 
     public static Task<IStorageBackend> OpenAsync(StorageOptions options, CancellationToken cancellationToken) =>
-        OpenAsync(options, TimeSpan.FromSeconds(30), cancellationToken);
+        OpenAsync(options, options.Config.OrphanAfter, cancellationToken);
 
     /// <summary>Opens with a chosen silence after which an instance's holds are orphans (tests shorten it).</summary>
     internal static async Task<IStorageBackend> OpenAsync(StorageOptions options, TimeSpan orphanAfter, CancellationToken cancellationToken)
@@ -83,7 +86,7 @@ public sealed class PostgresBackend : IStorageBackend
     private async Task BackgroundAsync(CancellationToken stopping)
     {
         var sinceReconcile = TimeSpan.Zero;
-        using var timer = new PeriodicTimer(HeartbeatInterval, _options.Time);
+        using var timer = new PeriodicTimer(_heartbeatInterval, _options.Time);
         try
         {
             while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
@@ -91,8 +94,8 @@ public sealed class PostgresBackend : IStorageBackend
                 try
                 {
                     await HeartbeatAsync(_database, _options, stopping).ConfigureAwait(false);
-                    sinceReconcile += HeartbeatInterval;
-                    if (sinceReconcile >= ReconcileInterval)
+                    sinceReconcile += _heartbeatInterval;
+                    if (sinceReconcile >= _reconcileInterval)
                     {
                         sinceReconcile = TimeSpan.Zero;
                         await _budgetLedger.ReconcileOrphansAsync(stopping).ConfigureAwait(false);

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Ciyuan.Core.Metering;
 using Ciyuan.EndToEnd.Tests.Fixtures;
-using Ciyuan.Storage.Sqlite;
+using Ciyuan.Testing.Servers;
 using Ciyuan.Testing.Upstream;
 
 namespace Ciyuan.EndToEnd.Tests.Budgets;
@@ -18,27 +18,46 @@ public sealed class CrashTests
     private const int Clients = 16;
     private const int Rounds = 4;
 
-    private static string Config(Uri upstream) => GatewayFixture.DefaultYaml.Replace("{upstream}", upstream.ToString(), StringComparison.Ordinal) + """
+    private static string Config(Uri upstream, string storage) => GatewayFixture.DefaultYaml.Replace("{upstream}", upstream.ToString(), StringComparison.Ordinal) + """
 
         budgets:
           limits:
             - run: crash-run
               usd: 100
-        """;
+        """ + storage;
 
     [Fact]
-    public async Task Serve_KilledUnderLoad_SettlesEveryAnswerOnceAndHoldsTheRestInDoubt()
+    public Task Serve_KilledUnderLoad_SettlesEveryAnswerOnceAndHoldsTheRestInDoubt() => KillUnderLoadAsync("", TimeSpan.Zero);
+
+    /// <summary>
+    /// The same on PostgreSQL: a dead instance's holds are taken for orphans once it has missed its
+    /// heartbeats for <c>orphan_after_seconds</c>, so each restart waits that long first.
+    /// </summary>
+    [Fact]
+    public async Task Serve_OnPostgres_KilledUnderLoad_SettlesEveryAnswerOnceAndHoldsTheRestInDoubt()
+    {
+        var database = await PostgresServer.CreateDatabaseAsync();
+        await KillUnderLoadAsync($$"""
+
+            storage:
+              postgres: "{{database}}"
+              orphan_after_seconds: 2
+            """, TimeSpan.FromSeconds(2.5));
+    }
+
+    private static async Task KillUnderLoadAsync(string storage, TimeSpan waitBeforeRestart)
     {
         await using var upstream = await UpstreamServer.StartAsync();
         upstream.Default = new Reply { Content = "counted", Chunks = 2, PromptTokens = 10, CompletionTokens = 2, FirstByteDelay = TimeSpan.FromMilliseconds(15) };
         using var dir = new TempDirectory();
-        dir.File("ciyuan.yaml", Config(upstream.BaseUrl));
+        dir.File("ciyuan.yaml", Config(upstream.BaseUrl, storage));
         var secret = (await CiyuanProcess.RunAsync(dir.Path, null, "keys", "create", "--name", "load")).Stdout.Trim();
         var received = new List<string>();
         var cut = 0;
 
         for (var round = 0; round < Rounds; round++)
         {
+            await Task.Delay(waitBeforeRestart);
             var (process, baseUrl) = await CiyuanProcess.StartServeAsync(dir.Path, null);
             using (process)
             {
@@ -57,13 +76,17 @@ public sealed class CrashTests
         }
 
         // One more start reconciles the last round's orphans; then the books are read offline.
+        await Task.Delay(waitBeforeRestart);
         var (final, _) = await CiyuanProcess.StartServeAsync(dir.Path, null);
         final.Kill();
         await final.WaitForExitAsync();
         final.Dispose();
 
-        var rows = await new SqliteUsageReader(new SqliteDatabase(Path.Combine(dir.Path, ".ciyuan", "ciyuan.db"), syncToDisk: false))
-            .ListAsync(new UsageQuery(Limit: 1_000_000), CancellationToken.None);
+        var usage = JsonNode.Parse((await CiyuanProcess.RunAsync(dir.Path, null, "usage", "--by", "run", "--run", "crash-run", "--json")).Stdout)!;
+        var rows = usage["requests"]!.AsArray().Select(r => (
+            RequestId: r!["request_id"]!.GetValue<string>(),
+            Status: r["status"]!.GetValue<string>(),
+            Usage: new TokenUsage(r["input_uncached"]!.GetValue<long>(), r["cache_read"]!.GetValue<long>(), r["cache_write"]!.GetValue<long>(), r["output"]!.GetValue<long>(), r["reasoning"]!.GetValue<long>()))).ToList();
         var inDoubtJson = await CiyuanProcess.RunAsync(dir.Path, null, "usage", "--in-doubt", "--json");
         var inDoubt = JsonNode.Parse(inDoubtJson.Stdout)!["in_doubt"]!.AsArray().Select(h => h!["request_id"]!.GetValue<string>()).ToList();
         var settled = rows.Where(r => r.Status == RequestStatus.Ok).ToList();
