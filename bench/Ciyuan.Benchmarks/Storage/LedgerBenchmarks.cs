@@ -47,22 +47,6 @@ public class LedgerBenchmarks
         await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 
-    private static UsageRecord Record(long sequence) => new()
-    {
-        RequestId = "req_bench_" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        CreatedAt = DateTimeOffset.UtcNow,
-        KeyId = "key_bench",
-        Endpoint = "chat",
-        ModelAlias = "gpt-4o-mini",
-        Provider = "stub",
-        Deployment = "stub/gpt-4o-mini",
-        UpstreamModel = "gpt-4o-mini",
-        Jurisdiction = "self-hosted",
-        Usage = new TokenUsage(30, 0, 0, 20, 0),
-        Cost = new MicroUnits(17),
-        Currency = "USD",
-        Status = RequestStatus.Ok,
-        HttpStatus = 200,
-        LatencyMs = 1.5,
-    };
+    private static UsageRecord Record(long sequence) =>
+        ReserveAndCommit.Record("req_bench_" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), hold: null);
 }

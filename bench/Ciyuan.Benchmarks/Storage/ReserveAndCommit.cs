@@ -45,10 +45,11 @@ internal static class ReserveAndCommit
         Source = "admin",
     };
 
-    private static UsageRecord Record(string requestId, BudgetHold hold) => new()
+    /// <summary>A settled request's ledger line, as the benchmarks write it (with its hold, when it has one).</summary>
+    public static UsageRecord Record(string requestId, BudgetHold? hold) => new()
     {
         RequestId = requestId,
-        CreatedAt = hold.At,
+        CreatedAt = hold?.At ?? DateTimeOffset.UtcNow,
         KeyId = "key_bench",
         Project = "bench",
         RunId = "run_bench",

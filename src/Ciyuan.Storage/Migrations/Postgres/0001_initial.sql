@@ -124,10 +124,11 @@ CREATE TABLE instances (
     last_seen bigint NOT NULL
 );
 
--- Reserve in one round trip: lock the request's counters in a stable order, check every line,
--- and either hold on all of them and append the hold entry, or change nothing and say which line
--- (0-based) lacked room and what it had left. A request id that already holds is granted again
--- without holding twice. The caller passes the lines sorted by (line id, window).
+-- Reserve in one round trip: lock the request's counters in a stable order, then — seeing what
+-- committed while it waited — grant a request id that already holds without holding twice (a
+-- retry, even one whose own first hold filled the line), or check every line and either hold on
+-- all of them and append the hold entry, or change nothing and say which line (0-based) lacked
+-- room and what it had left. The caller passes the lines sorted by (line id, window).
 CREATE FUNCTION ciyuan_reserve(
     p_request text, p_at bigint, p_instance text, p_key text, p_project text, p_run text, p_model text,
     p_provider text, p_deployment text, p_worst bigint, p_lines text,
@@ -148,17 +149,27 @@ BEGIN
         WHERE (b.line_id, b.window_start) IN (SELECT u.l, u.w FROM unnest(p_line_ids, p_windows) AS u(l, w))
         ORDER BY b.line_id, b.window_start
         FOR UPDATE;
-        FOR i IN 1..n LOOP
-            SELECT spent_micros, held_micros INTO c FROM budget_counters
-            WHERE line_id = p_line_ids[i] AND window_start = p_windows[i];
-            IF c.spent_micros + c.held_micros + p_amounts[i] > p_limits[i] THEN
-                refused_index := i - 1;
-                remaining := greatest(0, p_limits[i] - c.spent_micros - c.held_micros);
-                RETURN NEXT;
-                RETURN;
-            END IF;
-        END LOOP;
     END IF;
+
+    -- Each statement of a volatile function sees what committed before it, so a twin that held
+    -- while this one waited for the locks is seen here.
+    IF EXISTS (SELECT 1 FROM budget_entries WHERE request_id = p_request AND kind = 'hold' AND seq = 0) THEN
+        refused_index := -1;
+        remaining := 0;
+        RETURN NEXT;
+        RETURN;
+    END IF;
+
+    FOR i IN 1..n LOOP
+        SELECT spent_micros, held_micros INTO c FROM budget_counters
+        WHERE line_id = p_line_ids[i] AND window_start = p_windows[i];
+        IF c.spent_micros + c.held_micros + p_amounts[i] > p_limits[i] THEN
+            refused_index := i - 1;
+            remaining := greatest(0, p_limits[i] - c.spent_micros - c.held_micros);
+            RETURN NEXT;
+            RETURN;
+        END IF;
+    END LOOP;
 
     INSERT INTO budget_entries (request_id, kind, seq, at, instance, key_id, project, run_id, model, provider, deployment, amount_micros, lines)
     VALUES (p_request, 'hold', 0, p_at, p_instance, p_key, p_project, p_run, p_model, p_provider, p_deployment, p_worst, p_lines)
@@ -175,3 +186,4 @@ BEGIN
     RETURN NEXT;
 END;
 $$;
+
