@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Ciyuan.Core.Budgets;
 using Ciyuan.Core.Metering;
 using Npgsql;
@@ -13,73 +12,31 @@ namespace Ciyuan.Storage.Postgres;
 /// </summary>
 public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
 {
-    private const int MaxBatch = 2048;
     private readonly PostgresDatabase _database;
     private readonly CurrencyConverter _currency;
     private readonly string _instanceId;
-    private readonly Channel<PendingWrite> _queue;
-    private readonly Task _writer;
+    private readonly GroupCommitQueue<PendingWrite> _queue;
 
     public PostgresUsageLedger(PostgresDatabase database, CurrencyConverter currency, string instanceId)
     {
         _database = database;
         _currency = currency;
         _instanceId = instanceId;
-        _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(65_536) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        _writer = Task.Run(WriteLoopAsync);
+        _queue = new GroupCommitQueue<PendingWrite>(WriteBatchAsync, ex => $"the ledger could not be written to the {database.Description}: {ex.Message}");
     }
 
     public ValueTask RecordAsync(UsageRecord record, CancellationToken cancellationToken) =>
-        EnqueueAsync(new PendingWrite { Record = record }, cancellationToken);
+        _queue.EnqueueAsync(new PendingWrite { Record = record }, cancellationToken);
 
     /// <summary>Settles a hold whose request left no usage record: the <c>release</c> entry, and the held amount freed.</summary>
     internal ValueTask AppendReleaseAsync(BudgetHold hold, CancellationToken cancellationToken) =>
-        EnqueueAsync(new PendingWrite { Release = hold }, cancellationToken);
+        _queue.EnqueueAsync(new PendingWrite { Release = hold }, cancellationToken);
 
     /// <summary>Makes a fallback attempt durable (the <c>attempt</c> entry) before it is sent.</summary>
     internal ValueTask AppendAttemptAsync(string requestId, int attempt, string provider, string deployment, CancellationToken cancellationToken) =>
-        EnqueueAsync(new PendingWrite { Attempt = new EntryRow(requestId, "attempt", attempt, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), provider, deployment, 0) }, cancellationToken);
+        _queue.EnqueueAsync(new PendingWrite { Attempt = new EntryRow(requestId, "attempt", attempt, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), provider, deployment, 0) }, cancellationToken);
 
-    private async ValueTask EnqueueAsync(PendingWrite pending, CancellationToken cancellationToken)
-    {
-        await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
-        await pending.Completion.Task.ConfigureAwait(false);
-    }
-
-    private async Task WriteLoopAsync()
-    {
-        var batch = new List<PendingWrite>(MaxBatch);
-        var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            while (batch.Count < MaxBatch && reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-
-            try
-            {
-                await WriteBatchAsync(batch).ConfigureAwait(false);
-                foreach (var pending in batch)
-                {
-                    pending.Completion.TrySetResult();
-                }
-            }
-            catch (Exception ex)
-            {
-                // Any failure, not only the database's: the loop must outlive it, or every caller
-                // waiting for a commit would wait forever. Each caller gets the error instead.
-                foreach (var pending in batch)
-                {
-                    pending.Completion.TrySetException(new StorageException($"the ledger could not be written to the {_database.Description}: {ex.Message}", ex));
-                }
-            }
-
-            batch.Clear();
-        }
-    }
-
-    private async Task WriteBatchAsync(List<PendingWrite> batch)
+    private async Task WriteBatchAsync(IReadOnlyList<PendingWrite> batch)
     {
         var records = batch.Where(p => p.Record is not null).Select(p => p.Record!).ToList();
         var settlements = new List<(EntryRow Entry, BudgetHold Hold, UsageRecord? Record)>();
@@ -235,11 +192,7 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
         return moves;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _queue.DisposeAsync();
 
     private sealed class PendingWrite
     {
@@ -248,8 +201,6 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
         public BudgetHold? Release { get; init; }
 
         public EntryRow? Attempt { get; init; }
-
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Ciyuan.Core.Budgets;
 using Ciyuan.Core.Metering;
 using Microsoft.Data.Sqlite;
@@ -6,98 +5,68 @@ using Microsoft.Data.Sqlite;
 namespace Ciyuan.Storage.Sqlite;
 
 /// <summary>
-/// Group commit for what the request path makes durable in the database: usage records (with the
-/// budget settlement and rollups they carry) and releases of holds that left no record. Callers hand their
-/// write to one writer loop, which applies everything waiting in one transaction and then
-/// completes every caller at once: a caller's task completes only after its write is committed,
-/// yet a thousand concurrent requests share a single commit.
+/// What the request path makes durable in SQLite — usage records (with the budget settlement and
+/// rollups they carry) and releases of holds that left no record — through one group commit
+/// (<see cref="GroupCommitQueue{T}"/>): a thousand concurrent requests share a single transaction.
 /// </summary>
 public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
 {
-    private const int MaxBatch = 2048;
     private readonly SqliteDatabase _database;
     private readonly CurrencyConverter _currency;
     private readonly string _instanceId;
-    private readonly Channel<PendingWrite> _queue;
-    private readonly Task _writer;
+    private readonly GroupCommitQueue<PendingWrite> _queue;
+    private readonly UsageRollupBatch _rollups = new();
+    private readonly Dictionary<(string LineId, long Window), long> _spend = [];
+
+    // Opened by the writer task on its first batch and used only there.
+    private SqliteConnection? _connection;
+    private LedgerStatements? _statements;
 
     public SqliteUsageLedger(SqliteDatabase database, CurrencyConverter? currency = null, string instanceId = "")
     {
         _database = database;
         _currency = currency ?? new CurrencyConverter(0.14m);
         _instanceId = instanceId;
-        _queue = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(65_536)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        _writer = Task.Run(WriteLoopAsync);
+        _queue = new GroupCommitQueue<PendingWrite>(WriteBatchAsync, ex => $"the ledger could not be written: {ex.Message}");
     }
 
     public ValueTask RecordAsync(UsageRecord record, CancellationToken cancellationToken) =>
-        EnqueueAsync(new PendingWrite { Record = record }, cancellationToken);
+        _queue.EnqueueAsync(new PendingWrite(record, null), cancellationToken);
 
     /// <summary>Settles a hold whose request left no usage record: the <c>release</c> entry, nothing spent.</summary>
     internal ValueTask AppendReleaseAsync(BudgetHold hold, CancellationToken cancellationToken) =>
-        EnqueueAsync(new PendingWrite { Release = hold }, cancellationToken);
+        _queue.EnqueueAsync(new PendingWrite(null, hold), cancellationToken);
 
-    private async ValueTask EnqueueAsync(PendingWrite pending, CancellationToken cancellationToken)
+    private async Task WriteBatchAsync(IReadOnlyList<PendingWrite> batch)
     {
-        await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
-        await pending.Completion.Task.ConfigureAwait(false);
-    }
-
-    private async Task WriteLoopAsync()
-    {
-        await using var connection = await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
-        await using var statements = new LedgerStatements(connection);
-        var rollups = new UsageRollupBatch();
-        var spend = new Dictionary<(string LineId, long Window), long>();
-        var batch = new List<PendingWrite>(MaxBatch);
-        var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        if (_connection is null)
         {
-            while (batch.Count < MaxBatch && reader.TryRead(out var pending))
+            _connection = await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+            _statements = new LedgerStatements(_connection);
+        }
+
+        try
+        {
+            await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync().ConfigureAwait(false);
+            _statements!.Enlist(transaction);
+            foreach (var pending in batch)
             {
-                batch.Add(pending);
+                Apply(_statements, _rollups, _spend, pending);
             }
 
-            try
+            _rollups.Flush(_statements);
+            foreach (var ((lineId, window), amount) in _spend)
             {
-                await using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync().ConfigureAwait(false))
-                {
-                    statements.Enlist(transaction);
-                    foreach (var pending in batch)
-                    {
-                        Apply(statements, rollups, spend, pending);
-                    }
-
-                    rollups.Flush(statements);
-                    foreach (var ((lineId, window), amount) in spend)
-                    {
-                        statements.AddSpend(lineId, window, amount);
-                    }
-
-                    spend.Clear();
-                    await transaction.CommitAsync().ConfigureAwait(false);
-                }
-
-                foreach (var pending in batch)
-                {
-                    pending.Completion.TrySetResult();
-                }
-            }
-            catch (Exception ex) when (ex is SqliteException or InvalidOperationException)
-            {
-                rollups.Clear();
-                spend.Clear();
-                foreach (var pending in batch)
-                {
-                    pending.Completion.TrySetException(new StorageException($"the ledger could not be written: {ex.Message}", ex));
-                }
+                _statements.AddSpend(lineId, window, amount);
             }
 
-            batch.Clear();
+            await transaction.CommitAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            // Written or rolled back with the transaction: either way nothing carries to the next batch.
+            _rollups.Clear();
+            _spend.Clear();
         }
     }
 
@@ -152,16 +121,18 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
+        await _queue.DisposeAsync().ConfigureAwait(false);
+        if (_statements is not null)
+        {
+            await _statements.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
-    private sealed class PendingWrite
-    {
-        public UsageRecord? Record { get; init; }
-
-        public BudgetHold? Release { get; init; }
-
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+    /// <summary>A usage record to write, or a hold to release (exactly one is set).</summary>
+    private sealed record PendingWrite(UsageRecord? Record, BudgetHold? Release);
 }

@@ -1,0 +1,90 @@
+using System.Threading.Channels;
+
+namespace Ciyuan.Storage;
+
+/// <summary>
+/// Group commit, written once for every ledger: callers hand an item to one writer task, which
+/// writes everything waiting as one batch (one transaction) and then completes every caller at
+/// once. A caller's task completes only after its item is committed, yet a thousand concurrent
+/// requests share one commit. A failed batch fails each of its callers with the reason; the writer
+/// carries on with the next, whatever went wrong, so no caller is left waiting.
+/// </summary>
+internal sealed class GroupCommitQueue<T> : IAsyncDisposable
+{
+    private const int MaxBatch = 2048;
+    private readonly Func<IReadOnlyList<T>, Task> _writeBatch;
+    private readonly Func<Exception, string> _describeFailure;
+    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(65_536)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    private readonly Task _writer;
+
+    /// <param name="writeBatch">Writes and commits one batch; called on the writer task only, never concurrently.</param>
+    /// <param name="describeFailure">The message callers get when a batch fails (no secrets in it).</param>
+    public GroupCommitQueue(Func<IReadOnlyList<T>, Task> writeBatch, Func<Exception, string> describeFailure)
+    {
+        _writeBatch = writeBatch;
+        _describeFailure = describeFailure;
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Completes once the item is committed; throws <see cref="StorageException"/> if its batch failed.</summary>
+    public async ValueTask EnqueueAsync(T item, CancellationToken cancellationToken)
+    {
+        var pending = new Pending(item);
+        await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
+        await pending.Completion.Task.ConfigureAwait(false);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        var items = new List<T>(MaxBatch);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatch && reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+                items.Add(pending.Item);
+            }
+
+            try
+            {
+                await _writeBatch(items).ConfigureAwait(false);
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetResult();
+                }
+            }
+            catch (Exception ex)
+            {
+                var error = new StorageException(_describeFailure(ex), ex);
+                foreach (var pending in batch)
+                {
+                    pending.Completion.TrySetException(error);
+                }
+            }
+
+            batch.Clear();
+            items.Clear();
+        }
+    }
+
+    /// <summary>Stops taking items and waits until everything queued is written.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+    }
+
+    private sealed class Pending(T item)
+    {
+        public T Item { get; } = item;
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
