@@ -26,63 +26,39 @@ internal sealed class RequestLimits(CiyuanConfig config, ILimitCounters counters
             return null;
         }
 
-        var rates = new List<RateCharge>(4);
-        if (key.RequestsPerMinute is { } keyRpm)
+        var charges = new LimitCharges(estimatedTokens);
+        charges.AddRates($"key:{key.Id}", $"key '{key.Name}'", key.RequestsPerMinute, key.TokensPerMinute);
+        charges.AddConcurrency($"key:{key.Id}", $"key '{key.Name}'", key.MaxConcurrency);
+        if (project is not null)
         {
-            rates.Add(new RateCharge($"key:{key.Id}:rpm", 1, keyRpm));
+            charges.AddRates($"project:{project.Name}", $"project '{project.Name}'", project.RequestsPerMinute, project.TokensPerMinute);
+            charges.AddConcurrency($"project:{project.Name}", $"project '{project.Name}'", project.MaxConcurrency);
         }
 
-        if (key.TokensPerMinute is { } keyTpm)
+        if (charges.Rates.Count > 0)
         {
-            rates.Add(new RateCharge($"key:{key.Id}:tpm", estimatedTokens, keyTpm));
-        }
-
-        if (project?.RequestsPerMinute is { } projectRpm)
-        {
-            rates.Add(new RateCharge($"project:{project.Name}:rpm", 1, projectRpm));
-        }
-
-        if (project?.TokensPerMinute is { } projectTpm)
-        {
-            rates.Add(new RateCharge($"project:{project.Name}:tpm", estimatedTokens, projectTpm));
-        }
-
-        var slots = new List<ConcurrencySlot>(2);
-        if (key.MaxConcurrency is { } keyConcurrency)
-        {
-            slots.Add(new ConcurrencySlot($"key:{key.Id}:cc", keyConcurrency));
-        }
-
-        if (project?.MaxConcurrency is { } projectConcurrency)
-        {
-            slots.Add(new ConcurrencySlot($"project:{project.Name}:cc", projectConcurrency));
-        }
-
-        if (rates.Count > 0)
-        {
-            var decision = await counters.TryAddAsync(rates, CancellationToken.None).ConfigureAwait(false);
+            var decision = await counters.TryAddAsync(charges.Rates, CancellationToken.None).ConfigureAwait(false);
             if (!decision.Allowed)
             {
-                return Refusal(Describe(rates[decision.RefusedIndex].Counter, rates[decision.RefusedIndex].LimitPerMinute), decision.RetryAfter);
+                return Refusal(charges.RateLimits[decision.RefusedIndex], decision.RetryAfter);
             }
 
-            request.TokenCharges = rates.Where(r => r.Counter.EndsWith(":tpm", StringComparison.Ordinal)).Select(r => r.Counter).ToList();
+            request.TokenCharges = charges.TokenCounters.ToList();
             request.EstimatedTokens = estimatedTokens;
         }
 
-        if (slots.Count > 0)
+        if (charges.Slots.Count > 0)
         {
-            var decision = await counters.TryEnterAsync(slots, request.RequestId, CancellationToken.None).ConfigureAwait(false);
+            var decision = await counters.TryEnterAsync(charges.Slots, request.RequestId, CancellationToken.None).ConfigureAwait(false);
             if (!decision.Allowed)
             {
                 // Not admitted, so not counted: the rates taken a moment ago are given back.
-                await counters.AdjustAsync(rates.Select(r => new RateAdjustment(r.Counter, -r.Amount)).ToList(), CancellationToken.None).ConfigureAwait(false);
+                await counters.AdjustAsync(charges.Rates.Select(r => new RateAdjustment(r.Counter, -r.Amount)).ToList(), CancellationToken.None).ConfigureAwait(false);
                 request.TokenCharges = null;
-                var slot = slots[decision.RefusedIndex];
-                return Refusal($"{Subject(slot.Counter)} may have {slot.Limit} requests in flight at once", TimeSpan.FromSeconds(1));
+                return Refusal(charges.SlotLimits[decision.RefusedIndex], TimeSpan.FromSeconds(1));
             }
 
-            request.ConcurrencySlots = slots;
+            request.ConcurrencySlots = charges.Slots;
         }
 
         return null;
@@ -96,32 +72,18 @@ internal sealed class RequestLimits(CiyuanConfig config, ILimitCounters counters
             return null;
         }
 
-        var rates = new List<RateCharge>(2);
-        if (deployment.RequestsPerMinute is { } rpm)
-        {
-            rates.Add(new RateCharge($"deployment:{deployment.Id}:rpm", 1, rpm));
-        }
-
-        if (deployment.TokensPerMinute is { } tpm)
-        {
-            rates.Add(new RateCharge($"deployment:{deployment.Id}:tpm", estimatedTokens, tpm));
-        }
-
-        var decision = await counters.TryAddAsync(rates, CancellationToken.None).ConfigureAwait(false);
+        var charges = new LimitCharges(estimatedTokens);
+        charges.AddRates($"deployment:{deployment.Id}", "it", deployment.RequestsPerMinute, deployment.TokensPerMinute);
+        var decision = await counters.TryAddAsync(charges.Rates, CancellationToken.None).ConfigureAwait(false);
         if (!decision.Allowed)
         {
-            var refused = rates[decision.RefusedIndex];
             return new ProviderFailure(ProviderFailureKind.RateLimited, StatusCodes.Status429TooManyRequests,
-                $"Deployment '{deployment.Id}' is at its configured limit ({Describe(refused.Counter, refused.LimitPerMinute)}); nothing was sent to it.",
+                $"Deployment '{deployment.Id}' is at its configured limit ({charges.RateLimits[decision.RefusedIndex]}); nothing was sent to it.",
                 RetryAfter: decision.RetryAfter);
         }
 
-        if (deployment.TokensPerMinute is not null)
-        {
-            (request.TokenCharges ??= []).Add($"deployment:{deployment.Id}:tpm");
-            request.EstimatedTokens = estimatedTokens;
-        }
-
+        (request.TokenCharges ??= []).AddRange(charges.TokenCounters);
+        request.EstimatedTokens = estimatedTokens;
         return null;
     }
 
@@ -151,17 +113,5 @@ internal sealed class RequestLimits(CiyuanConfig config, ILimitCounters counters
         {
             RetryAfter = wait,
         };
-    }
-
-    private static string Describe(string counter, long limit) => counter.EndsWith(":rpm", StringComparison.Ordinal)
-        ? $"{Subject(counter)} may send {limit} requests a minute"
-        : $"{Subject(counter)} may use {limit} tokens a minute";
-
-    /// <summary>"key:ID:rpm" → "key 'ID'".</summary>
-    private static string Subject(string counter)
-    {
-        var first = counter.IndexOf(':', StringComparison.Ordinal);
-        var last = counter.LastIndexOf(':');
-        return $"{counter[..first]} '{counter[(first + 1)..last]}'";
     }
 }

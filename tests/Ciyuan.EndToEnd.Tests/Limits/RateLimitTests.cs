@@ -98,6 +98,28 @@ public sealed class RateLimitTests
     }
 
     [Fact]
+    public async Task ProjectTpm_IsSharedByTheProjectsKeysAndReconciled()
+    {
+        await using var gateway = await GatewayFixture.StartAsync(GatewayFixture.DefaultYaml + """
+
+            projects:
+              research: { tpm: 70 }
+            """);
+        gateway.Upstream.Default = new Reply { PromptTokens = 11, CompletionTokens = 7 };
+        using var alice = await ClientAsync(gateway, new KeySpec("alice") { Project = "research" });
+        using var bob = await ClientAsync(gateway, new KeySpec("bob") { Project = "research" });
+
+        var first = await alice.PostAsync("v1/chat/completions", Chat(40));
+        var second = await bob.PostAsync("v1/chat/completions", Chat(40));
+        var third = await alice.PostAsync("v1/chat/completions", Chat(40));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Contains("project 'research' may use 70 tokens a minute", await third.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DeploymentRpm_AtItsLimitRoutingMovesToTheNextDeployment()
     {
         await using var gateway = await GatewayFixture.StartAsync("""
