@@ -31,11 +31,21 @@ public abstract class StorageContract : IAsyncDisposable
         await backend.DisposeAsync();
     }
 
-    public virtual async ValueTask DisposeAsync()
+    /// <summary>A directory of this test's own (file-based backends keep their data there); deleted at the end.</summary>
+    protected string ScratchDirectory { get; } = Path.Combine(Path.GetTempPath(), "ciyuan-contract-" + Guid.NewGuid().ToString("N"));
+
+    public async ValueTask DisposeAsync()
     {
         foreach (var backend in _opened)
         {
             await backend.DisposeAsync();
+        }
+
+        if (Directory.Exists(ScratchDirectory))
+        {
+            // Pooled SQLite connections keep the file open until cleared.
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(ScratchDirectory, recursive: true);
         }
 
         GC.SuppressFinalize(this);

@@ -6,9 +6,7 @@ namespace Ciyuan.Storage.Tests.Sqlite;
 /// <summary>The ledger's writer outlives a batch that fails, whatever the failure, and nobody is left waiting.</summary>
 public sealed class GroupCommitTests : StorageContract
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "ciyuan-groupcommit-" + Guid.NewGuid().ToString("N"));
-
-    protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(_directory, instanceId);
+    protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(ScratchDirectory, instanceId);
 
     [Fact]
     public async Task Record_BatchFailsOnAnUnknownCurrency_ThatCallerGetsTheErrorAndTheNextRecordIsWritten()
@@ -22,12 +20,5 @@ public sealed class GroupCommitTests : StorageContract
 
         Assert.Contains("EUR", error.Message, StringComparison.Ordinal);
         Assert.Equal("good", Assert.Single(await store.Reports.ListAsync(new UsageQuery(), CancellationToken.None)).RequestId);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
     }
 }

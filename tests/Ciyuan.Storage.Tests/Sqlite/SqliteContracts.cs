@@ -19,42 +19,15 @@ internal static class SqliteTestStore
 
 public sealed class SqliteBudgetLedgerContractTests : BudgetLedgerContract
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "ciyuan-contract-" + Guid.NewGuid().ToString("N"));
-
-    protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(_directory, instanceId);
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(ScratchDirectory, instanceId);
 }
 
 public sealed class SqliteUsageLedgerContractTests : UsageLedgerContract
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "ciyuan-contract-" + Guid.NewGuid().ToString("N"));
-
-    protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(_directory, instanceId);
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(ScratchDirectory, instanceId);
 }
 
 public sealed class SqliteKeyStoreContractTests : KeyStoreContract
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "ciyuan-contract-" + Guid.NewGuid().ToString("N"));
-
-    protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(_directory, instanceId);
-
-    public override async ValueTask DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(ScratchDirectory, instanceId);
 }
