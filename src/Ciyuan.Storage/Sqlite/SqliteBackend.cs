@@ -28,7 +28,7 @@ public sealed class SqliteBackend : IStorageBackend
 
     public string Name => "sqlite";
 
-    public SqliteDatabase Database { get; }
+    private SqliteDatabase Database { get; }
 
     public IKeyStore Keys { get; }
 

@@ -9,6 +9,7 @@ internal static class EventIds
     public const int KeyReloadFailed = 1100;
     public const int BudgetReloadFailed = 1101;
     public const int InDoubtFound = 1102;
+    public const int StorageOpened = 1105;
     public const int RetentionApplied = 1103;
     public const int MaintenanceFailed = 1104;
     public const int UpstreamFailed = 2000;

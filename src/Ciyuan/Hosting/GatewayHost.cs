@@ -84,6 +84,7 @@ internal static partial class GatewayHost
 
         // Holds left open by an instance that died are in doubt: counted as spent until released.
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ciyuan");
+        Log.StorageOpened(logger, store.Name, options.Config.Storage.RedisConnectionString is null ? "this process" : "Redis");
         var orphans = await store.ReconcileOrphansAsync(cancellationToken).ConfigureAwait(false);
         if (orphans > 0)
         {
@@ -128,6 +129,9 @@ internal static partial class GatewayHost
         [LoggerMessage(EventId = EventIds.AdminDisabled, Level = LogLevel.Warning,
             Message = "CIYUAN_MASTER_KEY is not set: the /admin API is disabled. Set it to manage keys over HTTP.")]
         public static partial void AdminDisabled(ILogger logger);
+
+        [LoggerMessage(EventId = EventIds.StorageOpened, Level = LogLevel.Information, Message = "Ledger, keys and budgets on {Backend}; rate and concurrency limits counted in {Limits}")]
+        public static partial void StorageOpened(ILogger logger, string backend, string limits);
 
         [LoggerMessage(EventId = EventIds.InDoubtFound, Level = LogLevel.Warning,
             Message = "{Count} request(s) were in flight when the previous instance stopped: they are in doubt and count as spent at their held amount. `ciyuan usage --in-doubt` lists them; POST /admin/in-doubt/ID/release releases one.")]
