@@ -32,7 +32,6 @@ internal static class ReserveAndCommit
         }
 
         await store.Usage.RecordAsync(Record(requestId, hold), CancellationToken.None).ConfigureAwait(false);
-        await store.BudgetLedger.SettledAsync(hold, new MicroUnits(17), "USD", CancellationToken.None).ConfigureAwait(false);
     }
 
     private static BudgetLine Line(string id, BudgetScopeKind scope, string subject) => new()

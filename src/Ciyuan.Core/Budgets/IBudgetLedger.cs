@@ -6,7 +6,7 @@ namespace Ciyuan.Core.Budgets;
 /// Reserve → settle, idempotent per request id, all lines checked atomically. The settlement itself
 /// (the <c>commit</c> or <c>release</c> entry) is written by <see cref="IUsageLedger"/> in the same
 /// transaction as the request's usage record (<see cref="UsageRecord.Hold"/>), so a request is
-/// either settled or in doubt, never both.
+/// either settled or in doubt, never both — and the hold is freed only once that record is durable.
 /// </summary>
 public interface IBudgetLedger
 {
@@ -18,12 +18,6 @@ public interface IBudgetLedger
 
     /// <summary>Durably notes that the request is now trying another deployment (a fallback), so an in-doubt record names where it went.</summary>
     ValueTask RecordAttemptAsync(string requestId, int attempt, string provider, string deployment, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Called after the request's usage record is durable: replaces the hold by what it cost (zero
-    /// for a failure). Converts <paramref name="currency"/> into each line's currency.
-    /// </summary>
-    ValueTask SettledAsync(BudgetHold hold, MicroUnits cost, string currency, CancellationToken cancellationToken);
 
     /// <summary>
     /// Gives a hold back when its request ended without a usage record to settle it (nothing was

@@ -45,9 +45,6 @@ public sealed class PostgresBudgetLedger(PostgresDatabase database, PostgresUsag
     public ValueTask RecordAttemptAsync(string requestId, int attempt, string provider, string deployment, CancellationToken cancellationToken) =>
         writer.AppendAttemptAsync(requestId, attempt, provider, deployment, cancellationToken);
 
-    /// <summary>Nothing to do: the usage record's transaction already moved the shared counters.</summary>
-    public ValueTask SettledAsync(BudgetHold hold, MicroUnits cost, string currency, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
     public ValueTask ReleaseAsync(BudgetHold hold, CancellationToken cancellationToken) => writer.AppendReleaseAsync(hold, cancellationToken);
 
     public async ValueTask<IReadOnlyList<BudgetStatus>> StatusAsync(IReadOnlyList<BudgetLine> lines, DateTimeOffset now, CancellationToken cancellationToken)

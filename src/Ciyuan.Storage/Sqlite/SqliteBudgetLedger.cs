@@ -49,11 +49,18 @@ internal sealed class SqliteBudgetLedger(SqliteDatabase database, SqliteUsageLed
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask SettledAsync(BudgetHold hold, MicroUnits cost, string currency, CancellationToken cancellationToken)
+    /// <summary>
+    /// Called by the ledger writer once a usage record carrying a hold is committed: only then does
+    /// the book free the hold and the journal forget it. A record that never became durable leaves
+    /// its hold open, to be found in doubt at the next start.
+    /// </summary>
+    internal void Committed(UsageRecord record)
     {
-        _book.Settle(hold, cost, currency);
-        journal.Settled(hold.RequestId);
-        return ValueTask.CompletedTask;
+        if (record.Hold is { } hold)
+        {
+            _book.Settle(hold, record.Cost, record.Currency);
+            journal.Settled(hold.RequestId);
+        }
     }
 
     public async ValueTask ReleaseAsync(BudgetHold hold, CancellationToken cancellationToken)

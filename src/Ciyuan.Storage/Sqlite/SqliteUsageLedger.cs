@@ -15,6 +15,7 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
     private readonly CurrencyConverter _currency;
     private readonly string _instanceId;
     private readonly GroupCommitQueue<PendingWrite> _queue;
+    private readonly Action<UsageRecord>? _committed;
     private readonly UsageRollupBatch _rollups = new();
     private readonly Dictionary<(string LineId, long Window), long> _spend = [];
 
@@ -22,8 +23,10 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
     private SqliteConnection? _connection;
     private LedgerStatements? _statements;
 
-    public SqliteUsageLedger(SqliteDatabase database, CurrencyConverter? currency = null, string instanceId = "")
+    /// <param name="committed">Told of each record once its transaction committed (the budget book settles on it).</param>
+    public SqliteUsageLedger(SqliteDatabase database, CurrencyConverter? currency = null, string instanceId = "", Action<UsageRecord>? committed = null)
     {
+        _committed = committed;
         _database = database;
         _currency = currency ?? new CurrencyConverter(0.14m);
         _instanceId = instanceId;
@@ -67,6 +70,17 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
             // Written or rolled back with the transaction: either way nothing carries to the next batch.
             _rollups.Clear();
             _spend.Clear();
+        }
+
+        if (_committed is not null)
+        {
+            foreach (var pending in batch)
+            {
+                if (pending.Record is { } record)
+                {
+                    _committed(record);
+                }
+            }
         }
     }
 

@@ -81,26 +81,20 @@ internal sealed partial class RequestBudgets(GatewayState state, BudgetLines lin
             : ledger.RecordAttemptAsync(request.RequestId, attempt, deployment.Provider.Name, deployment.Id, CancellationToken.None);
 
     /// <summary>
-    /// After the request ended: its usage record (written with the hold) settled it durably, so the
-    /// in-memory lines follow; without a record, the hold is released.
+    /// After the request ended: a usage record carries the hold and settles it when the ledger
+    /// commits it (a record that never became durable leaves the hold open, found in doubt at the
+    /// next start); a request that ended without one has its hold released here.
     /// </summary>
     public async Task FinishAsync(RequestContext request)
     {
-        if (request.Hold is not { } hold)
+        if (request.Hold is not { } hold || request.RecordBuilt)
         {
             return;
         }
 
         try
         {
-            if (request.RecordBuilt)
-            {
-                await ledger.SettledAsync(hold, request.Cost, request.Currency, CancellationToken.None).ConfigureAwait(false);
-            }
-            else
-            {
-                await ledger.ReleaseAsync(hold, CancellationToken.None).ConfigureAwait(false);
-            }
+            await ledger.ReleaseAsync(hold, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is Storage.StorageException or InvalidOperationException)
         {

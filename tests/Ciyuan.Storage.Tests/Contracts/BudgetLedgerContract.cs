@@ -87,7 +87,6 @@ public abstract class BudgetLedgerContract : StorageContract
         await store.BudgetLedger.ReserveAsync(hold, [line], CancellationToken.None);
 
         await store.Usage.RecordAsync(Record("r1", 120, hold), CancellationToken.None);
-        await store.BudgetLedger.SettledAsync(hold, new MicroUnits(120), "USD", CancellationToken.None);
         await store.Usage.RecordAsync(Record("r1", 120, hold), CancellationToken.None);
         var live = await StatusAsync(store, line);
         await CloseAsync(store);
@@ -96,6 +95,25 @@ public abstract class BudgetLedgerContract : StorageContract
         Assert.Equal((new MicroUnits(120), MicroUnits.Zero), (live.Spent, live.Held));
         Assert.Equal(new MicroUnits(120), reopened.Spent);
         Assert.Equal(MicroUnits.Zero, reopened.Held);
+    }
+
+    [Fact]
+    public async Task Settle_RecordThatNeverCommits_LeavesTheHoldHeldAndInDoubtAfterARestart()
+    {
+        var dying = await OpenAsync("instance-dying");
+        var line = Line("run:eur", 1_000, currency: "EUR");   // no rate to convert a USD cost: the record's batch fails
+        var hold = Hold("r1", [line], 300);
+        await dying.BudgetLedger.ReserveAsync(hold, [line], CancellationToken.None);
+
+        await Assert.ThrowsAsync<StorageException>(() => dying.Usage.RecordAsync(Record("r1", 100, hold), CancellationToken.None).AsTask());
+        var stillHeld = await StatusAsync(dying, line);
+        await CloseAsync(dying);
+        var survivor = await OpenAsync("instance-survivor");
+        await survivor.ReconcileOrphansAsync(CancellationToken.None);
+
+        Assert.Equal(new MicroUnits(300), stillHeld.Held);
+        Assert.Equal("r1", Assert.Single(await survivor.BudgetLedger.ListInDoubtAsync(CancellationToken.None)).RequestId);
+        Assert.Empty(await survivor.Reports.ListAsync(new UsageQuery(), CancellationToken.None));
     }
 
     [Fact]
@@ -109,7 +127,6 @@ public abstract class BudgetLedgerContract : StorageContract
         await store.BudgetLedger.ReserveAsync(abandoned, [line], CancellationToken.None);
 
         await store.Usage.RecordAsync(Record("r1", 0, failed, RequestStatus.UpstreamError), CancellationToken.None);
-        await store.BudgetLedger.SettledAsync(failed, MicroUnits.Zero, "USD", CancellationToken.None);
         await store.BudgetLedger.ReleaseAsync(abandoned, CancellationToken.None);
         var status = await StatusAsync(store, line);
 
@@ -127,7 +144,6 @@ public abstract class BudgetLedgerContract : StorageContract
         await store.BudgetLedger.ReserveAsync(hold, [line], CancellationToken.None);
 
         await store.Usage.RecordAsync(Record("r1", 10, hold), CancellationToken.None);
-        await store.BudgetLedger.SettledAsync(hold, new MicroUnits(10), "USD", CancellationToken.None);
 
         // 10 micro-USD at 0.14 USD per CNY: 71.43 micro-CNY, counted as 72.
         Assert.Equal(new MicroUnits(72), (await StatusAsync(store, line)).Spent);
@@ -141,7 +157,6 @@ public abstract class BudgetLedgerContract : StorageContract
         var hold = Hold("r1", [line], 500);
         await store.BudgetLedger.ReserveAsync(hold, [line], CancellationToken.None);
         await store.Usage.RecordAsync(Record("r1", 500, hold), CancellationToken.None);
-        await store.BudgetLedger.SettledAsync(hold, new MicroUnits(500), "USD", CancellationToken.None);
 
         var today = await StatusAsync(store, line);
         var tomorrow = await StatusAsync(store, line, Now.AddDays(1));
