@@ -22,13 +22,13 @@ internal sealed partial class RequestBudgets(GatewayState state, BudgetLines lin
         request.ChargeTarget ??= new(request.Key.Id, request.Key.Name, request.Key.Project, request.RunId, request.ModelAlias);
 
     /// <summary>True when some budget line covers the request (its prompt is then counted exactly).</summary>
-    public bool IsBudgeted(RequestContext request) => lines.Covering(TargetOf(request)).Count > 0;
+    public bool IsBudgeted(RequestContext request) => CoveringOf(request).Count > 0;
 
     /// <summary>Holds the worst case; a refusal is the error to send, naming the line and what it has left.</summary>
     public async Task<OpenAIError?> ReserveAsync(RequestContext request, RouteRequest route, RoutePlan plan, DeploymentConfig first)
     {
         var target = TargetOf(request);
-        var covering = lines.Covering(target);
+        var covering = CoveringOf(request);
         var worstUsd = covering.Count == 0 ? MicroUnits.Zero : WorstCaseUsd(plan, route, request.PromptTokenCeiling ?? route.PromptTokens, request.ReceivedAt);
         var held = new HeldLine[covering.Count];
         for (var i = 0; i < covering.Count; i++)
@@ -102,6 +102,9 @@ internal sealed partial class RequestBudgets(GatewayState state, BudgetLines lin
             Log.ReleaseFailed(logger, request.RequestId, ex.Message);
         }
     }
+
+    /// <summary>The lines covering the request, looked up once (the front door asks first, the reservation again).</summary>
+    private IReadOnlyList<BudgetLine> CoveringOf(RequestContext request) => request.CoveringLines ??= lines.Covering(TargetOf(request));
 
     private MicroUnits WorstCaseUsd(RoutePlan plan, RouteRequest route, long promptTokens, DateTimeOffset at)
     {

@@ -55,6 +55,9 @@ internal sealed class RequestContext(string requestId, ClientKey key, string end
     /// <summary>Whom the request is charged to (built once, used by the budget lookup and the hold).</summary>
     public Core.Budgets.ChargeTarget? ChargeTarget { get; set; }
 
+    /// <summary>The budget lines covering the request, once looked up.</summary>
+    public IReadOnlyList<Core.Budgets.BudgetLine>? CoveringLines { get; set; }
+
     /// <summary>The request's budget hold, once granted; its usage record settles it.</summary>
     public Core.Budgets.BudgetHold? Hold { get; set; }
 
