@@ -23,6 +23,9 @@ public sealed record UpstreamRequest
     /// <summary>The key of the provider's key pool this attempt leased; null = the provider's own key.</summary>
     public string? ApiKey { get; init; }
 
+    /// <summary>The calling client's own key (UTF-8), masked in whatever the upstream sends back like the gateway's own secrets.</summary>
+    public byte[] CallerSecret { get; init; } = [];
+
     /// <summary>Client headers to pass on (e.g. <c>anthropic-version</c>, <c>anthropic-beta</c>); never credentials.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ForwardedHeaders { get; init; } = [];
 }

@@ -185,6 +185,8 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
         {
             Urls = node.OptionalString("urls"),
             MaxBodyBytes = node.OptionalInteger("max_body_bytes", 1024, 1L << 31) ?? ServerConfig.Default.MaxBodyBytes,
+            MaxUpstreamBodyBytes = node.OptionalInteger("max_upstream_body_bytes", 64 * 1024, 1L << 30) ?? ServerConfig.Default.MaxUpstreamBodyBytes,
+            MaxTokenizeBytes = node.OptionalInteger("max_tokenize_bytes", 1024, 1L << 30) ?? ServerConfig.Default.MaxTokenizeBytes,
             RefuseUnpriced = node.OptionalBool("refuse_unpriced") ?? false,
         };
         node.RejectUnknownKeys();

@@ -11,6 +11,15 @@ public sealed record ServerConfig
     public long MaxBodyBytes { get; init; } = 16 * 1024 * 1024;
 
     /// <summary>
+    /// Largest non-streamed upstream answer read into memory; a larger one is refused as an upstream
+    /// error (a chat answer is further bounded by what its request could justify).
+    /// </summary>
+    public long MaxUpstreamBodyBytes { get; init; } = 32 * 1024 * 1024;
+
+    /// <summary>Largest body <c>/v1/tokenize</c> and <c>/v1/messages/count_tokens</c> accept; larger ones get 413.</summary>
+    public long MaxTokenizeBytes { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>
     /// When true, deployments with no price (neither in config nor in the catalog) are not served;
     /// otherwise they are served and their ledger rows are flagged unpriced.
     /// </summary>

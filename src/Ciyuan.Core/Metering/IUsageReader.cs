@@ -13,6 +13,9 @@ public sealed record UsageQuery(DateTimeOffset? Since = null, string? KeyId = nu
     public string? Project { get; init; }
 
     public string? RunId { get; init; }
+
+    /// <summary>Only requests whose reported usage was suspect.</summary>
+    public bool SuspectOnly { get; init; }
 }
 
 public enum UsageGrouping
@@ -36,4 +39,5 @@ public sealed record UsageSummaryRow(
     long Reasoning,
     MicroUnits Cost,
     long EstimatedRequests,
-    long UnpricedRequests);
+    long UnpricedRequests,
+    long SuspectRequests);

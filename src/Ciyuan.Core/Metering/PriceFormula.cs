@@ -11,6 +11,9 @@ public static class PriceFormula
             + (usage.CacheRead * (cacheHit ?? input))
             + (usage.CacheWrite * (cacheWrite ?? input))
             + (usage.Output * output);
-        return new MicroUnits((long)decimal.Round(micro, 0, MidpointRounding.AwayFromZero));
+        // A usage no gateway would accept (an upstream claiming ~10^19 tokens) saturates rather
+        // than throwing in the middle of settling a request.
+        var rounded = decimal.Round(micro, 0, MidpointRounding.AwayFromZero);
+        return new MicroUnits(rounded >= long.MaxValue ? long.MaxValue : rounded <= long.MinValue ? long.MinValue : (long)rounded);
     }
 }

@@ -32,6 +32,16 @@ public sealed record UsageRecord
     /// <summary>True when the upstream reported no usage and the counts were estimated.</summary>
     public bool UsageEstimated { get; init; }
 
+    /// <summary>
+    /// True when the upstream's usage could not be taken as is (negative, overflowing, or more than
+    /// the request allowed) or its answer ran past the request's limit: <see cref="Usage"/> is then
+    /// what was counted, within the request's ceiling, and <see cref="ClaimedUsage"/> what was claimed.
+    /// </summary>
+    public bool UsageSuspect { get; init; }
+
+    /// <summary>The usage the upstream claimed, when it was suspect.</summary>
+    public TokenUsage? ClaimedUsage { get; init; }
+
     public required MicroUnits Cost { get; init; }
 
     public required string Currency { get; init; }

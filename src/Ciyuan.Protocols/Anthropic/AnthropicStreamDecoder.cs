@@ -21,6 +21,20 @@ public sealed class AnthropicStreamDecoder
     /// </summary>
     public void Decode(string? eventName, ReadOnlySpan<byte> data, List<StreamEvent> output)
     {
+        try
+        {
+            DecodeCore(eventName, data, output);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            // Text that is not Unicode (an unpaired surrogate escape) or a number out of range: the
+            // stream cannot be trusted after it.
+            output.Add(new StreamError("api_error", "the upstream sent an event with text or numbers that cannot be read"));
+        }
+    }
+
+    private void DecodeCore(string? eventName, ReadOnlySpan<byte> data, List<StreamEvent> output)
+    {
         ArgumentNullException.ThrowIfNull(output);
         JsonElement root;
         try

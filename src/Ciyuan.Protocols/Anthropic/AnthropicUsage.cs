@@ -25,8 +25,19 @@ internal static class AnthropicUsage
             start.Reasoning);
     }
 
-    private static long? Long(JsonElement usage, string name) =>
-        usage.ValueKind == JsonValueKind.Object && usage.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number)
-            ? Math.Max(0, number)
-            : null;
+    /// <summary>A count as claimed (not clamped: the usage check flags what is negative or too large); null when absent.</summary>
+    private static long? Long(JsonElement usage, string name)
+    {
+        if (usage.ValueKind != JsonValueKind.Object || !usage.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.Number)
+        {
+            return null;
+        }
+
+        if (value.TryGetInt64(out var number))
+        {
+            return number;
+        }
+
+        return value.TryGetDouble(out var large) && large >= long.MaxValue ? long.MaxValue : long.MinValue;
+    }
 }

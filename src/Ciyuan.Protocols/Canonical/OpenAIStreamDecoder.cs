@@ -18,6 +18,20 @@ public sealed class OpenAIStreamDecoder
     /// <summary>Decodes the data of one SSE record; <c>[DONE]</c> yields nothing (the caller ends the stream).</summary>
     public void Decode(ReadOnlySpan<byte> chunk, List<StreamEvent> output)
     {
+        try
+        {
+            DecodeCore(chunk, output);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            // Text that is not Unicode (an unpaired surrogate escape) or a number out of range: the
+            // stream cannot be trusted after it.
+            output.Add(new StreamError("api_error", "the upstream sent a chunk with text or numbers that cannot be read"));
+        }
+    }
+
+    private void DecodeCore(ReadOnlySpan<byte> chunk, List<StreamEvent> output)
+    {
         ArgumentNullException.ThrowIfNull(output);
         if (chunk.Trim(" \r\n\t"u8).SequenceEqual("[DONE]"u8))
         {

@@ -49,9 +49,9 @@ public static class OpenAIResponseScanner
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // Garbled upstream bytes: nothing to meter from this chunk.
+            // Garbled upstream bytes (or text that is not Unicode): nothing to meter from this chunk.
             facts.Malformed = true;
         }
 
@@ -141,6 +141,11 @@ public static class OpenAIResponseScanner
         return bytes;
     }
 
+    /// <summary>
+    /// Reads a usage object as the vendor claimed it: counts are not clamped here (a negative or
+    /// overflowing count is kept, saturated, so <see cref="UsageCheck"/> can flag it), and the
+    /// buckets are made disjoint from whichever fields the vendor used.
+    /// </summary>
     private static void ReadUsage(ref Utf8JsonReader reader, ref OpenAIChunkFacts facts)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -149,48 +154,44 @@ public static class OpenAIResponseScanner
             return;
         }
 
-        long prompt = -1, completion = 0, cachedDetails = 0, hit = 0, miss = -1, cachedTop = 0, cacheWrite = 0, reasoning = 0;
-        long inputTokens = -1, cacheReadAnthropic = 0;
+        long? prompt = null, completion = null, cachedDetails = null, hit = null, miss = null, cachedTop = null, cacheWrite = null, reasoning = null;
+        long? inputTokens = null, cacheReadAnthropic = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("prompt_tokens"u8))
             {
-                prompt = ReadLong(ref reader);
+                prompt = ReadLong(ref reader) ?? prompt;
             }
             else if (reader.ValueTextEquals("completion_tokens"u8) || reader.ValueTextEquals("output_tokens"u8))
             {
-                completion = ReadLong(ref reader);
+                completion = ReadLong(ref reader) ?? completion;
             }
             else if (reader.ValueTextEquals("input_tokens"u8))
             {
-                inputTokens = ReadLong(ref reader);
+                inputTokens = ReadLong(ref reader) ?? inputTokens;
             }
             else if (reader.ValueTextEquals("prompt_cache_hit_tokens"u8))
             {
-                hit = ReadLong(ref reader);
+                hit = ReadLong(ref reader) ?? hit;
             }
             else if (reader.ValueTextEquals("prompt_cache_miss_tokens"u8))
             {
-                miss = ReadLong(ref reader);
+                miss = ReadLong(ref reader) ?? miss;
             }
             else if (reader.ValueTextEquals("cached_tokens"u8))
             {
-                cachedTop = ReadLong(ref reader);
+                cachedTop = ReadLong(ref reader) ?? cachedTop;
             }
             else if (reader.ValueTextEquals("cache_read_input_tokens"u8))
             {
-                cacheReadAnthropic = ReadLong(ref reader);
+                cacheReadAnthropic = ReadLong(ref reader) ?? cacheReadAnthropic;
             }
             else if (reader.ValueTextEquals("cache_creation_input_tokens"u8))
             {
-                cacheWrite = Math.Max(cacheWrite, ReadLong(ref reader));
+                cacheWrite = Max(cacheWrite, ReadLong(ref reader));
             }
-            else if (reader.ValueTextEquals("prompt_tokens_details"u8) || reader.ValueTextEquals("input_tokens_details"u8))
-            {
-                reader.Read();
-                ReadDetails(ref reader, ref cachedDetails, ref cacheWrite, ref reasoning);
-            }
-            else if (reader.ValueTextEquals("completion_tokens_details"u8) || reader.ValueTextEquals("output_tokens_details"u8))
+            else if (reader.ValueTextEquals("prompt_tokens_details"u8) || reader.ValueTextEquals("input_tokens_details"u8)
+                || reader.ValueTextEquals("completion_tokens_details"u8) || reader.ValueTextEquals("output_tokens_details"u8))
             {
                 reader.Read();
                 ReadDetails(ref reader, ref cachedDetails, ref cacheWrite, ref reasoning);
@@ -202,19 +203,18 @@ public static class OpenAIResponseScanner
             }
         }
 
-        var cacheRead = Math.Max(Math.Max(cachedDetails, hit), Math.Max(cachedTop, cacheReadAnthropic));
-        if (prompt < 0)
-        {
-            prompt = miss >= 0 ? miss + hit
-                : inputTokens >= 0 ? inputTokens + cacheReadAnthropic + cacheWrite
-                : 0;
-        }
-
+        // Vendors name the cached part differently; several names in one report are the same tokens.
+        var cacheRead = Max(Max(cachedDetails, hit), Max(cachedTop, cacheReadAnthropic)) ?? 0;
+        var write = cacheWrite ?? 0;
+        var total = prompt
+            ?? (miss is { } m ? Saturating.Add(m, hit ?? 0)
+            : inputTokens is { } input ? Saturating.Add(Saturating.Add(input, cacheReadAnthropic ?? 0), write)
+            : 0);
         facts.HasUsage = true;
-        facts.Usage = TokenUsage.FromPromptTotals(prompt, cacheRead, cacheWrite, completion, reasoning);
+        facts.Usage = TokenUsage.FromPromptTotals(total, cacheRead, write, completion ?? 0, reasoning ?? 0);
     }
 
-    private static void ReadDetails(ref Utf8JsonReader reader, ref long cached, ref long cacheWrite, ref long reasoning)
+    private static void ReadDetails(ref Utf8JsonReader reader, ref long? cached, ref long? cacheWrite, ref long? reasoning)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -226,15 +226,15 @@ public static class OpenAIResponseScanner
         {
             if (reader.ValueTextEquals("cached_tokens"u8))
             {
-                cached = Math.Max(cached, ReadLong(ref reader));
+                cached = Max(cached, ReadLong(ref reader));
             }
             else if (reader.ValueTextEquals("cache_creation_input_tokens"u8) || reader.ValueTextEquals("cache_creation_tokens"u8) || reader.ValueTextEquals("cache_write_tokens"u8))
             {
-                cacheWrite = Math.Max(cacheWrite, ReadLong(ref reader));
+                cacheWrite = Max(cacheWrite, ReadLong(ref reader));
             }
             else if (reader.ValueTextEquals("reasoning_tokens"u8))
             {
-                reasoning = Math.Max(reasoning, ReadLong(ref reader));
+                reasoning = Max(reasoning, ReadLong(ref reader));
             }
             else
             {
@@ -244,15 +244,26 @@ public static class OpenAIResponseScanner
         }
     }
 
-    private static long ReadLong(ref Utf8JsonReader reader)
+    /// <summary>
+    /// A count as claimed: null when absent or not a number; a number that does not fit, or is not
+    /// whole, saturates (fractions to <see cref="long.MinValue"/>, which no check lets pass).
+    /// </summary>
+    private static long? ReadLong(ref Utf8JsonReader reader)
     {
         reader.Read();
-        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value))
+        if (reader.TokenType != JsonTokenType.Number)
         {
-            return Math.Max(0, value);
+            reader.Skip();
+            return null;
         }
 
-        reader.Skip();
-        return 0;
+        if (reader.TryGetInt64(out var value))
+        {
+            return value;
+        }
+
+        return reader.TryGetDouble(out var number) && number >= long.MaxValue ? long.MaxValue : long.MinValue;
     }
+
+    private static long? Max(long? a, long? b) => a is null ? b : b is null ? a : Math.Max(a.Value, b.Value);
 }

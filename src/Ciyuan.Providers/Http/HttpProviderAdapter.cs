@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using Ciyuan.Core.Canonical;
 using Ciyuan.Core.Providers;
+using Ciyuan.Core.Secrets;
 
 namespace Ciyuan.Providers.Http;
 
@@ -11,8 +12,10 @@ namespace Ciyuan.Providers.Http;
 /// Sends requests to any upstream over HTTP: the OpenAI-dialect routes of hosted vendors and of
 /// self-hosted vLLM, SGLang, llama.cpp and Ollama, and the Anthropic-dialect routes (Anthropic and
 /// the vendors' <c>/anthropic</c> endpoints). Vendor differences belong in profiles, not here.
+/// Every body read from an upstream passes through <see cref="RedactingStream"/>: nothing it echoes
+/// of the gateway's secrets reaches a relay, a parser or an error message.
 /// </summary>
-public sealed class HttpProviderAdapter(ProviderHttpClients clients) : IProviderAdapter
+public sealed class HttpProviderAdapter(ProviderHttpClients clients, SecretRedactor redactor) : IProviderAdapter
 {
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue AcceptEventStream = new("text/event-stream");
@@ -87,12 +90,13 @@ public sealed class HttpProviderAdapter(ProviderHttpClients clients) : IProvider
         if (response.IsSuccessStatusCode)
         {
             var body = await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false);
-            return UpstreamResult.Success(new UpstreamExchange(response, body, deadline, timeouts.Total, startedAt));
+            return UpstreamResult.Success(new UpstreamExchange(response, Redacted(body, request), deadline, timeouts.Total, startedAt));
         }
 
         try
         {
-            var errorBody = await ReadBoundedAsync(response, 64 * 1024, deadline.Token).ConfigureAwait(false);
+            var errorStream = Redacted(await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false), request);
+            var errorBody = await ReadBoundedAsync(errorStream, 64 * 1024, deadline.Token).ConfigureAwait(false);
             return UpstreamResult.Failed(ProviderErrorReader.Read((int)response.StatusCode, errorBody, ProviderErrorReader.ParseRetryAfter(response)));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -112,9 +116,12 @@ public sealed class HttpProviderAdapter(ProviderHttpClients clients) : IProvider
         }
     }
 
-    private static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, int limit, CancellationToken cancellationToken)
+    private Stream Redacted(Stream body, UpstreamRequest request) =>
+        redactor.Longest == 0 && request.CallerSecret.Length < SecretRedactor.MinimumLength ? body : new RedactingStream(body, redactor, request.CallerSecret);
+
+    private static async Task<byte[]> ReadBoundedAsync(Stream stream, int limit, CancellationToken cancellationToken)
     {
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using var _ = stream.ConfigureAwait(false);
         var buffer = ArrayPool<byte>.Shared.Rent(limit);
         try
         {

@@ -26,15 +26,15 @@ internal static class PostgresRollups
 
         await using var command = PgSql.Command(connection, """
             INSERT INTO usage_rollups (day, key_id, project, run_id, model_alias, provider, currency, requests, input_uncached, cache_read,
-                                       cache_write, output, reasoning, cost_micros, estimated, unpriced)
+                                       cache_write, output, reasoning, cost_micros, estimated, unpriced, suspect)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[],
-                                 $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[])
+                                 $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[], $17::bigint[])
             ON CONFLICT (day, key_id, project, run_id, model_alias, provider, currency) DO UPDATE SET
                 requests = usage_rollups.requests + excluded.requests, input_uncached = usage_rollups.input_uncached + excluded.input_uncached,
                 cache_read = usage_rollups.cache_read + excluded.cache_read, cache_write = usage_rollups.cache_write + excluded.cache_write,
                 output = usage_rollups.output + excluded.output, reasoning = usage_rollups.reasoning + excluded.reasoning,
                 cost_micros = usage_rollups.cost_micros + excluded.cost_micros, estimated = usage_rollups.estimated + excluded.estimated,
-                unpriced = usage_rollups.unpriced + excluded.unpriced;
+                unpriced = usage_rollups.unpriced + excluded.unpriced, suspect = usage_rollups.suspect + excluded.suspect;
             """,
             rows.Select(g => g.Key.Day).ToArray(), rows.Select(g => g.Key.KeyId).ToArray(), rows.Select(g => g.Key.Project).ToArray(),
             rows.Select(g => g.Key.RunId).ToArray(), rows.Select(g => g.Key.ModelAlias).ToArray(), rows.Select(g => g.Key.Provider).ToArray(),
@@ -42,7 +42,8 @@ internal static class PostgresRollups
             rows.Select(g => g.Sum(r => r.Usage.InputUncached)).ToArray(), rows.Select(g => g.Sum(r => r.Usage.CacheRead)).ToArray(),
             rows.Select(g => g.Sum(r => r.Usage.CacheWrite)).ToArray(), rows.Select(g => g.Sum(r => r.Usage.Output)).ToArray(),
             rows.Select(g => g.Sum(r => r.Usage.Reasoning)).ToArray(), rows.Select(g => g.Sum(r => r.Cost.Value)).ToArray(),
-            rows.Select(g => (long)g.Count(r => r.UsageEstimated)).ToArray(), rows.Select(g => (long)g.Count(r => r.Unpriced)).ToArray());
+            rows.Select(g => (long)g.Count(r => r.UsageEstimated)).ToArray(), rows.Select(g => (long)g.Count(r => r.Unpriced)).ToArray(),
+            rows.Select(g => (long)g.Count(r => r.UsageSuspect)).ToArray());
         command.Transaction = transaction;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -12,8 +12,8 @@ public sealed class PostgresUsageReader(PostgresDatabase database) : IUsageReade
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = PgSql.Command(connection,
-            $"SELECT {PostgresUsageRecords.Columns} FROM usage_records WHERE {Filters} ORDER BY created_at DESC, request_id LIMIT $5;",
-            query.Since?.ToUnixTimeMilliseconds(), query.KeyId, query.Project, query.RunId, query.Limit);
+            $"SELECT {PostgresUsageRecords.Columns} FROM usage_records WHERE {Filters} AND ($6 = 0 OR usage_suspect = 1) ORDER BY created_at DESC, request_id LIMIT $5;",
+            query.Since?.ToUnixTimeMilliseconds(), query.KeyId, query.Project, query.RunId, query.Limit, query.SuspectOnly ? 1 : 0);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var records = new List<UsageRecord>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -40,14 +40,14 @@ public sealed class PostgresUsageReader(PostgresDatabase database) : IUsageReade
         var sql = fromRollups
             ? $"""
                 SELECT {group} AS grp, currency, sum(requests)::bigint, sum(input_uncached)::bigint, sum(cache_read)::bigint, sum(cache_write)::bigint,
-                       sum(output)::bigint, sum(reasoning)::bigint, sum(cost_micros)::bigint, sum(estimated)::bigint, sum(unpriced)::bigint
+                       sum(output)::bigint, sum(reasoning)::bigint, sum(cost_micros)::bigint, sum(estimated)::bigint, sum(unpriced)::bigint, sum(suspect)::bigint
                 FROM usage_rollups
                 WHERE ($1::bigint IS NULL OR true) AND ($2::text IS NULL OR key_id = $2) AND ($3::text IS NULL OR project = $3) AND ($4::text IS NULL OR run_id = $4)
                 GROUP BY grp, currency ORDER BY grp, currency;
                 """
             : $"""
                 SELECT {group} AS grp, currency, count(*), sum(input_uncached)::bigint, sum(cache_read)::bigint, sum(cache_write)::bigint,
-                       sum(output)::bigint, sum(reasoning)::bigint, sum(cost_micros)::bigint, sum(usage_estimated)::bigint, sum(unpriced)::bigint
+                       sum(output)::bigint, sum(reasoning)::bigint, sum(cost_micros)::bigint, sum(usage_estimated)::bigint, sum(unpriced)::bigint, sum(usage_suspect)::bigint
                 FROM usage_records WHERE {Filters}
                 GROUP BY grp, currency ORDER BY grp, currency;
                 """;

@@ -12,7 +12,7 @@ internal static class UsageRecordRows
     public const string Columns =
         "request_id, created_at, key_id, run_id, endpoint, model_alias, provider, deployment, upstream_model, jurisdiction, " +
         "input_uncached, cache_read, cache_write, output, reasoning, usage_estimated, cost_micros, currency, unpriced, " +
-        "status, http_status, error, streamed, attempts, latency_ms, ttft_ms, project";
+        "status, http_status, error, streamed, attempts, latency_ms, ttft_ms, project, usage_suspect, claimed_usage";
 
     public static UsageRecord Read(DbDataReader reader) => new()
     {
@@ -39,11 +39,13 @@ internal static class UsageRecordRows
         LatencyMs = reader.GetDouble(24),
         TimeToFirstTokenMs = reader.IsDBNull(25) ? null : reader.GetDouble(25),
         Project = reader.IsDBNull(26) ? null : reader.GetString(26),
+        UsageSuspect = reader.GetInt32(27) != 0,
+        ClaimedUsage = ClaimedUsageText.Read(reader.IsDBNull(28) ? null : reader.GetString(28)),
     };
 
-    /// <summary>A summary row: group, currency, then the nine sums in <see cref="UsageSummaryRow"/> order.</summary>
+    /// <summary>A summary row: group, currency, then the ten sums in <see cref="UsageSummaryRow"/> order.</summary>
     public static UsageSummaryRow ReadSummary(DbDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),
         reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7), new MicroUnits(reader.GetInt64(8)),
-        reader.GetInt64(9), reader.GetInt64(10));
+        reader.GetInt64(9), reader.GetInt64(10), reader.GetInt64(11));
 }

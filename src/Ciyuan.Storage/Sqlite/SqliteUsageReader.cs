@@ -11,11 +11,12 @@ public sealed class SqliteUsageReader(SqliteDatabase database) : IUsageReader
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT {UsageRecordSql.Columns} FROM usage_records
-            WHERE {Filters}
+            WHERE {Filters} AND ($suspect = 0 OR usage_suspect = 1)
             ORDER BY created_at DESC, request_id LIMIT $limit;
             """;
         AddFilters(command, query);
         command.Parameters.AddWithValue("$limit", query.Limit);
+        command.Parameters.AddWithValue("$suspect", query.SuspectOnly ? 1 : 0);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var records = new List<UsageRecord>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -49,14 +50,14 @@ public sealed class SqliteUsageReader(SqliteDatabase database) : IUsageReader
         command.CommandText = fromRollups
             ? $"""
                 SELECT {groupExpression} AS grp, currency, SUM(requests), SUM(input_uncached), SUM(cache_read), SUM(cache_write),
-                       SUM(output), SUM(reasoning), SUM(cost_micros), SUM(estimated), SUM(unpriced)
+                       SUM(output), SUM(reasoning), SUM(cost_micros), SUM(estimated), SUM(unpriced), SUM(suspect)
                 FROM usage_rollups
                 WHERE ($key IS NULL OR key_id = $key) AND ($project IS NULL OR project = $project) AND ($run IS NULL OR run_id = $run)
                 GROUP BY grp, currency ORDER BY grp, currency;
                 """
             : $"""
                 SELECT {groupExpression} AS grp, currency, COUNT(*), SUM(input_uncached), SUM(cache_read), SUM(cache_write),
-                       SUM(output), SUM(reasoning), SUM(cost_micros), SUM(usage_estimated), SUM(unpriced)
+                       SUM(output), SUM(reasoning), SUM(cost_micros), SUM(usage_estimated), SUM(unpriced), SUM(usage_suspect)
                 FROM usage_records
                 WHERE {Filters}
                 GROUP BY grp, currency ORDER BY grp, currency;

@@ -54,5 +54,7 @@ internal static class UsageRecordSql
         p[24].Value = r.LatencyMs;
         p[25].Value = r.TimeToFirstTokenMs is { } ttft ? ttft : DBNull.Value;
         p[26].Value = (object?)r.Project ?? DBNull.Value;
+        p[27].Value = r.UsageSuspect ? 1 : 0;
+        p[28].Value = (object?)Rows.ClaimedUsageText.Write(r.ClaimedUsage) ?? DBNull.Value;
     }
 }

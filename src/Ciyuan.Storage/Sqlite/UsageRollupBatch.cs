@@ -17,7 +17,7 @@ internal sealed class UsageRollupBatch
             record.KeyId, record.Project ?? "", record.RunId ?? "", record.ModelAlias, record.Provider, record.Currency);
         if (!_sums.TryGetValue(key, out var sums))
         {
-            sums = new long[9];
+            sums = new long[10];
             _sums[key] = sums;
         }
 
@@ -30,6 +30,7 @@ internal sealed class UsageRollupBatch
         sums[6] += record.Cost.Value;
         sums[7] += record.UsageEstimated ? 1 : 0;
         sums[8] += record.Unpriced ? 1 : 0;
+        sums[9] += record.UsageSuspect ? 1 : 0;
     }
 
     public void Clear() => _sums.Clear();
@@ -63,16 +64,16 @@ internal sealed class UsageRollupBatch
         var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO usage_rollups (day, key_id, project, run_id, model_alias, provider, currency, requests, input_uncached, cache_read,
-                                       cache_write, output, reasoning, cost_micros, estimated, unpriced)
-            VALUES ($day, $key, $project, $run, $model, $provider, $currency, $n, $in, $cr, $cw, $out, $rs, $cost, $est, $unp)
+                                       cache_write, output, reasoning, cost_micros, estimated, unpriced, suspect)
+            VALUES ($day, $key, $project, $run, $model, $provider, $currency, $n, $in, $cr, $cw, $out, $rs, $cost, $est, $unp, $sus)
             ON CONFLICT (day, key_id, project, run_id, model_alias, provider, currency) DO UPDATE SET
                 requests = requests + excluded.requests, input_uncached = input_uncached + excluded.input_uncached,
                 cache_read = cache_read + excluded.cache_read, cache_write = cache_write + excluded.cache_write,
                 output = output + excluded.output, reasoning = reasoning + excluded.reasoning,
                 cost_micros = cost_micros + excluded.cost_micros, estimated = estimated + excluded.estimated,
-                unpriced = unpriced + excluded.unpriced;
+                unpriced = unpriced + excluded.unpriced, suspect = suspect + excluded.suspect;
             """;
-        foreach (var name in new[] { "$day", "$key", "$project", "$run", "$model", "$provider", "$currency", "$n", "$in", "$cr", "$cw", "$out", "$rs", "$cost", "$est", "$unp" })
+        foreach (var name in new[] { "$day", "$key", "$project", "$run", "$model", "$provider", "$currency", "$n", "$in", "$cr", "$cw", "$out", "$rs", "$cost", "$est", "$unp", "$sus" })
         {
             command.Parameters.Add(new SqliteParameter { ParameterName = name });
         }

@@ -7,9 +7,10 @@ using Ciyuan.Http;
 namespace Ciyuan.Commands;
 
 /// <summary>
-/// <c>ciyuan usage [--by key|project|run|model|provider|day] [--key ID] [--project NAME] [--run ID] [--in-doubt] [--json|--csv]</c>
+/// <c>ciyuan usage [--by key|project|run|model|provider|day] [--key ID] [--project NAME] [--run ID] [--in-doubt] [--suspect] [--json|--csv]</c>
 /// and <c>ciyuan usage release REQUEST_ID</c>. With <c>--run</c> the report also lists the run's
-/// requests; with <c>--in-doubt</c> it lists requests that were in flight when an instance died.
+/// requests; with <c>--suspect</c>, the requests whose reported usage was suspect; with
+/// <c>--in-doubt</c>, the requests that were in flight when an instance died.
 /// </summary>
 internal static class UsageCommand
 {
@@ -20,9 +21,10 @@ internal static class UsageCommand
         var project = new Option<string?>("--project") { Description = "Only this project" };
         var run = new Option<string?>("--run") { Description = "Only this run (X-Ciyuan-Run); also lists its requests" };
         var inDoubt = new Option<bool>("--in-doubt") { Description = "List requests in doubt (in flight when an instance died) instead" };
+        var suspect = new Option<bool>("--suspect") { Description = "Also list requests whose reported usage was suspect (counted within the request's limits)" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var csv = new Option<bool>("--csv") { Description = "Print CSV" };
-        var command = new Command("usage", "Report tokens and cost from the ledger") { by, key, project, run, inDoubt, json, csv };
+        var command = new Command("usage", "Report tokens and cost from the ledger") { by, key, project, run, inDoubt, suspect, json, csv };
         command.Subcommands.Add(Release());
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -49,7 +51,10 @@ internal static class UsageCommand
 
             var query = new UsageQuery(KeyId: parse.GetValue(key), Limit: 100_000) { Project = parse.GetValue(project), RunId = parse.GetValue(run) };
             var rows = await store.Reports.SummarizeAsync(grouping, query, cancellationToken).ConfigureAwait(false);
-            var requests = query.RunId is null ? null : await store.Reports.ListAsync(query, cancellationToken).ConfigureAwait(false);
+            var suspectOnly = parse.GetValue(suspect);
+            var requests = query.RunId is null && !suspectOnly
+                ? null
+                : await store.Reports.ListAsync(query with { SuspectOnly = suspectOnly }, cancellationToken).ConfigureAwait(false);
             Print(format,
                 w => UsageReportWriter.WriteJson(w, parse.GetValue(by)!, rows, requests),
                 () => UsageReportWriter.ToCsv(rows) + (requests is null ? "" : "\n" + LedgerListWriter.RequestsCsv(requests)),

@@ -1,6 +1,7 @@
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Keys;
 using Ciyuan.Core.Metering;
+using Ciyuan.Core.Secrets;
 using Ciyuan.Http;
 using Ciyuan.Pipeline;
 using Ciyuan.Providers;
@@ -56,6 +57,7 @@ internal static partial class GatewayHost
         services.AddHostedService(sp => sp.GetRequiredService<KeyCache>());
         services.AddSingleton<KeyService>();
         services.AddSingleton<ClientAuthenticator>();
+        services.AddSingleton(SecretRedactor.FromConfig(options.Config, options.MasterKey));
         services.AddSingleton<ProviderHttpClients>();
         services.AddSingleton<IProviderAdapter, HttpProviderAdapter>();
         services.AddSingleton<JsonRelay>();

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Ciyuan.Core.Budgets;
 using Ciyuan.Core.Catalog;
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Metering;
@@ -60,4 +61,11 @@ internal sealed class GatewayState
     public IReadOnlyList<string> Unpriced { get; }
 
     public IPriceQuote? PriceOf(DeploymentConfig deployment) => Prices.GetValueOrDefault(deployment.Id);
+
+    /// <summary>The most tokens a request may be billed for on <paramref name="deployment"/> (see <see cref="WorstCase"/>).</summary>
+    public TokenCeiling CeilingFor(DeploymentConfig deployment, long promptCeiling, OutputLimits limits)
+    {
+        var model = CatalogModels.GetValueOrDefault(deployment.Id);
+        return WorstCase.Ceiling(promptCeiling, limits, model?.MaxOutput, deployment.ContextWindow ?? model?.ContextWindow);
+    }
 }

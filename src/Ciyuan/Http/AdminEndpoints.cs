@@ -152,7 +152,12 @@ internal static class AdminEndpoints
             RunId = Param(context, "run"),
         };
         var rows = await reader.SummarizeAsync(grouping, query, context.RequestAborted).ConfigureAwait(false);
-        var requests = query.RunId is null ? null : await reader.ListAsync(query with { Limit = 100_000 }, context.RequestAborted).ConfigureAwait(false);
+
+        // A run's report lists its requests; ?suspect=true lists the requests whose reported usage was not taken as is.
+        var suspect = context.Request.Query["suspect"] == "true";
+        var requests = query.RunId is null && !suspect
+            ? null
+            : await reader.ListAsync(query with { Limit = suspect ? 1000 : 100_000, SuspectOnly = suspect }, context.RequestAborted).ConfigureAwait(false);
         if (context.Request.Query["format"] == "csv")
         {
             context.Response.ContentType = "text/csv";

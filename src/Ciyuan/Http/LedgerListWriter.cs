@@ -9,7 +9,7 @@ namespace Ciyuan.Http;
 internal static class LedgerListWriter
 {
     private static readonly string[] RequestHeader =
-        ["request_id", "at", "model", "provider", "status", "input", "cache_read", "output", "reasoning", "cost", "currency"];
+        ["request_id", "at", "model", "provider", "status", "input", "cache_read", "output", "reasoning", "cost", "currency", "flags", "claimed"];
 
     private static readonly string[] InDoubtHeader = ["request_id", "at", "key", "project", "run", "model", "provider", "deployment", "held_usd", "released_at"];
 
@@ -32,6 +32,19 @@ internal static class LedgerListWriter
             json.WriteNumber("reasoning", record.Usage.Reasoning);
             json.WriteString("cost", record.Cost.ToString());
             json.WriteString("currency", record.Currency);
+            json.WriteBoolean("usage_estimated", record.UsageEstimated);
+            json.WriteBoolean("usage_suspect", record.UsageSuspect);
+            if (record.ClaimedUsage is { } claimed)
+            {
+                json.WriteStartObject("claimed_usage");
+                json.WriteNumber("input_uncached", claimed.InputUncached);
+                json.WriteNumber("cache_read", claimed.CacheRead);
+                json.WriteNumber("cache_write", claimed.CacheWrite);
+                json.WriteNumber("output", claimed.Output);
+                json.WriteNumber("reasoning", claimed.Reasoning);
+                json.WriteEndObject();
+            }
+
             json.WriteEndObject();
         }
 
@@ -60,8 +73,14 @@ internal static class LedgerListWriter
     private static string[] RequestCells(UsageRecord r) =>
     [
         r.RequestId, Time(r.CreatedAt), r.ModelAlias, r.Provider, r.Status, Num(r.Usage.InputUncached), Num(r.Usage.CacheRead),
-        Num(r.Usage.Output), Num(r.Usage.Reasoning), r.Cost.ToString(), r.Currency,
+        Num(r.Usage.Output), Num(r.Usage.Reasoning), r.Cost.ToString(), r.Currency, Flags(r), Claimed(r.ClaimedUsage),
     ];
+
+    private static string Flags(UsageRecord r) =>
+        string.Join(' ', new[] { r.UsageEstimated ? "estimated" : null, r.UsageSuspect ? "suspect" : null, r.Unpriced ? "unpriced" : null }.OfType<string>());
+
+    private static string Claimed(TokenUsage? claimed) => claimed is not { } c ? "" :
+        $"in={Num(c.InputUncached)} cache_read={Num(c.CacheRead)} cache_write={Num(c.CacheWrite)} out={Num(c.Output)} reasoning={Num(c.Reasoning)}";
 
     private static string[] InDoubtCells(InDoubtHold h) =>
     [

@@ -48,13 +48,13 @@ internal sealed class RequestBody : IDisposable
                 {
                     if (length >= limit)
                     {
-                        ArrayPool<byte>.Shared.Return(buffer);
+                        Release(buffer);
                         return (null, TooLarge(limit));
                     }
 
                     var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
                     buffer.AsSpan(0, length).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    Release(buffer);
                     buffer = bigger;
                 }
 
@@ -67,14 +67,14 @@ internal sealed class RequestBody : IDisposable
                 length += read;
                 if (length > limit)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    Release(buffer);
                     return (null, TooLarge(limit));
                 }
             }
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Release(buffer);
             return (null, TooLarge(limit));
         }
 
@@ -87,10 +87,12 @@ internal sealed class RequestBody : IDisposable
         "invalid_request_error",
         "request_too_large");
 
-    public void Dispose()
+    public void Dispose() => Release(Interlocked.Exchange(ref _buffer, []));
+
+    /// <summary>Large arrays go to the collector, not the shared pool, which would keep a rare giant body's memory for good.</summary>
+    private static void Release(byte[] buffer)
     {
-        var buffer = Interlocked.Exchange(ref _buffer, []);
-        if (buffer.Length > 0)
+        if (buffer.Length is > 0 and <= Pipeline.PooledBufferWriter.LargestPooled)
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }

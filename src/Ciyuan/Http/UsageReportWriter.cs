@@ -8,7 +8,7 @@ namespace Ciyuan.Http;
 internal static class UsageReportWriter
 {
     private static readonly string[] Header =
-        ["group", "currency", "requests", "input_uncached", "cache_read", "cache_write", "output", "reasoning", "cost", "estimated_requests", "unpriced_requests"];
+        ["group", "currency", "requests", "input_uncached", "cache_read", "cache_write", "output", "reasoning", "cost", "estimated_requests", "unpriced_requests", "suspect_requests"];
 
     public static void WriteJson(Utf8JsonWriter json, string grouping, IReadOnlyList<UsageSummaryRow> rows, IReadOnlyList<UsageRecord>? requests = null)
     {
@@ -30,6 +30,7 @@ internal static class UsageReportWriter
             json.WriteString("cost", row.Cost.ToString());
             json.WriteNumber("estimated_requests", row.EstimatedRequests);
             json.WriteNumber("unpriced_requests", row.UnpricedRequests);
+            json.WriteNumber("suspect_requests", row.SuspectRequests);
             json.WriteEndObject();
         }
 
@@ -49,7 +50,7 @@ internal static class UsageReportWriter
     private static string[] Cells(UsageSummaryRow row) =>
     [
         row.Group, row.Currency, Num(row.Requests), Num(row.InputUncached), Num(row.CacheRead), Num(row.CacheWrite),
-        Num(row.Output), Num(row.Reasoning), row.Cost.ToString(), Num(row.EstimatedRequests), Num(row.UnpricedRequests),
+        Num(row.Output), Num(row.Reasoning), row.Cost.ToString(), Num(row.EstimatedRequests), Num(row.UnpricedRequests), Num(row.SuspectRequests),
     ];
 
     private static string Num(long value) => value.ToString(CultureInfo.InvariantCulture);

@@ -47,15 +47,12 @@ internal sealed class AnthropicMessagesHandler(
             KeyPolicy = request.Key.Policy,
             RequestPolicy = request.RequestPolicy,
             PromptTokens = promptTokens.For(result.Alias, facts, body.Span, static bytes => AnthropicRequestCodec.Decode(bytes)),
-            MaxOutputTokens = facts.MaxTokens,
+            MaxOutputTokens = facts.RequestedMaxOutput,
             RequiredCapabilities = RequiredCapabilities.Of(body.Span),
             AffinityKey = PromptAffinity.KeyOf(body.Span, facts),
         };
 
-        if (budgets.IsBudgeted(request))
-        {
-            request.PromptTokenCeiling = promptTokens.Ceiling(result.Alias, body.Span, static bytes => AnthropicRequestCodec.Decode(bytes));
-        }
+        request.PromptCeiling = promptTokens.Ceiling(result.Alias, body.Span, exact: budgets.IsBudgeted(request), static bytes => AnthropicRequestCodec.Decode(bytes));
 
         var failed = await dispatch.RunAsync(context, request, routeRequest, async (candidate, apiKey, cancellationToken) =>
         {
@@ -89,6 +86,7 @@ internal sealed class AnthropicMessagesHandler(
                 Stream = facts.Stream,
                 RequestId = request.RequestId,
                 ApiKey = apiKey,
+                CallerSecret = System.Text.Encoding.UTF8.GetBytes(request.CallerSecret),
                 Dialect = native ? Dialect.Anthropic : Dialect.OpenAI,
                 ForwardedHeaders = native ? ForwardedHeaders(context.Request) : [],
             }, cancellationToken).ConfigureAwait(false);
@@ -101,10 +99,10 @@ internal sealed class AnthropicMessagesHandler(
             {
                 return RoutedDispatch.AttemptOutcome.Of((native, facts.Stream) switch
                 {
-                    (true, true) => await passthrough.RelayStreamAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
-                    (true, false) => await passthrough.RelayJsonAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
+                    (true, true) => await passthrough.RelayStreamAsync(context, request, candidate, exchange).ConfigureAwait(false),
+                    (true, false) => await passthrough.RelayJsonAsync(context, request, candidate, exchange).ConfigureAwait(false),
                     (false, true) => await translating.RelayStreamAsync(context, request, candidate, exchange, facts, TranslationPair.AnthropicFromOpenAI(() => state.ProfileOf(candidate))).ConfigureAwait(false),
-                    (false, false) => await translating.RelayJsonAsync(context, request, candidate, exchange, facts, TranslationPair.AnthropicFromOpenAI(() => state.ProfileOf(candidate))).ConfigureAwait(false),
+                    (false, false) => await translating.RelayJsonAsync(context, request, candidate, exchange, TranslationPair.AnthropicFromOpenAI(() => state.ProfileOf(candidate))).ConfigureAwait(false),
                 });
             }
         }).ConfigureAwait(false);

@@ -5,7 +5,6 @@ using Ciyuan.Core.Metering;
 using Ciyuan.Core.Providers;
 using Ciyuan.Hosting;
 using Ciyuan.Protocols.Anthropic;
-using Ciyuan.Protocols.OpenAI;
 using Ciyuan.Protocols.Sse;
 using Ciyuan.Providers;
 using Ciyuan.Providers.Http;
@@ -19,11 +18,11 @@ namespace Ciyuan.Pipeline;
 /// </summary>
 internal sealed class AnthropicPassthroughRelay(GatewayState state, IUsageLedger ledger, JsonRelay jsonRelay)
 {
-    public Task<ProviderFailure?> RelayJsonAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange, OpenAIRequestFacts facts) =>
+    public Task<ProviderFailure?> RelayJsonAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange) =>
         // The usage scanner reads Anthropic's usage object too (input_tokens + cache buckets + output_tokens).
-        jsonRelay.RelayAsync(context, request, deployment, exchange, facts);
+        jsonRelay.RelayAsync(context, request, deployment, exchange);
 
-    public async Task<ProviderFailure?> RelayStreamAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange, OpenAIRequestFacts facts)
+    public async Task<ProviderFailure?> RelayStreamAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange)
     {
         var provider = deployment.Provider.Name;
         await using var sse = new SseReader(exchange.Body);
@@ -41,9 +40,10 @@ internal sealed class AnthropicPassthroughRelay(GatewayState state, IUsageLedger
         exchange.MarkFirstByte();
         StreamPump.Start(context, request, deployment);
         var writer = context.Response.BodyWriter;
+        var ceiling = state.CeilingFor(deployment, request.PromptCeiling, request.OutputLimits);
+        var guard = new OutputGuard(ceiling, request.LogprobsRequested);
         var usage = default(TokenUsage);
         var sawUsage = false;
-        long generated = 0;
         var outcome = await StreamPump.RunAsync(context, sse, exchange, () =>
         {
             if (sse.Kind == SseFrameKind.Comment)
@@ -59,9 +59,14 @@ internal sealed class AnthropicPassthroughRelay(GatewayState state, IUsageLedger
                 sawUsage = true;
             }
 
-            if (sse.EventName == "content_block_delta")
+            var text = sse.EventName == "content_block_delta" ? AnthropicDeltaText.Bytes(data) : 0;
+            if (guard.Add(data.Length, text))
             {
-                generated += data.Length;
+                return StreamOutcome.OutputExceeded;
+            }
+
+            if (text > 0)
+            {
                 request.MarkFirstToken();
             }
 
@@ -75,10 +80,9 @@ internal sealed class AnthropicPassthroughRelay(GatewayState state, IUsageLedger
             return sse.EventName == "error" ? StreamOutcome.UpstreamError : null;
         }).ConfigureAwait(false);
 
-        var estimated = !sawUsage;
-        var tokens = estimated ? UsageEstimator.Estimate(facts.PromptBytes, generated / 2) : usage;
-        var (status, error) = StreamOutcomes.Describe(outcome, provider);
-        var record = request.ToRecord(deployment, state.PriceOf(deployment), tokens, estimated, status, StatusCodes.Status200OK, error, streamed: true);
+        var (status, error) = StreamOutcomes.Describe(outcome, provider, ceiling.OutputTokens);
+        var answer = new AnswerTally(sawUsage ? usage : null, guard.TextBytes, outcome == StreamOutcome.OutputExceeded);
+        var record = request.ToRecord(deployment, state.PriceOf(deployment), ceiling, answer, status, StatusCodes.Status200OK, error, streamed: true);
         await ledger.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
         if (outcome == StreamOutcome.ClientLeft)
         {

@@ -24,7 +24,7 @@ internal sealed class FailureRecorder(GatewayState state, IUsageLedger ledger)
             ? RequestStatus.Unreachable
             : RequestStatus.UpstreamError;
         var price = state.PriceOf(deployment);
-        var record = request.ToRecord(deployment, price: null, default, estimated: false, status, error.Status, failure.Message, streamed: false) with
+        var record = request.ToRecord(deployment, price: null, default, AnswerTally.Nothing, status, error.Status, failure.Message, streamed: false) with
         {
             Currency = price?.Currency ?? "USD",
             Unpriced = price is null,

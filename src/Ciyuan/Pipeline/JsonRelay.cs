@@ -11,17 +11,18 @@ namespace Ciyuan.Pipeline;
 
 /// <summary>
 /// Relays a non-streaming answer: reads it whole (it must be metered before the client sees it),
-/// records the ledger line durably, then writes the upstream bytes unchanged.
+/// no larger than the request can justify, records the ledger line durably, then writes the
+/// upstream bytes unchanged. An error object sent with HTTP 200 is treated as the error it is.
 /// </summary>
 internal sealed class JsonRelay(GatewayState state, IUsageLedger ledger, ReasoningReplayStore replay)
 {
-    private const int MaxResponseBytes = 256 * 1024 * 1024;
-
     /// <summary>Null when the response was relayed; a failure when nothing was sent and another attempt may follow.</summary>
-    public async Task<ProviderFailure?> RelayAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange, OpenAIRequestFacts facts)
+    public async Task<ProviderFailure?> RelayAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange)
     {
+        var ceiling = state.CeilingFor(deployment, request.PromptCeiling, request.OutputLimits);
         using var body = new PooledBufferWriter(8 * 1024);
-        if (await UpstreamBody.ReadAsync(exchange, body, MaxResponseBytes, context, deployment).ConfigureAwait(false) is { } readFailure)
+        var limit = OutputGuard.MaxBodyBytes(ceiling, request.LogprobsRequested, state.Config.Server.MaxUpstreamBodyBytes);
+        if (await UpstreamBody.ReadAsync(exchange, body, limit, context, deployment).ConfigureAwait(false) is { } readFailure)
         {
             return readFailure;
         }
@@ -35,11 +36,17 @@ internal sealed class JsonRelay(GatewayState state, IUsageLedger ledger, Reasoni
 
         var normalized = ResponseNormalizer.NormalizeCompletion(profile, body.WrittenSpan);
         var output = normalized is null ? body.WrittenMemory : normalized;
-        var facts2 = OpenAIResponseScanner.Scan(output.Span);
-        if (facts2.Malformed)
+        var facts = OpenAIResponseScanner.Scan(output.Span);
+        if (facts.Malformed)
         {
             return new ProviderFailure(ProviderFailureKind.UpstreamError, null,
                 $"provider '{deployment.Provider.Name}' returned a response that is not a JSON object");
+        }
+
+        if (facts.IsError)
+        {
+            // An error sent with HTTP 200 is still an error: not billed, and another deployment may be tried.
+            return ProviderErrorReader.Read(StatusCodes.Status502BadGateway, output.Span, retryAfter: null) with { UpstreamStatus = null };
         }
 
         if (ReasoningCapture.For(profile, replay, deployment.Provider.Kind) is { } capture)
@@ -49,9 +56,8 @@ internal sealed class JsonRelay(GatewayState state, IUsageLedger ledger, Reasoni
         }
 
         request.MarkFirstToken();
-        var estimated = !facts2.HasUsage;
-        var usage = estimated ? UsageEstimator.Estimate(facts.PromptBytes, facts2.GeneratedBytes) : facts2.Usage;
-        var record = request.ToRecord(deployment, state.PriceOf(deployment), usage, estimated, RequestStatus.Ok, exchange.StatusCode, null, streamed: false);
+        var answer = new AnswerTally(facts.HasUsage ? facts.Usage : null, facts.GeneratedBytes);
+        var record = request.ToRecord(deployment, state.PriceOf(deployment), ceiling, answer, RequestStatus.Ok, exchange.StatusCode, null, streamed: false);
 
         // Durable before the client sees a byte: a response that was received is a response that was billed.
         await ledger.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);

@@ -56,15 +56,12 @@ internal sealed class OpenAIProxyHandler(
             KeyPolicy = request.Key.Policy,
             RequestPolicy = request.RequestPolicy,
             PromptTokens = promptTokens.For(alias, facts, body.Span, static bytes => OpenAIRequestCodec.Decode(bytes)),
-            MaxOutputTokens = facts.MaxTokens,
+            MaxOutputTokens = facts.RequestedMaxOutput,
             RequiredCapabilities = RequiredCapabilities.Of(body.Span),
             AffinityKey = PromptAffinity.KeyOf(body.Span, facts),
         };
 
-        if (budgets.IsBudgeted(request))
-        {
-            request.PromptTokenCeiling = promptTokens.Ceiling(alias, body.Span, static bytes => OpenAIRequestCodec.Decode(bytes));
-        }
+        request.PromptCeiling = promptTokens.Ceiling(alias, body.Span, exact: budgets.IsBudgeted(request), static bytes => OpenAIRequestCodec.Decode(bytes));
 
         var failed = await dispatch.RunAsync(context, request, routeRequest, async (candidate, apiKey, cancellationToken) =>
         {
@@ -119,6 +116,7 @@ internal sealed class OpenAIProxyHandler(
                 Stream = stream,
                 RequestId = request.RequestId,
                 ApiKey = apiKey,
+                CallerSecret = System.Text.Encoding.UTF8.GetBytes(request.CallerSecret),
                 Dialect = translate ? Dialect.Anthropic : Dialect.OpenAI,
             }, cancellationToken).ConfigureAwait(false);
             if (sent.Exchange is not { } exchange)
@@ -131,9 +129,9 @@ internal sealed class OpenAIProxyHandler(
                 return RoutedDispatch.AttemptOutcome.Of((translate, stream) switch
                 {
                     (false, true) => await streamRelay.RelayAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
-                    (false, false) => await jsonRelay.RelayAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
+                    (false, false) => await jsonRelay.RelayAsync(context, request, candidate, exchange).ConfigureAwait(false),
                     (true, true) => await translating.RelayStreamAsync(context, request, candidate, exchange, facts, TranslationPair.OpenAIFromAnthropic).ConfigureAwait(false),
-                    (true, false) => await translating.RelayJsonAsync(context, request, candidate, exchange, facts, TranslationPair.OpenAIFromAnthropic).ConfigureAwait(false),
+                    (true, false) => await translating.RelayJsonAsync(context, request, candidate, exchange, TranslationPair.OpenAIFromAnthropic).ConfigureAwait(false),
                 });
             }
         }).ConfigureAwait(false);

@@ -2,9 +2,16 @@ using System.Buffers;
 
 namespace Ciyuan.Pipeline;
 
-/// <summary>An <see cref="IBufferWriter{T}"/> over pooled arrays, for per-request bodies that must not become garbage.</summary>
+/// <summary>
+/// An <see cref="IBufferWriter{T}"/> over pooled arrays, for per-request bodies that must not become
+/// garbage. Arrays above <see cref="LargestPooled"/> bytes are never given to the shared pool: it
+/// would keep a rare giant body's memory for good, where the collector returns it.
+/// </summary>
 internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<byte>, IDisposable
 {
+    /// <summary>The largest array handed back to the shared pool.</summary>
+    public const int LargestPooled = 1024 * 1024;
+
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initialCapacity, 256));
 
     public int WrittenCount { get; private set; }
@@ -37,18 +44,23 @@ internal sealed class PooledBufferWriter(int initialCapacity) : IBufferWriter<by
             return;
         }
 
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
+        var size = Math.Max(needed, _buffer.Length * 2);
+        var bigger = size > LargestPooled ? GC.AllocateUninitializedArray<byte>(size) : ArrayPool<byte>.Shared.Rent(size);
         _buffer.AsSpan(0, WrittenCount).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        Release(_buffer);
         _buffer = bigger;
+    }
+
+    private static void Release(byte[] buffer)
+    {
+        if (buffer.Length is > 0 and <= LargestPooled)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public void Dispose()
     {
-        var buffer = Interlocked.Exchange(ref _buffer, []);
-        if (buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        Release(Interlocked.Exchange(ref _buffer, []));
     }
 }

@@ -26,7 +26,7 @@ internal sealed class PromptTokens(GatewayState state, TokenCounter counter)
             }
         }
 
-        if (smallest is null || (estimate * 2) + (facts.MaxTokens ?? 0) < smallest)
+        if (smallest is null || (estimate * 2) + (facts.RequestedMaxOutput ?? 0) < smallest)
         {
             return estimate;
         }
@@ -43,28 +43,50 @@ internal sealed class PromptTokens(GatewayState state, TokenCounter counter)
     }
 
     /// <summary>
-    /// Prompt tokens for a budget hold, which must not be exceeded by what the upstream reports: the
-    /// exact count (with a few tokens per message for template differences between our render and
-    /// the vendor's) where the family's tokenizer is shipped, otherwise the body's byte length — no
-    /// byte-level BPE token covers less than one byte, and the JSON around the text outweighs any
-    /// chat template's special tokens.
+    /// Prompt tokens the upstream's count cannot exceed, for the budget hold and for checking the
+    /// usage the upstream reports. With <paramref name="exact"/> (a budget covers the request) and
+    /// one shipped tokenizer family across the alias's deployments: the exact count, with a few
+    /// tokens per message for template differences between our render and the vendor's. Otherwise
+    /// the body's byte length — no byte-level BPE token covers less than one byte, and the JSON
+    /// around the text outweighs any chat template's special tokens. Either way, plus what media
+    /// parts may cost (<see cref="MediaAllowance"/>).
     /// </summary>
-    public long Ceiling(ModelAliasConfig alias, ReadOnlySpan<byte> body, Func<byte[], ChatRequest> decode)
+    public long Ceiling(ModelAliasConfig alias, ReadOnlySpan<byte> body, bool exact, Func<byte[], ChatRequest> decode)
     {
-        var tokenizer = counter.For(alias);
-        if (!tokenizer.IsExact)
+        var media = MediaAllowance.Of(body);
+        if (!exact || SharedExactTokenizer(alias) is not { } tokenizer)
         {
-            return body.Length;
+            return body.Length + media;
         }
 
         try
         {
             var request = decode(body.ToArray());
-            return TokenCounter.CountChat(tokenizer, request) + (4L * request.Messages.Count) + 16;
+            return TokenCounter.CountChat(tokenizer, request) + (4L * request.Messages.Count) + 16 + media;
         }
         catch (TranslationException)
         {
-            return body.Length;
+            return body.Length + media;
         }
+    }
+
+    /// <summary>The exact tokenizer every deployment of the alias counts with, if they share one.</summary>
+    private Tokenizers.ITokenizer? SharedExactTokenizer(ModelAliasConfig alias)
+    {
+        var first = counter.For(alias.Deployments[0]);
+        if (!first.IsExact)
+        {
+            return null;
+        }
+
+        foreach (var deployment in alias.Deployments)
+        {
+            if (!string.Equals(counter.For(deployment).Family, first.Family, StringComparison.Ordinal))
+            {
+                return null;
+            }
+        }
+
+        return first;
     }
 }

@@ -8,16 +8,13 @@ using Ciyuan.Http;
 namespace Ciyuan.Pipeline;
 
 /// <summary>
-/// Stage 6, reserve: before a request's first attempt leaves, its worst case — the prompt's token
-/// ceiling (exact where the tokenizer is shipped) at the dearest input price among the deployments
-/// it may go to, plus the requested (or the model's maximum) output at the dearest output price — is held on every budget line covering its
-/// key, project and run, all or none, and the hold is made durable. Every request holds, budgeted
+/// Stage 6, reserve: before a request's first attempt leaves, its worst case (<see cref="WorstCase"/>,
+/// at the dearest of the deployments it may go to) is held on every budget line covering its key,
+/// project and run, all or none, and the hold is made durable. Every request holds, budgeted
 /// or not (then on no lines), so one killed in flight is found in doubt at the next start.
 /// </summary>
 internal sealed partial class RequestBudgets(GatewayState state, BudgetLines lines, IBudgetLedger ledger, CurrencyConverter currency, ILogger<RequestBudgets> logger)
 {
-    private const long DefaultMaxOutputTokens = 4096;
-
     public static ChargeTarget TargetOf(RequestContext request) =>
         request.ChargeTarget ??= new(request.Key.Id, request.Key.Name, request.Key.Project, request.RunId, request.ModelAlias);
 
@@ -25,11 +22,11 @@ internal sealed partial class RequestBudgets(GatewayState state, BudgetLines lin
     public bool IsBudgeted(RequestContext request) => CoveringOf(request).Count > 0;
 
     /// <summary>Holds the worst case; a refusal is the error to send, naming the line and what it has left.</summary>
-    public async Task<OpenAIError?> ReserveAsync(RequestContext request, RouteRequest route, RoutePlan plan, DeploymentConfig first)
+    public async Task<OpenAIError?> ReserveAsync(RequestContext request, RoutePlan plan, DeploymentConfig first)
     {
         var target = TargetOf(request);
         var covering = CoveringOf(request);
-        var worstUsd = covering.Count == 0 ? MicroUnits.Zero : WorstCaseUsd(plan, route, request.PromptTokenCeiling ?? route.PromptTokens, request.ReceivedAt);
+        var worstUsd = covering.Count == 0 ? MicroUnits.Zero : WorstCaseUsd(plan, request);
         var held = new HeldLine[covering.Count];
         for (var i = 0; i < covering.Count; i++)
         {
@@ -106,7 +103,8 @@ internal sealed partial class RequestBudgets(GatewayState state, BudgetLines lin
     /// <summary>The lines covering the request, looked up once (the front door asks first, the reservation again).</summary>
     private IReadOnlyList<BudgetLine> CoveringOf(RequestContext request) => request.CoveringLines ??= lines.Covering(TargetOf(request));
 
-    private MicroUnits WorstCaseUsd(RoutePlan plan, RouteRequest route, long promptTokens, DateTimeOffset at)
+    /// <summary>The dearest worst case among the deployments the request may reach, in USD.</summary>
+    private MicroUnits WorstCaseUsd(RoutePlan plan, RequestContext request)
     {
         var worst = MicroUnits.Zero;
         foreach (var candidate in plan.Ranked)
@@ -117,8 +115,8 @@ internal sealed partial class RequestBudgets(GatewayState state, BudgetLines lin
                 continue;
             }
 
-            var output = route.MaxOutputTokens ?? state.CatalogModels.GetValueOrDefault(deployment.Id)?.MaxOutput ?? DefaultMaxOutputTokens;
-            var cost = currency.Convert(price.Cost(new TokenUsage(promptTokens, 0, 0, output, 0), at), price.Currency, "USD");
+            var ceiling = state.CeilingFor(deployment, request.PromptCeiling, request.OutputLimits);
+            var cost = currency.Convert(WorstCase.Cost(ceiling, price, request.ReceivedAt), price.Currency, "USD");
             if (cost > worst)
             {
                 worst = cost;

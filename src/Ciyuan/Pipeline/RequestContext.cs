@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Ciyuan.Core.Budgets;
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Keys;
 using Ciyuan.Core.Metering;
@@ -49,8 +50,20 @@ internal sealed class RequestContext(string requestId, ClientKey key, string end
     /// <summary>Prompt plus output tokens of the ledger line, once built.</summary>
     public long TokensUsed { get; private set; }
 
-    /// <summary>Prompt tokens the upstream's count cannot exceed, when a budget covers the request (its hold is priced on it).</summary>
-    public long? PromptTokenCeiling { get; set; }
+    /// <summary>Bytes of the prompt as sent (for the estimate when an upstream reports no usage).</summary>
+    public long PromptBytes { get; init; }
+
+    /// <summary>The key the client presented: masked in whatever an upstream sends back. Never logged or stored.</summary>
+    public string CallerSecret { get; init; } = string.Empty;
+
+    /// <summary>The request asked for log probabilities (each token then carries far more bytes).</summary>
+    public bool LogprobsRequested { get; init; }
+
+    /// <summary>Every field of the request that bounds what an upstream may generate.</summary>
+    public OutputLimits OutputLimits { get; init; }
+
+    /// <summary>Prompt tokens the upstream's count cannot exceed (exact where a budget covers the request and the tokenizer ships).</summary>
+    public long PromptCeiling { get; set; }
 
     /// <summary>Whom the request is charged to (built once, used by the budget lookup and the hold).</summary>
     public Core.Budgets.ChargeTarget? ChargeTarget { get; set; }
@@ -68,9 +81,24 @@ internal sealed class RequestContext(string requestId, ClientKey key, string end
 
     public double ElapsedMs => Stopwatch.GetElapsedTime(StartedTimestamp).TotalMilliseconds;
 
-    /// <summary>Builds the ledger line for this request as it ended.</summary>
-    public UsageRecord ToRecord(DeploymentConfig deployment, IPriceQuote? price, TokenUsage usage, bool estimated, string status, int httpStatus, string? error, bool streamed)
+    /// <summary>
+    /// Builds the ledger line for this request as it ended. Reported usage is checked against the
+    /// request's ceiling on <paramref name="deployment"/> (suspect usage is counted within it); without
+    /// a report the usage is estimated from the bytes that passed.
+    /// </summary>
+    public UsageRecord ToRecord(DeploymentConfig deployment, IPriceQuote? price, TokenCeiling ceiling, AnswerTally tally, string status, int httpStatus, string? error, bool streamed)
     {
+        var estimated = tally.Reported is null;
+        var check = tally.Reported is { } reported
+            ? UsageCheck.Count(reported, ceiling)
+            : new CheckedUsage(UsageCheck.Bound(UsageEstimator.Estimate(PromptBytes, tally.GeneratedBytes), ceiling), false, default);
+        if (tally.OutputCut)
+        {
+            // The upstream ran past the request's limit and was cut off: it generated at least the ceiling.
+            check = check with { Counted = check.Counted with { Output = ceiling.OutputTokens }, Suspect = true };
+        }
+
+        var usage = check.Counted;
         var cost = price?.Cost(usage, ReceivedAt) ?? MicroUnits.Zero;
         OutputTokens = usage.Output;
         TokensUsed = usage.InputUncached + usage.CacheRead + usage.CacheWrite + usage.Output;
@@ -93,6 +121,8 @@ internal sealed class RequestContext(string requestId, ClientKey key, string end
             Jurisdiction = deployment.Provider.Jurisdiction,
             Usage = usage,
             UsageEstimated = estimated,
+            UsageSuspect = check.Suspect,
+            ClaimedUsage = check.Suspect && !estimated ? check.Claimed : null,
             Cost = cost,
             Currency = price?.Currency ?? "USD",
             Unpriced = price is null,

@@ -1,3 +1,4 @@
+using Ciyuan.Core.Budgets;
 using Ciyuan.Core.Configuration;
 using Ciyuan.Hosting;
 using Ciyuan.Http;
@@ -36,11 +37,18 @@ internal sealed class RequestIntake(GatewayState state, ClientAuthenticator auth
             return IntakeResult.Failed(bodyError!);
         }
 
-        var facts = OpenAIRequestScanner.Scan(body.Span, out var jsonError);
+        var facts = OpenAIRequestScanner.Scan(body.Span, out var scanError);
         if (facts is null)
         {
             body.Dispose();
-            return IntakeResult.Failed(OpenAIError.InvalidRequest(jsonError!, "invalid_json"));
+            return IntakeResult.Failed(OpenAIError.InvalidRequest(scanError!.Message, scanError.Code, scanError.Param));
+        }
+
+        if (endpoint == "messages" && facts.MaxTokens is null)
+        {
+            body.Dispose();
+            return IntakeResult.Failed(OpenAIError.InvalidRequest(
+                "max_tokens is required: the most tokens the answer may use (a Messages request must say).", RequestScanError.InvalidValue, "max_tokens"));
         }
 
         if (string.IsNullOrEmpty(facts.Model))
@@ -65,6 +73,12 @@ internal sealed class RequestIntake(GatewayState state, ClientAuthenticator auth
         var request = new RequestContext(requestId, key, endpoint, alias.Name, runId.Length == 0 ? null : runId)
         {
             RequestPolicy = policy.Length == 0 ? null : policy,
+            CallerSecret = ClientAuthenticator.PresentedKey(context.Request).ToString(),
+            PromptBytes = facts.PromptBytes,
+            LogprobsRequested = facts.LogprobsRequested,
+            OutputLimits = endpoint == "embeddings"
+                ? OutputLimits.None
+                : new OutputLimits(facts.RequestedMaxOutput, facts.ThinkingBudget, facts.ReasoningMaxTokens, facts.Choices),
         };
         return new IntakeResult(request, alias, body, facts, null);
     }

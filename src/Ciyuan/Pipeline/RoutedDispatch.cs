@@ -1,6 +1,7 @@
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Providers;
 using Ciyuan.Core.Routing;
+using Ciyuan.Core.Secrets;
 using Ciyuan.Hosting;
 using Ciyuan.Http;
 
@@ -11,7 +12,7 @@ namespace Ciyuan.Pipeline;
 /// then try the plan's deployments under its attempt and deadline bounds. A door supplies only how
 /// to send to one deployment and relay its answer.
 /// </summary>
-internal sealed partial class RoutedDispatch(GatewayRouting routing, TimeProvider time, FailureRecorder failures, RequestBudgets budgets, RequestLimits limits, ILogger<RoutedDispatch> logger)
+internal sealed partial class RoutedDispatch(GatewayRouting routing, TimeProvider time, FailureRecorder failures, RequestBudgets budgets, RequestLimits limits, SecretRedactor redactor, ILogger<RoutedDispatch> logger)
 {
     /// <summary>What one attempt ended in.</summary>
     public readonly record struct AttemptOutcome(ProviderFailure? Failure, bool Handled)
@@ -86,7 +87,7 @@ internal sealed partial class RoutedDispatch(GatewayRouting routing, TimeProvide
             // anything leaves; a fallback is noted durably too, so an in-doubt record names where it went.
             if (request.Hold is null)
             {
-                var refusal = await budgets.ReserveAsync(request, route, plan, last).ConfigureAwait(false);
+                var refusal = await budgets.ReserveAsync(request, plan, last).ConfigureAwait(false);
                 if (refusal is not null)
                 {
                     sequence.Cancel(current);
@@ -118,7 +119,9 @@ internal sealed partial class RoutedDispatch(GatewayRouting routing, TimeProvide
                 return null;
             }
 
-            failure = outcome.Failure!;
+            // Upstream bytes were masked as they were read; a secret hidden behind JSON escapes
+            // surfaces only once the message is decoded, so the text is masked again here.
+            failure = outcome.Failure! with { Message = redactor.Redact(outcome.Failure!.Message, request.CallerSecret) };
             Log.UpstreamFailed(logger, request.RequestId, last.Provider.Name, last.Id, failure.Kind, failure.UpstreamStatus ?? 0);
             if (context.RequestAborted.IsCancellationRequested)
             {

@@ -37,18 +37,19 @@ internal sealed partial class StreamRelay(GatewayState state, IUsageLedger ledge
         StreamPump.Start(context, request, deployment);
         var writer = context.Response.BodyWriter;
         var profile = state.ProfileOf(deployment);
+        var ceiling = state.CeilingFor(deployment, request.PromptCeiling, request.OutputLimits);
         var tally = new StreamTally
         {
             Normalizer = ResponseNormalizer.CreateStreamNormalizer(profile),
             Capture = ReasoningCapture.For(profile, replay, deployment.Provider.Kind),
+            Guard = new OutputGuard(ceiling, request.LogprobsRequested),
         };
         var outcome = await StreamPump.RunAsync(context, sse, exchange, () => RelayFrame(sse, writer, request, requestFacts, tally)).ConfigureAwait(false);
 
         tally.Capture?.Commit();
-        var estimated = !tally.HasUsage;
-        var usage = estimated ? UsageEstimator.Estimate(requestFacts.PromptBytes, tally.GeneratedBytes) : tally.Usage;
-        var (status, error) = StreamOutcomes.Describe(outcome, provider);
-        var record = request.ToRecord(deployment, state.PriceOf(deployment), usage, estimated, status, StatusCodes.Status200OK, error, streamed: true);
+        var (status, error) = StreamOutcomes.Describe(outcome, provider, ceiling.OutputTokens);
+        var answer = new AnswerTally(tally.HasUsage ? tally.Usage : null, tally.Guard.TextBytes, outcome == StreamOutcome.OutputExceeded);
+        var record = request.ToRecord(deployment, state.PriceOf(deployment), ceiling, answer, status, StatusCodes.Status200OK, error, streamed: true);
         await ledger.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
 
         switch (outcome)
@@ -63,8 +64,7 @@ internal sealed partial class StreamRelay(GatewayState state, IUsageLedger ledge
                 // The upstream's own error event was already written.
                 break;
             default:
-                var code = outcome == StreamOutcome.Timeout ? "upstream_timeout" : "stream_truncated";
-                SseResponseWriter.WriteData(writer, OpenAIErrorWriter.ToBytes(new OpenAIError(StatusCodes.Status502BadGateway, error!, "upstream_error", code), provider));
+                SseResponseWriter.WriteData(writer, OpenAIErrorWriter.ToBytes(new OpenAIError(StatusCodes.Status502BadGateway, error!, "upstream_error", StreamOutcomes.ErrorCode(outcome)), provider));
                 break;
         }
 
@@ -94,15 +94,20 @@ internal sealed partial class StreamRelay(GatewayState state, IUsageLedger ledge
             data = normalized;
         }
 
-        tally.Capture?.AddChunk(data);
         var facts = OpenAIResponseScanner.Scan(data);
+        if (tally.Guard.Add(data.Length, facts.GeneratedBytes))
+        {
+            // Not forwarded: the answer has run past what the request allows.
+            return StreamOutcome.OutputExceeded;
+        }
+
+        tally.Capture?.AddChunk(data);
         if (facts.HasUsage)
         {
             tally.HasUsage = true;
             tally.Usage = facts.Usage;
         }
 
-        tally.GeneratedBytes += facts.GeneratedBytes;
         if (facts.GeneratedBytes > 0)
         {
             request.MarkFirstToken();
@@ -123,11 +128,11 @@ internal sealed partial class StreamRelay(GatewayState state, IUsageLedger ledge
 
         public ReasoningCapture? Capture { get; init; }
 
+        public required OutputGuard Guard { get; init; }
+
         public bool HasUsage { get; set; }
 
         public TokenUsage Usage { get; set; }
-
-        public long GeneratedBytes { get; set; }
     }
 
     private static partial class Log

@@ -19,14 +19,21 @@ namespace Ciyuan.Pipeline;
 /// </summary>
 internal sealed class TranslatingRelay(GatewayState state, IUsageLedger ledger)
 {
-    private const int MaxResponseBytes = 256 * 1024 * 1024;
-
-    public async Task<ProviderFailure?> RelayJsonAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange, OpenAIRequestFacts facts, TranslationPair pair)
+    public async Task<ProviderFailure?> RelayJsonAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange, TranslationPair pair)
     {
+        var ceiling = state.CeilingFor(deployment, request.PromptCeiling, request.OutputLimits);
         using var body = new PooledBufferWriter(8 * 1024);
-        if (await UpstreamBody.ReadAsync(exchange, body, MaxResponseBytes, context, deployment).ConfigureAwait(false) is { } readFailure)
+        var limit = OutputGuard.MaxBodyBytes(ceiling, request.LogprobsRequested, state.Config.Server.MaxUpstreamBodyBytes);
+        if (await UpstreamBody.ReadAsync(exchange, body, limit, context, deployment).ConfigureAwait(false) is { } readFailure)
         {
             return readFailure;
+        }
+
+        var scanned = OpenAIResponseScanner.Scan(body.WrittenSpan);
+        if (scanned.IsError)
+        {
+            // An error sent with HTTP 200 (either dialect's shape) is still an error: not billed, may fall back.
+            return ProviderErrorReader.Read(StatusCodes.Status502BadGateway, body.WrittenSpan, retryAfter: null) with { UpstreamStatus = null };
         }
 
         ChatResponse response;
@@ -41,12 +48,10 @@ internal sealed class TranslatingRelay(GatewayState state, IUsageLedger ledger)
         }
 
         request.MarkFirstToken();
-        var estimated = response.Usage is null;
-        var usage = response.Usage ?? UsageEstimator.Estimate(facts.PromptBytes, OpenAIResponseScanner.Scan(body.WrittenSpan).GeneratedBytes);
-        var record = request.ToRecord(deployment, state.PriceOf(deployment), usage, estimated, RequestStatus.Ok, StatusCodes.Status200OK, null, streamed: false);
+        var record = request.ToRecord(deployment, state.PriceOf(deployment), ceiling, new AnswerTally(response.Usage, scanned.GeneratedBytes), RequestStatus.Ok, StatusCodes.Status200OK, null, streamed: false);
         await ledger.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
 
-        var bytes = pair.EncodeClient(response with { Usage = usage }, request);
+        var bytes = pair.EncodeClient(response with { Usage = record.Usage }, request);
         var http = context.Response;
         ResponseHeaders.SetRouting(http, request, deployment);
         ResponseHeaders.SetCost(http, record);
@@ -84,9 +89,10 @@ internal sealed class TranslatingRelay(GatewayState state, IUsageLedger ledger)
         var writer = context.Response.BodyWriter;
         var encoder = pair.CreateEncoder(request, facts);
         var decode = pair.CreateDecoder(state.ProfileOf(deployment));
+        var ceiling = state.CeilingFor(deployment, request.PromptCeiling, request.OutputLimits);
+        var guard = new OutputGuard(ceiling, request.LogprobsRequested);
         var events = new List<StreamEvent>(8);
         TokenUsage? usage = null;
-        long generated = 0;
         var outcome = await StreamPump.RunAsync(context, sse, exchange, () =>
         {
             if (sse.Kind == SseFrameKind.Comment)
@@ -102,6 +108,11 @@ internal sealed class TranslatingRelay(GatewayState state, IUsageLedger ledger)
 
             events.Clear();
             decode(sse, events);
+            if (guard.Add(sse.Data.Length, GeneratedBytes(events)))
+            {
+                return StreamOutcome.OutputExceeded;
+            }
+
             foreach (var e in events)
             {
                 switch (e)
@@ -113,7 +124,6 @@ internal sealed class TranslatingRelay(GatewayState state, IUsageLedger ledger)
                         encoder.Write(e, writer);
                         return StreamOutcome.UpstreamError;
                     case TextDelta or ReasoningDelta or ToolCallArgumentsDelta:
-                        generated += sse.Data.Length;
                         request.MarkFirstToken();
                         break;
                     default:
@@ -126,10 +136,9 @@ internal sealed class TranslatingRelay(GatewayState state, IUsageLedger ledger)
             return null;
         }).ConfigureAwait(false);
 
-        var estimated = usage is null;
-        var tokens = usage ?? UsageEstimator.Estimate(facts.PromptBytes, generated / 4);
-        var (status, error) = StreamOutcomes.Describe(outcome, provider);
-        var record = request.ToRecord(deployment, state.PriceOf(deployment), tokens, estimated, status, StatusCodes.Status200OK, error, streamed: true);
+        var (status, error) = StreamOutcomes.Describe(outcome, provider, ceiling.OutputTokens);
+        var answer = new AnswerTally(usage, guard.TextBytes, outcome == StreamOutcome.OutputExceeded);
+        var record = request.ToRecord(deployment, state.PriceOf(deployment), ceiling, answer, status, StatusCodes.Status200OK, error, streamed: true);
         await ledger.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
         if (outcome == StreamOutcome.ClientLeft)
         {
@@ -138,7 +147,7 @@ internal sealed class TranslatingRelay(GatewayState state, IUsageLedger ledger)
 
         if (outcome is StreamOutcome.Completed)
         {
-            encoder.Write(new UsageReported(tokens), writer);
+            encoder.Write(new UsageReported(record.Usage), writer);
             encoder.Complete(writer);
         }
         else if (outcome is not StreamOutcome.UpstreamError)
@@ -148,5 +157,23 @@ internal sealed class TranslatingRelay(GatewayState state, IUsageLedger ledger)
 
         await StreamPump.FlushQuietlyAsync(context).ConfigureAwait(false);
         return null;
+    }
+
+    /// <summary>UTF-8 bytes of the generated text (answer, reasoning, tool arguments) in one frame's events.</summary>
+    private static int GeneratedBytes(List<StreamEvent> events)
+    {
+        var bytes = 0;
+        foreach (var e in events)
+        {
+            bytes += e switch
+            {
+                TextDelta text => System.Text.Encoding.UTF8.GetByteCount(text.Text),
+                ReasoningDelta reasoning => System.Text.Encoding.UTF8.GetByteCount(reasoning.Text),
+                ToolCallArgumentsDelta arguments => System.Text.Encoding.UTF8.GetByteCount(arguments.Json),
+                _ => 0,
+            };
+        }
+
+        return bytes;
     }
 }

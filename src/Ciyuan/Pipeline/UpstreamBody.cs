@@ -8,7 +8,7 @@ namespace Ciyuan.Pipeline;
 internal static class UpstreamBody
 {
     /// <summary>Null when the body was read; a failure (timeout, broken, too large) otherwise.</summary>
-    public static async Task<ProviderFailure?> ReadAsync(UpstreamExchange exchange, PooledBufferWriter body, int limit, HttpContext context, DeploymentConfig deployment)
+    public static async Task<ProviderFailure?> ReadAsync(UpstreamExchange exchange, PooledBufferWriter body, long limit, HttpContext context, DeploymentConfig deployment)
     {
         var provider = deployment.Provider.Name;
         try

@@ -8,14 +8,16 @@ public sealed class OpenAIRequestScannerTests
     private static OpenAIRequestFacts ScanOk(string json)
     {
         var facts = OpenAIRequestScanner.Scan(Encoding.UTF8.GetBytes(json), out var error);
-        Assert.True(facts is not null, error);
+        Assert.True(facts is not null, error?.Message);
         Assert.Null(error);
         return facts;
     }
 
-    private static string ScanError(string json)
+    private static string ScanError(string json) => ScanRefusal(Encoding.UTF8.GetBytes(json)).Message;
+
+    private static RequestScanError ScanRefusal(byte[] body)
     {
-        var facts = OpenAIRequestScanner.Scan(Encoding.UTF8.GetBytes(json), out var error);
+        var facts = OpenAIRequestScanner.Scan(body, out var error);
         Assert.Null(facts);
         Assert.NotNull(error);
         return error;
@@ -57,22 +59,110 @@ public sealed class OpenAIRequestScannerTests
 
     [Theory]
     [InlineData("""{"max_completion_tokens":77}""", 77L)]
-    [InlineData("""{"max_tokens":1.5}""", null)]
-    [InlineData("""{"max_tokens":"100"}""", null)]
+    [InlineData("""{"max_tokens":77}""", 77L)]
+    [InlineData("""{"max_output_tokens":77}""", 77L)]
     [InlineData("""{"max_tokens":null}""", null)]
-    public void Scan_MaxTokens_ReadsEitherNameWhenInteger(string json, long? expected)
+    [InlineData("""{"max_completion_tokens":200,"max_tokens":50}""", 200L)]
+    [InlineData("""{"max_tokens":200,"max_completion_tokens":50}""", 200L)]
+    public void Scan_MaxOutput_IsTheLargestOfTheFields(string json, long? expected)
     {
-        Assert.Equal(expected, ScanOk(json).MaxTokens);
+        Assert.Equal(expected, ScanOk(json).RequestedMaxOutput);
     }
 
     [Theory]
-    [InlineData("""{"n":0}""", 1)]
-    [InlineData("""{"n":-2}""", 1)]
-    [InlineData("""{"n":"3"}""", 1)]
-    [InlineData("""{"n":4}""", 4)]
-    public void Scan_N_OnlyPositiveIntegersCount(string json, int expected)
+    [InlineData("""{"max_tokens":1.5}""", "max_tokens")]
+    [InlineData("""{"max_tokens":"100"}""", "max_tokens")]
+    [InlineData("""{"max_tokens":0}""", "max_tokens")]
+    [InlineData("""{"max_tokens":-1000000000}""", "max_tokens")]
+    [InlineData("""{"max_tokens":1e18}""", "max_tokens")]
+    [InlineData("""{"max_tokens":1000000000000000000}""", "max_tokens")]
+    [InlineData("""{"max_tokens":[1,2]}""", "max_tokens")]
+    [InlineData("""{"max_completion_tokens":200,"max_tokens":-1000000000}""", "max_tokens")]
+    [InlineData("""{"max_completion_tokens":true}""", "max_completion_tokens")]
+    [InlineData("""{"n":0}""", "n")]
+    [InlineData("""{"n":-2}""", "n")]
+    [InlineData("""{"n":"3"}""", "n")]
+    [InlineData("""{"n":129}""", "n")]
+    [InlineData("""{"n":{"x":1}}""", "n")]
+    [InlineData("""{"thinking_budget":-1}""", "thinking_budget")]
+    [InlineData("""{"thinking":{"type":"enabled","budget_tokens":"9000"}}""", "thinking.budget_tokens")]
+    [InlineData("""{"reasoning":{"max_tokens":2.5}}""", "reasoning.max_tokens")]
+    public void Scan_InvalidTokenField_IsRefusedNamingIt(string json, string field)
     {
-        Assert.Equal(expected, ScanOk(json).Choices);
+        var refusal = ScanRefusal(Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal(RequestScanError.InvalidValue, refusal.Code);
+        Assert.Equal(field, refusal.Param);
+        Assert.StartsWith(field + " must be a whole number", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"max_tokens":1,"max_tokens":200}""", "max_tokens")]
+    [InlineData("""{"max_tokens":1,"max_tokens":"200"}""", "max_tokens")]
+    [InlineData("""{"model":"a","model":"b"}""", "model")]
+    [InlineData("""{"max_tokens":1,"max\u005ftokens":200}""", "max_tokens")]
+    [InlineData("""{"thinking":{"budget_tokens":1,"budget_tokens":9000}}""", "thinking.budget_tokens")]
+    public void Scan_DuplicateKey_IsRefusedNamingIt(string json, string field)
+    {
+        var refusal = ScanRefusal(Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal(RequestScanError.DuplicateKey, refusal.Code);
+        Assert.Equal(field, refusal.Param);
+    }
+
+    [Fact]
+    public void Scan_SameNameInDifferentObjects_IsNotADuplicate()
+    {
+        var facts = ScanOk("""{"model":"m","messages":[{"role":"user","content":"a"},{"role":"user","content":"b"}],"metadata":{"model":"x"}}""");
+
+        Assert.Equal("m", facts.Model);
+    }
+
+    [Fact]
+    public void Scan_TokenFieldsAndChoices_AreAllKept()
+    {
+        var facts = ScanOk("""{"max_tokens":100,"n":3,"thinking_budget":50,"reasoning":{"max_tokens":20},"logprobs":true}""");
+
+        Assert.Equal(100, facts.RequestedMaxOutput);
+        Assert.Equal(3, facts.Choices);
+        Assert.Equal(50, facts.ThinkingBudget);
+        Assert.Equal(20, facts.ReasoningMaxTokens);
+        Assert.True(facts.LogprobsRequested);
+    }
+
+    [Fact]
+    public void Scan_AnthropicThinkingBudget_IsRead()
+    {
+        Assert.Equal(9000, ScanOk("""{"max_tokens":16000,"thinking":{"type":"enabled","budget_tokens":9000}}""").ThinkingBudget);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', (byte)'m', (byte)'o', (byte)'d', (byte)'e', (byte)'l', (byte)'"', (byte)':', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)'}' }, "model")]
+    [InlineData(new byte[] { (byte)'{', (byte)'"', (byte)'a', (byte)'"', (byte)':', (byte)'[', (byte)'"', (byte)'o', (byte)'k', (byte)'"', (byte)',', (byte)'"', 0xFF, (byte)'"', (byte)']', (byte)'}' }, "a[1]")]
+    public void Scan_InvalidUtf8_IsRefusedNamingTheField(byte[] body, string field)
+    {
+        var refusal = ScanRefusal(body);
+
+        Assert.Equal(RequestScanError.InvalidEncoding, refusal.Code);
+        Assert.Equal(field, refusal.Param);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"a\ud800b"}""", "model")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"},{"role":"user","content":"\udc00"}]}""", "messages[1].content")]
+    [InlineData("""{"system":[{"type":"text","text":"\ud83d"}]}""", "system[0].text")]
+    public void Scan_LoneSurrogateEscape_IsRefusedNamingTheField(string json, string field)
+    {
+        var refusal = ScanRefusal(Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal(RequestScanError.InvalidEncoding, refusal.Code);
+        Assert.Equal(field, refusal.Param);
+    }
+
+    [Fact]
+    public void Scan_PairedSurrogateEscape_IsText()
+    {
+        Assert.Equal("😀", ScanOk("""{"model":"\ud83d\ude00"}""").Model);
     }
 
     [Theory]
@@ -173,8 +263,7 @@ public sealed class OpenAIRequestScannerTests
 
     [Theory]
     [InlineData("""{"stream":{"model":"inner"},"model":"gpt"}""")]
-    [InlineData("""{"max_tokens":[1,2],"model":"gpt"}""")]
-    [InlineData("""{"n":{"x":1},"model":"gpt"}""")]
+    [InlineData("""{"metadata":{"max_tokens":[1,2]},"model":"gpt"}""")]
     [InlineData("""{"stream_options":{"include_usage":{"model":"inner"}},"model":"gpt"}""")]
     public void Scan_ValidObjectWithStructuredValueInScalarField_IsNotMisread(string json)
     {

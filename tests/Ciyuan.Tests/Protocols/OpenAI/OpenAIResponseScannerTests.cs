@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Ciyuan.Core.Budgets;
 using Ciyuan.Core.Metering;
 using Ciyuan.Protocols.OpenAI;
 
@@ -160,20 +161,39 @@ public sealed class OpenAIResponseScannerTests
     }
 
     [Fact]
-    public void Scan_NegativeOrNonNumericCounts_NeverNegative()
+    public void Scan_NegativeOrNonNumericCounts_AreSuspectAndCountedAsZero()
     {
         var facts = Scan("""{"usage":{"prompt_tokens":-5,"completion_tokens":"7","prompt_tokens_details":{"cached_tokens":-3},"completion_tokens_details":{"reasoning_tokens":-1}}}""");
+        var check = UsageCheck.Count(facts.Usage, new TokenCeiling(1_000, 1_000));
 
         Assert.True(facts.HasUsage);
-        Assert.Equal(new TokenUsage(0, 0, 0, 0, 0), facts.Usage);
+        Assert.True(check.Suspect);
+        Assert.Equal(new TokenUsage(0, 0, 0, 0, 0), check.Counted);
     }
 
     [Fact]
-    public void Scan_CachedAbovePrompt_ClampedToPrompt()
+    public void Scan_CachedAbovePrompt_ReportsTheClaimWhichCountsAsSuspect()
     {
         var facts = Scan("""{"usage":{"prompt_tokens":10,"completion_tokens":1,"prompt_tokens_details":{"cached_tokens":50}}}""");
+        var check = UsageCheck.Count(facts.Usage, new TokenCeiling(long.MaxValue, long.MaxValue));
 
-        Assert.Equal(new TokenUsage(0, 10, 0, 1, 0), facts.Usage);
+        Assert.Equal(new TokenUsage(-40, 50, 0, 1, 0), facts.Usage);
+        Assert.True(check.Suspect);
+        Assert.Equal(new TokenUsage(0, 10, 0, 1, 0), check.Counted);
+    }
+
+    [Theory]
+    [InlineData("""{"usage":{"prompt_tokens":-5,"completion_tokens":3}}""", -5L, 3L)]
+    [InlineData("""{"usage":{"prompt_tokens":5,"completion_tokens":99999999999999999999999}}""", 5L, long.MaxValue)]
+    [InlineData("""{"usage":{"prompt_tokens":5,"completion_tokens":-99999999999999999999999}}""", 5L, long.MinValue)]
+    [InlineData("""{"usage":{"prompt_tokens":5,"completion_tokens":2.5}}""", 5L, long.MinValue)]
+    public void Scan_MalformedCounts_AreReportedSoTheyCountAsSuspect(string json, long prompt, long output)
+    {
+        var facts = Scan(json);
+
+        Assert.Equal(prompt, facts.Usage.PromptTokens);
+        Assert.Equal(output, facts.Usage.Output);
+        Assert.True(UsageCheck.Count(facts.Usage, new TokenCeiling(1_000, 1_000)).Suspect);
     }
 
     [Fact]
@@ -297,7 +317,8 @@ public sealed class OpenAIResponseScannerTests
 
             var (json, expectedPrompt) = Render(shape, prompt, cached, write, output, reasoning);
             var facts = Scan(json);
-            var usage = facts.Usage;
+            var check = UsageCheck.Count(facts.Usage, new TokenCeiling(long.MaxValue, long.MaxValue));
+            var usage = check.Counted;
             var context = $"{shape} #{i}: {json}";
 
             Assert.True(facts.HasUsage, context);
@@ -305,6 +326,11 @@ public sealed class OpenAIResponseScannerTests
             Assert.True(usage.PromptTokens == expectedPrompt, $"{context}: prompt {usage.PromptTokens} != {expectedPrompt}");
             Assert.True(usage.Output == Math.Max(0, output), context);
             Assert.True(usage.Reasoning <= usage.Output, context);
+            if (!adversarial)
+            {
+                Assert.False(check.Suspect, context);
+            }
+
             if (!adversarial && shape != VendorShape.AnthropicStyle)
             {
                 Assert.True(usage.CacheRead == cached, $"{context}: cache read {usage.CacheRead} != {cached}");

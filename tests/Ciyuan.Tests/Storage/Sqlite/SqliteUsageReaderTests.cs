@@ -34,7 +34,7 @@ public sealed class SqliteUsageReaderTests : IDisposable
     }
 
     private static UsageSummaryRow Row(string group, string currency, long requests, TokenUsage sum, long cost, long estimated = 0, long unpriced = 0) =>
-        new(group, currency, requests, sum.InputUncached, sum.CacheRead, sum.CacheWrite, sum.Output, sum.Reasoning, new MicroUnits(cost), estimated, unpriced);
+        new(group, currency, requests, sum.InputUncached, sum.CacheRead, sum.CacheWrite, sum.Output, sum.Reasoning, new MicroUnits(cost), estimated, unpriced, SuspectRequests: 0);
 
     [Fact]
     public async Task SummarizeAsync_ByKey_SumsPerKeyAndCurrency()

@@ -1,0 +1,45 @@
+using Ciyuan.Core.Metering;
+
+namespace Ciyuan.Core.Budgets;
+
+/// <summary>
+/// The one rule for the most a request may cost. Output: the largest max-token field (or, when
+/// none is given, the model's maximum output, else its context window, else
+/// <see cref="UnknownModelMaxOutput"/>), plus every thinking budget, times <c>n</c>. Usage claimed
+/// above it is counted at it (and flagged), so the hold is never outrun. Prompt: a count the upstream's cannot exceed (computed by
+/// the caller), capped at the context window, since no upstream bills a prompt it refused as too
+/// long. Priced at the dearer of the input and cache-write prices.
+/// </summary>
+public static class WorstCase
+{
+    /// <summary>Output assumed for a model whose maximum nobody knows (a self-hosted server without <c>context_window</c>).</summary>
+    public const long UnknownModelMaxOutput = 32_768;
+
+    public static TokenCeiling Ceiling(long promptCeiling, OutputLimits limits, long? modelMaxOutput, long? contextWindow)
+    {
+        var prompt = contextWindow is { } window ? Math.Min(promptCeiling, window) : promptCeiling;
+        return new TokenCeiling(Math.Max(0, prompt), OutputTokens(limits, modelMaxOutput, contextWindow));
+    }
+
+    /// <summary>Output tokens an upstream honouring any of the request's fields may generate and bill.</summary>
+    public static long OutputTokens(OutputLimits limits, long? modelMaxOutput, long? contextWindow)
+    {
+        var perChoice = limits.MaxOutput ?? modelMaxOutput ?? contextWindow ?? UnknownModelMaxOutput;
+        perChoice += (limits.ThinkingBudget ?? 0) + (limits.ReasoningMaxTokens ?? 0);
+        if (contextWindow is { } window)
+        {
+            // No server generates past its window, whatever the request asked for.
+            perChoice = Math.Min(perChoice, window);
+        }
+
+        return perChoice * Math.Max(1, limits.Choices);
+    }
+
+    /// <summary>The cost of the ceiling at <paramref name="price"/>: the whole prompt at the dearer of input and cache write.</summary>
+    public static MicroUnits Cost(TokenCeiling ceiling, IPriceQuote price, DateTimeOffset at)
+    {
+        var uncached = price.Cost(new TokenUsage(ceiling.PromptTokens, 0, 0, ceiling.OutputTokens, 0), at);
+        var written = price.Cost(new TokenUsage(0, 0, ceiling.PromptTokens, ceiling.OutputTokens, 0), at);
+        return written > uncached ? written : uncached;
+    }
+}
