@@ -30,6 +30,12 @@ public interface IStorageBackend : IAsyncDisposable
     /// </summary>
     Task<int> ReconcileOrphansAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Masks <paramref name="secrets"/> in the ledger's free text (upstream error messages written by
+    /// builds that did not mask them), once per set of secrets. Returns how many rows were changed.
+    /// </summary>
+    Task<long> ScrubSecretsAsync(IReadOnlyList<string> secrets, CancellationToken cancellationToken);
+
     /// <summary>Deletes request lines older than the retention; rollups stay. Returns how many went.</summary>
     Task<long> ApplyRetentionAsync(DateTimeOffset olderThan, CancellationToken cancellationToken);
 }

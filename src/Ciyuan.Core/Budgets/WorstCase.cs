@@ -8,7 +8,7 @@ namespace Ciyuan.Core.Budgets;
 /// <see cref="UnknownModelMaxOutput"/>), plus every thinking budget, times <c>n</c>. Usage claimed
 /// above it is counted at it (and flagged), so the hold is never outrun. Prompt: a count the upstream's cannot exceed (computed by
 /// the caller), capped at the context window, since no upstream bills a prompt it refused as too
-/// long. Priced at the dearer of the input and cache-write prices.
+/// long. Priced with the whole prompt in its dearest bucket.
 /// </summary>
 public static class WorstCase
 {
@@ -35,11 +35,17 @@ public static class WorstCase
         return perChoice * Math.Max(1, limits.Choices);
     }
 
-    /// <summary>The cost of the ceiling at <paramref name="price"/>: the whole prompt at the dearer of input and cache write.</summary>
+    /// <summary>
+    /// The cost of the ceiling at <paramref name="price"/>: the whole prompt in its dearest bucket
+    /// (cost is linear in each bucket, so no split of the prompt between uncached, cache-read and
+    /// cache-write tokens costs more than all of it in the dearest one).
+    /// </summary>
     public static MicroUnits Cost(TokenCeiling ceiling, IPriceQuote price, DateTimeOffset at)
     {
         var uncached = price.Cost(new TokenUsage(ceiling.PromptTokens, 0, 0, ceiling.OutputTokens, 0), at);
         var written = price.Cost(new TokenUsage(0, 0, ceiling.PromptTokens, ceiling.OutputTokens, 0), at);
-        return written > uncached ? written : uncached;
+        var read = price.Cost(new TokenUsage(0, ceiling.PromptTokens, 0, ceiling.OutputTokens, 0), at);
+        var worst = written > uncached ? written : uncached;
+        return read > worst ? read : worst;
     }
 }

@@ -36,6 +36,9 @@ public sealed class SecretRedactor
 
     public static SecretRedactor None { get; } = new([]);
 
+    /// <summary>The configured secrets worth masking (for scrubbing what was stored before they were masked).</summary>
+    public IReadOnlyList<string> Secrets => _texts;
+
     /// <summary>The length in bytes of the longest configured secret.</summary>
     public int Longest { get; }
 

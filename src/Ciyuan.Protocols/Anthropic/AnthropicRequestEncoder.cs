@@ -207,7 +207,7 @@ internal static class AnthropicRequestEncoder
         }
 
         var extensions = request.Extensions;
-        if (extensions.TryGetValue("n", out var n) && n.ValueKind == JsonValueKind.Number && n.GetDouble() > 1)
+        if (extensions.TryGetValue("n", out var n) && n.ValueKind == JsonValueKind.Number && (!n.TryGetDouble(out var choices) || choices > 1))
         {
             throw new TranslationException("n", "several choices (n > 1) cannot be requested from an Anthropic upstream");
         }
@@ -217,14 +217,14 @@ internal static class AnthropicRequestEncoder
             throw new TranslationException("logprobs", "log probabilities are not available from an Anthropic upstream");
         }
 
-        if (extensions.TryGetValue("top_logprobs", out var top) && top.ValueKind == JsonValueKind.Number && top.GetDouble() > 0)
+        if (extensions.TryGetValue("top_logprobs", out var top) && top.ValueKind == JsonValueKind.Number && (!top.TryGetDouble(out var alternatives) || alternatives > 0))
         {
             throw new TranslationException("top_logprobs", "log probabilities are not available from an Anthropic upstream");
         }
 
         foreach (var penalty in (ReadOnlySpan<string>)["presence_penalty", "frequency_penalty"])
         {
-            if (extensions.TryGetValue(penalty, out var value) && value.ValueKind == JsonValueKind.Number && value.GetDouble() != 0)
+            if (extensions.TryGetValue(penalty, out var value) && value.ValueKind == JsonValueKind.Number && (!value.TryGetDouble(out var amount) || amount != 0))
             {
                 throw new TranslationException(penalty, "penalties cannot be expressed for an Anthropic upstream");
             }

@@ -60,8 +60,21 @@ internal static class JsonRead
         }
 
         return value.ValueKind == JsonValueKind.String
-            ? value.GetString()!
+            ? Text(value, Path(parent, name))
             : throw new TranslationException(Path(parent, name), "must be a string");
+    }
+
+    /// <summary>A string's text; a string that is not valid Unicode (an unpaired surrogate escape) is refused by path.</summary>
+    public static string Text(JsonElement value, string path)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new TranslationException(path, "is not valid text (an unpaired surrogate escape)");
+        }
     }
 
     public static int? OptionalInt(JsonElement obj, string name, string parent)
@@ -83,9 +96,9 @@ internal static class JsonRead
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.Number
-            ? value.GetDouble()
-            : throw new TranslationException(Path(parent, name), "must be a number");
+        return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number)
+            ? number
+            : throw new TranslationException(Path(parent, name), "must be a finite number");
     }
 
     public static bool? OptionalBool(JsonElement obj, string name, string parent)

@@ -55,6 +55,12 @@ public static class OpenAIRequestScanner
                 return null;
             }
         }
+        catch (InvalidOperationException)
+        {
+            // A member name that is not text (an unpaired surrogate escape): named below.
+            error = InvalidText(body) ?? new RequestScanError("the request body has a member name that is not valid text", RequestScanError.InvalidEncoding);
+            return null;
+        }
         catch (JsonException ex)
         {
             error = new RequestScanError(
@@ -67,17 +73,16 @@ public static class OpenAIRequestScanner
             keys.Dispose();
         }
 
-        if (JsonTextCheck.FindInvalidText(body) is { } path)
-        {
-            error = new RequestScanError(
-                $"{path} is not valid text: the body has bytes that are not UTF-8, or an escaped surrogate (\\ud800–\\udfff) without its pair. Send UTF-8 JSON.",
-                RequestScanError.InvalidEncoding, path);
-            return null;
-        }
-
-        error = null;
-        return facts;
+        error = InvalidText(body);
+        return error is null ? facts : null;
     }
+
+    private static RequestScanError? InvalidText(ReadOnlySpan<byte> body) =>
+        JsonTextCheck.FindInvalidText(body) is { } path
+            ? new RequestScanError(
+                $"{path} is not valid text: the body has bytes that are not UTF-8, or an escaped surrogate (\\ud800–\\udfff) without its pair. Send UTF-8 JSON.",
+                RequestScanError.InvalidEncoding, path)
+            : null;
 
     /// <summary>Reads one top-level member (the reader is on its name); an error when its value is refused.</summary>
     private static RequestScanError? ReadMember(ref Utf8JsonReader reader, OpenAIRequestFacts facts)

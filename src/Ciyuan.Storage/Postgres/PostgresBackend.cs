@@ -76,6 +76,48 @@ public sealed class PostgresBackend : IStorageBackend
 
     public Task<int> ReconcileOrphansAsync(CancellationToken cancellationToken) => _budgetLedger.ReconcileOrphansAsync(cancellationToken);
 
+    public async Task<long> ScrubSecretsAsync(IReadOnlyList<string> secrets, CancellationToken cancellationToken)
+    {
+        var worth = SecretScrub.Worth(secrets);
+        if (worth.Count == 0)
+        {
+            return 0;
+        }
+
+        var fingerprint = SecretScrub.Fingerprint(worth);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // The row lock makes instances starting together scrub once, one after the other.
+        await using (var read = PgSql.Command(connection, "SELECT value FROM meta WHERE name = $1 FOR UPDATE;", SecretScrub.MetaName))
+        {
+            read.Transaction = transaction;
+            if (await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long done && done == fingerprint)
+            {
+                return 0;
+            }
+        }
+
+        long changed = 0;
+        foreach (var secret in worth)
+        {
+            await using var scrub = PgSql.Command(connection,
+                "UPDATE usage_records SET error = replace(error, $1, $2) WHERE error IS NOT NULL AND strpos(error, $1) > 0;", secret, SecretScrub.Mask);
+            scrub.Transaction = transaction;
+            changed += await scrub.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var mark = PgSql.Command(connection,
+            "INSERT INTO meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value;", SecretScrub.MetaName, fingerprint))
+        {
+            mark.Transaction = transaction;
+            await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return changed;
+    }
+
     public async Task<long> ApplyRetentionAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -180,8 +180,8 @@ internal sealed class HoldJournal : IDisposable
 
         try
         {
-            Directory.CreateDirectory(_directory);
-            _file = File.OpenHandle(PathOf(_segment), FileMode.Create, FileAccess.Write, FileShare.Read);
+            PrivateFiles.CreateDirectory(_directory);
+            _file = PrivateFiles.CreateForWriting(PathOf(_segment));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -44,12 +44,66 @@ public sealed class SqliteBackend : IStorageBackend
     public static async Task<IStorageBackend> OpenAsync(StorageOptions options, CancellationToken cancellationToken)
     {
         var path = Path.IsPathRooted(options.Config.SqlitePath) ? options.Config.SqlitePath : Path.Combine(options.DataDirectory, options.Config.SqlitePath);
+        PrivateFiles.CreateDirectory(options.DataDirectory);
         var database = new SqliteDatabase(path, options.Config.SyncToDisk);
         await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
         return new SqliteBackend(database, options);
     }
 
     public Task<int> ReconcileOrphansAsync(CancellationToken cancellationToken) => _budgetLedger.ReconcileOrphansAsync(cancellationToken);
+
+    public async Task<long> ScrubSecretsAsync(IReadOnlyList<string> secrets, CancellationToken cancellationToken)
+    {
+        var worth = SecretScrub.Worth(secrets);
+        if (worth.Count == 0)
+        {
+            return 0;
+        }
+
+        var fingerprint = SecretScrub.Fingerprint(worth);
+        await using var connection = await Database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (var read = connection.CreateCommand())
+        {
+            read.CommandText = "SELECT value FROM meta WHERE name = $name;";
+            read.Parameters.AddWithValue("$name", SecretScrub.MetaName);
+            if (await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long done && done == fingerprint)
+            {
+                return 0;
+            }
+        }
+
+        long changed = 0;
+        await using (var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var secret in worth)
+            {
+                await using var scrub = connection.CreateCommand();
+                scrub.Transaction = transaction;
+                scrub.CommandText = "UPDATE usage_records SET error = replace(error, $secret, $mask) WHERE error IS NOT NULL AND instr(error, $secret) > 0;";
+                scrub.Parameters.AddWithValue("$secret", secret);
+                scrub.Parameters.AddWithValue("$mask", SecretScrub.Mask);
+                changed += await scrub.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var mark = connection.CreateCommand();
+            mark.Transaction = transaction;
+            mark.CommandText = "INSERT INTO meta (name, value) VALUES ($name, $value) ON CONFLICT (name) DO UPDATE SET value = excluded.value;";
+            mark.Parameters.AddWithValue("$name", SecretScrub.MetaName);
+            mark.Parameters.AddWithValue("$value", fingerprint);
+            await mark.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (changed > 0)
+        {
+            // The old text may still sit in the WAL file until a checkpoint copies the new pages over it.
+            await using var checkpoint = connection.CreateCommand();
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            await checkpoint.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return changed;
+    }
 
     public async Task<long> ApplyRetentionAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {

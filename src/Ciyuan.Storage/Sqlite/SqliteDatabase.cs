@@ -17,10 +17,15 @@ public sealed class SqliteDatabase
         Path = path;
         _syncToDisk = syncToDisk;
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(directory))
+        if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory))
         {
-            Directory.CreateDirectory(directory);
+            PrivateFiles.CreateDirectory(directory);
         }
+
+        // SQLite creates the -wal and -shm files with the main file's mode, so 0600 here covers them.
+        PrivateFiles.EnsureFile(path);
+        PrivateFiles.Tighten(path + "-wal");
+        PrivateFiles.Tighten(path + "-shm");
 
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -39,9 +44,10 @@ public sealed class SqliteDatabase
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var pragma = connection.CreateCommand();
+        // secure_delete: text that is deleted or rewritten (a masked secret, retention) is zeroed on disk, not left in free pages.
         pragma.CommandText = _syncToDisk
-            ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;"
-            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
+            ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA secure_delete=ON;"
+            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA secure_delete=ON;";
         await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return connection;
     }

@@ -60,6 +60,7 @@ internal static partial class GatewayHost
         services.AddSingleton(SecretRedactor.FromConfig(options.Config, options.MasterKey));
         services.AddSingleton<ProviderHttpClients>();
         services.AddSingleton<IProviderAdapter, HttpProviderAdapter>();
+        services.AddSingleton<LedgerRecorder>();
         services.AddSingleton<JsonRelay>();
         services.AddSingleton<StreamRelay>();
         services.AddSingleton<RequestBudgets>();
@@ -87,6 +88,12 @@ internal static partial class GatewayHost
         // Holds left open by an instance that died are in doubt: counted as spent until released.
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ciyuan");
         Log.StorageOpened(logger, store.Name, options.Config.Storage.RedisConnectionString is null ? "this process" : "Redis");
+        var scrubbed = await store.ScrubSecretsAsync(app.Services.GetRequiredService<SecretRedactor>().Secrets, cancellationToken).ConfigureAwait(false);
+        if (scrubbed > 0)
+        {
+            Log.SecretsScrubbed(logger, scrubbed);
+        }
+
         var orphans = await store.ReconcileOrphansAsync(cancellationToken).ConfigureAwait(false);
         if (orphans > 0)
         {
@@ -96,6 +103,7 @@ internal static partial class GatewayHost
         await app.Services.GetRequiredService<BudgetLines>().ReloadAsync(cancellationToken).ConfigureAwait(false);
         await app.Services.GetRequiredService<KeyCache>().ReloadAsync(cancellationToken).ConfigureAwait(false);
 
+        app.UseUnhandledErrors();
         app.MapOpsEndpoints();
         app.MapOpenAIEndpoints();
         app.MapAnthropicEndpoints();
@@ -138,6 +146,10 @@ internal static partial class GatewayHost
         [LoggerMessage(EventId = EventIds.InDoubtFound, Level = LogLevel.Warning,
             Message = "{Count} request(s) were in flight when the previous instance stopped: they are in doubt and count as spent at their held amount. `ciyuan usage --in-doubt` lists them; POST /admin/in-doubt/ID/release releases one.")]
         public static partial void InDoubtFound(ILogger logger, int count);
+
+        [LoggerMessage(EventId = EventIds.SecretsScrubbed, Level = LogLevel.Information,
+            Message = "Masked configured secrets in {Count} stored upstream error message(s)")]
+        public static partial void SecretsScrubbed(ILogger logger, long count);
 
         [LoggerMessage(EventId = EventIds.NoModels, Level = LogLevel.Warning,
             Message = "No models are configured ({Source}); every chat request will get 404. Add providers and models to ciyuan.yaml.")]

@@ -24,12 +24,12 @@ internal sealed class RequestBody : IDisposable
     public ReadOnlySpan<byte> Span => _buffer.AsSpan(0, Length);
 
     /// <summary>Reads the body; null with an error when it is larger than <paramref name="limit"/>.</summary>
-    public static async Task<(RequestBody? Body, OpenAIError? Error)> ReadAsync(HttpContext context, long limit)
+    public static async Task<(RequestBody? Body, OpenAIError? Error)> ReadAsync(HttpContext context, long limit, string setting = "server.max_body_bytes")
     {
         var request = context.Request;
         if (request.ContentLength > limit)
         {
-            return (null, TooLarge(limit));
+            return (null, TooLarge(limit, setting));
         }
 
         // Kestrel enforces the same limit while reading bodies without Content-Length.
@@ -49,7 +49,7 @@ internal sealed class RequestBody : IDisposable
                     if (length >= limit)
                     {
                         Release(buffer);
-                        return (null, TooLarge(limit));
+                        return (null, TooLarge(limit, setting));
                     }
 
                     var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1));
@@ -68,22 +68,22 @@ internal sealed class RequestBody : IDisposable
                 if (length > limit)
                 {
                     Release(buffer);
-                    return (null, TooLarge(limit));
+                    return (null, TooLarge(limit, setting));
                 }
             }
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             Release(buffer);
-            return (null, TooLarge(limit));
+            return (null, TooLarge(limit, setting));
         }
 
         return (new RequestBody(buffer, length), null);
     }
 
-    private static OpenAIError TooLarge(long limit) => new(
+    private static OpenAIError TooLarge(long limit, string setting) => new(
         StatusCodes.Status413PayloadTooLarge,
-        $"The request body is larger than this server accepts ({limit:N0} bytes). Send less data, or raise server.max_body_bytes in ciyuan.yaml.",
+        $"The request body is larger than this server accepts here ({limit:N0} bytes). Send less data, or raise {setting} in ciyuan.yaml.",
         "invalid_request_error",
         "request_too_large");
 

@@ -10,7 +10,9 @@ namespace Ciyuan.Http;
 /// <summary>
 /// Exact token counts without calling any upstream: <c>POST /v1/tokenize</c> (<c>{model, text | messages}</c>)
 /// and Anthropic's <c>POST /v1/messages/count_tokens</c>. Counts from an estimate say so
-/// (<c>"exact": false</c>, header <c>X-Ciyuan-Token-Count: estimated</c>).
+/// (<c>"exact": false</c>, header <c>X-Ciyuan-Token-Count: estimated</c>). Counting costs CPU and
+/// memory in proportion to the body, so both routes take at most <c>server.max_tokenize_bytes</c>
+/// and count against the key's and project's request rate and concurrency like any request.
 /// </summary>
 internal static class TokenizeEndpoints
 {
@@ -23,9 +25,9 @@ internal static class TokenizeEndpoints
         return routes;
     }
 
-    private static async Task TokenizeAsync(HttpContext context, RequestIntake intake, TokenCounter counter)
+    private static async Task TokenizeAsync(HttpContext context, RequestIntake intake, RequestLimits limits, TokenCounter counter, GatewayState state)
     {
-        var result = await intake.ReadAsync(context, "tokenize").ConfigureAwait(false);
+        var result = await intake.ReadAsync(context, "tokenize", state.Config.Server.MaxTokenizeBytes, "server.max_tokenize_bytes").ConfigureAwait(false);
         if (result.Error is { } error)
         {
             await OpenAIErrorWriter.WriteAsync(context, error).ConfigureAwait(false);
@@ -33,6 +35,24 @@ internal static class TokenizeEndpoints
         }
 
         using var body = result.Body!;
+        if (await limits.AdmitAsync(result.Request!, estimatedTokens: 0).ConfigureAwait(false) is { } limited)
+        {
+            await OpenAIErrorWriter.WriteAsync(context, limited).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await CountTextAsync(context, result, body, counter).ConfigureAwait(false);
+        }
+        finally
+        {
+            await limits.FinishAsync(result.Request!).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task CountTextAsync(HttpContext context, IntakeResult result, RequestBody body, TokenCounter counter)
+    {
         var tokenizer = counter.For(result.Alias!);
         int count;
         IReadOnlyList<int>? ids = null;
@@ -89,9 +109,9 @@ internal static class TokenizeEndpoints
         await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static async Task CountTokensAsync(HttpContext context, RequestIntake intake, TokenCounter counter)
+    private static async Task CountTokensAsync(HttpContext context, RequestIntake intake, RequestLimits limits, TokenCounter counter, GatewayState state)
     {
-        var result = await intake.ReadAsync(context, "count_tokens").ConfigureAwait(false);
+        var result = await intake.ReadAsync(context, "count_tokens", state.Config.Server.MaxTokenizeBytes, "server.max_tokenize_bytes").ConfigureAwait(false);
         if (result.Error is { } error)
         {
             await AnthropicErrorWriter.WriteAsync(context, error).ConfigureAwait(false);
@@ -99,6 +119,24 @@ internal static class TokenizeEndpoints
         }
 
         using var body = result.Body!;
+        if (await limits.AdmitAsync(result.Request!, estimatedTokens: 0).ConfigureAwait(false) is { } limited)
+        {
+            await AnthropicErrorWriter.WriteAsync(context, limited).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await CountMessagesAsync(context, result, body, counter).ConfigureAwait(false);
+        }
+        finally
+        {
+            await limits.FinishAsync(result.Request!).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task CountMessagesAsync(HttpContext context, IntakeResult result, RequestBody body, TokenCounter counter)
+    {
         ChatRequest request;
         try
         {

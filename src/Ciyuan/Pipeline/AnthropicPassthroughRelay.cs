@@ -16,7 +16,7 @@ namespace Ciyuan.Pipeline;
 /// vendor's <c>/anthropic</c> route): bytes and events go through unchanged, metered from the
 /// upstream's own usage. <c>message_stop</c> is written only after the ledger line is durable.
 /// </summary>
-internal sealed class AnthropicPassthroughRelay(GatewayState state, IUsageLedger ledger, JsonRelay jsonRelay)
+internal sealed class AnthropicPassthroughRelay(GatewayState state, LedgerRecorder ledger, JsonRelay jsonRelay)
 {
     public Task<ProviderFailure?> RelayJsonAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange) =>
         // The usage scanner reads Anthropic's usage object too (input_tokens + cache buckets + output_tokens).
@@ -83,13 +83,17 @@ internal sealed class AnthropicPassthroughRelay(GatewayState state, IUsageLedger
         var (status, error) = StreamOutcomes.Describe(outcome, provider, ceiling.OutputTokens);
         var answer = new AnswerTally(sawUsage ? usage : null, guard.TextBytes, outcome == StreamOutcome.OutputExceeded);
         var record = request.ToRecord(deployment, state.PriceOf(deployment), ceiling, answer, status, StatusCodes.Status200OK, error, streamed: true);
-        await ledger.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
+        var recorded = await ledger.TryRecordAsync(record).ConfigureAwait(false);
         if (outcome == StreamOutcome.ClientLeft)
         {
             return null;
         }
 
-        if (outcome == StreamOutcome.Completed)
+        if (!recorded)
+        {
+            WriteEvent(writer, "error", AnthropicErrors.Body(StatusCodes.Status503ServiceUnavailable, "api_error", LedgerRecorder.Unavailable.Message));
+        }
+        else if (outcome == StreamOutcome.Completed)
         {
             WriteEvent(writer, "message_stop", """{"type":"message_stop"}"""u8);
         }

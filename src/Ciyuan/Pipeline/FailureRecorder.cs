@@ -11,12 +11,8 @@ namespace Ciyuan.Pipeline;
 /// The end of a request that failed before anything reached the client: one ledger line (never
 /// billed), the routing headers, and the error to tell the client in any dialect.
 /// </summary>
-internal sealed class FailureRecorder(GatewayState state, IUsageLedger ledger)
+internal sealed class FailureRecorder(GatewayState state, LedgerRecorder ledger)
 {
-    /// <summary>A failure before the first byte may move on to the next deployment when it is retryable.</summary>
-    public static bool MayFallBack(HttpContext context, ProviderFailure failure) =>
-        failure.IsRetryable && !context.RequestAborted.IsCancellationRequested;
-
     public async Task<OpenAIError> RecordAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, ProviderFailure failure)
     {
         var error = FailureResponses.ToOpenAI(failure, deployment.Provider.Name);
@@ -29,7 +25,9 @@ internal sealed class FailureRecorder(GatewayState state, IUsageLedger ledger)
             Currency = price?.Currency ?? "USD",
             Unpriced = price is null,
         };
-        await ledger.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
+        // Nothing was served, so the client's error stands even if the line cannot be written (the
+        // hold then stays open and shows as in doubt until an operator releases it).
+        await ledger.TryRecordAsync(record).ConfigureAwait(false);
         ResponseHeaders.SetRouting(context.Response, request, deployment);
         if (failure.RetryAfter is { } retryAfter)
         {

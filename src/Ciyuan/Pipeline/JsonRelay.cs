@@ -14,7 +14,7 @@ namespace Ciyuan.Pipeline;
 /// no larger than the request can justify, records the ledger line durably, then writes the
 /// upstream bytes unchanged. An error object sent with HTTP 200 is treated as the error it is.
 /// </summary>
-internal sealed class JsonRelay(GatewayState state, IUsageLedger ledger, ReasoningReplayStore replay)
+internal sealed class JsonRelay(GatewayState state, LedgerRecorder ledger, ReasoningReplayStore replay)
 {
     /// <summary>Null when the response was relayed; a failure when nothing was sent and another attempt may follow.</summary>
     public async Task<ProviderFailure?> RelayAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange)
@@ -60,7 +60,11 @@ internal sealed class JsonRelay(GatewayState state, IUsageLedger ledger, Reasoni
         var record = request.ToRecord(deployment, state.PriceOf(deployment), ceiling, answer, RequestStatus.Ok, exchange.StatusCode, null, streamed: false);
 
         // Durable before the client sees a byte: a response that was received is a response that was billed.
-        await ledger.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
+        if (!await ledger.TryRecordAsync(record).ConfigureAwait(false))
+        {
+            await LedgerRecorder.WriteUnavailableAsync(context, request).ConfigureAwait(false);
+            return null;
+        }
 
         var response = context.Response;
         ResponseHeaders.SetRouting(response, request, deployment);

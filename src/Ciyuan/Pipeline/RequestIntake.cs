@@ -13,7 +13,8 @@ namespace Ciyuan.Pipeline;
 /// </summary>
 internal sealed class RequestIntake(GatewayState state, ClientAuthenticator authenticator)
 {
-    public async Task<IntakeResult> ReadAsync(HttpContext context, string endpoint)
+    /// <summary>Reads and checks a request; <paramref name="maxBytes"/> overrides <c>server.max_body_bytes</c> for this route.</summary>
+    public async Task<IntakeResult> ReadAsync(HttpContext context, string endpoint, long? maxBytes = null, string limitSetting = "server.max_body_bytes")
     {
         var requestId = RequestIds.New();
         context.Response.Headers[CiyuanHeaders.RequestId] = requestId;
@@ -31,7 +32,7 @@ internal sealed class RequestIntake(GatewayState state, ClientAuthenticator auth
                 "invalid_request_error", "unsupported_media_type"));
         }
 
-        var (body, bodyError) = await RequestBody.ReadAsync(context, state.Config.Server.MaxBodyBytes).ConfigureAwait(false);
+        var (body, bodyError) = await RequestBody.ReadAsync(context, maxBytes ?? state.Config.Server.MaxBodyBytes, limitSetting).ConfigureAwait(false);
         if (body is null)
         {
             return IntakeResult.Failed(bodyError!);

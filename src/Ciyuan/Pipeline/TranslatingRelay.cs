@@ -17,7 +17,7 @@ namespace Ciyuan.Pipeline;
 /// "durable before the last event" rule are written once here. Usage is held back from the encoder
 /// until the ledger line is committed, so the final events never precede it.
 /// </summary>
-internal sealed class TranslatingRelay(GatewayState state, IUsageLedger ledger)
+internal sealed class TranslatingRelay(GatewayState state, LedgerRecorder ledger)
 {
     public async Task<ProviderFailure?> RelayJsonAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange, TranslationPair pair)
     {
@@ -49,7 +49,11 @@ internal sealed class TranslatingRelay(GatewayState state, IUsageLedger ledger)
 
         request.MarkFirstToken();
         var record = request.ToRecord(deployment, state.PriceOf(deployment), ceiling, new AnswerTally(response.Usage, scanned.GeneratedBytes), RequestStatus.Ok, StatusCodes.Status200OK, null, streamed: false);
-        await ledger.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
+        if (!await ledger.TryRecordAsync(record).ConfigureAwait(false))
+        {
+            await LedgerRecorder.WriteUnavailableAsync(context, request).ConfigureAwait(false);
+            return null;
+        }
 
         var bytes = pair.EncodeClient(response with { Usage = record.Usage }, request);
         var http = context.Response;
@@ -139,13 +143,17 @@ internal sealed class TranslatingRelay(GatewayState state, IUsageLedger ledger)
         var (status, error) = StreamOutcomes.Describe(outcome, provider, ceiling.OutputTokens);
         var answer = new AnswerTally(usage, guard.TextBytes, outcome == StreamOutcome.OutputExceeded);
         var record = request.ToRecord(deployment, state.PriceOf(deployment), ceiling, answer, status, StatusCodes.Status200OK, error, streamed: true);
-        await ledger.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
+        var recorded = await ledger.TryRecordAsync(record).ConfigureAwait(false);
         if (outcome == StreamOutcome.ClientLeft)
         {
             return null;
         }
 
-        if (outcome is StreamOutcome.Completed)
+        if (!recorded)
+        {
+            encoder.Write(new StreamError("api_error", LedgerRecorder.Unavailable.Message), writer);
+        }
+        else if (outcome is StreamOutcome.Completed)
         {
             encoder.Write(new UsageReported(record.Usage), writer);
             encoder.Complete(writer);

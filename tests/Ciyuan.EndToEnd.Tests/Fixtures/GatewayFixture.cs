@@ -21,10 +21,12 @@ internal sealed class GatewayFixture : IAsyncDisposable
     public const string MasterKey = "test-master-key";
 
     private readonly WebApplication _app;
+    private readonly bool _ownsDataDirectory;
 
-    private GatewayFixture(WebApplication app, UpstreamServer upstream, string dataDirectory, Uri baseUrl, string clientKey, string keyId)
+    private GatewayFixture(WebApplication app, UpstreamServer upstream, string dataDirectory, bool ownsDataDirectory, Uri baseUrl, string clientKey, string keyId)
     {
         _app = app;
+        _ownsDataDirectory = ownsDataDirectory;
         Upstream = upstream;
         DataDirectory = dataDirectory;
         BaseUrl = baseUrl;
@@ -49,14 +51,17 @@ internal sealed class GatewayFixture : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts the upstream and the gateway. <paramref name="yaml"/> may use <c>{upstream}</c> for the upstream base URL.</summary>
-    public static async Task<GatewayFixture> StartAsync(string? yaml = null, string? masterKey = MasterKey, UpstreamServer? upstream = null)
+    /// <summary>
+    /// Starts the upstream and the gateway. <paramref name="yaml"/> may use <c>{upstream}</c> for the
+    /// upstream base URL. A given <paramref name="dataDirectory"/> is kept on dispose (to start again on it).
+    /// </summary>
+    public static async Task<GatewayFixture> StartAsync(string? yaml = null, string? masterKey = MasterKey, UpstreamServer? upstream = null, string? dataDirectory = null)
     {
         upstream ??= await UpstreamServer.StartAsync();
         yaml ??= DefaultYaml;
         yaml = yaml.Replace("{upstream}", upstream.BaseUrl.ToString(), StringComparison.Ordinal);
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "ciyuan-e2e-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dataDirectory);
+        var ownsDataDirectory = dataDirectory is null;
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "ciyuan-e2e-" + Guid.NewGuid().ToString("N"));
         var config = new ConfigLoader(CatalogProviderDefaults.Builtin, Environment.GetEnvironmentVariable).Parse(yaml, "test.yaml");
         var paths = new CiyuanPaths(null, dataDirectory);
         var app = await GatewayHost.BuildAsync(new GatewayHostOptions(paths, config, "http://127.0.0.1:0", masterKey, LogLevel.Warning), CancellationToken.None);
@@ -64,7 +69,7 @@ internal sealed class GatewayFixture : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var (key, secret) = await app.Services.GetRequiredService<KeyService>().CreateAsync(new KeySpec("e2e"), CancellationToken.None);
         await app.Services.GetRequiredService<KeyCache>().ReloadAsync(CancellationToken.None);
-        return new GatewayFixture(app, upstream, dataDirectory, new Uri(address), secret, key.Id);
+        return new GatewayFixture(app, upstream, dataDirectory, ownsDataDirectory, new Uri(address), secret, key.Id);
     }
 
     /// <summary>One alias <c>test-model</c> served by the upstream as <c>upstream-model</c>, priced.</summary>
@@ -113,6 +118,11 @@ internal sealed class GatewayFixture : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         await Upstream.DisposeAsync();
+        if (!_ownsDataDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -23,6 +23,7 @@ public sealed class UpstreamServer : IAsyncDisposable
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentDictionary<string, UpstreamBehavior> _byModel = new(StringComparer.Ordinal);
     private int _completed;
+    private long _endlessBytes;
 
     private UpstreamServer(WebApplication app)
     {
@@ -41,6 +42,9 @@ public sealed class UpstreamServer : IAsyncDisposable
 
     /// <summary>Responses written in full (a cut-off or hanging one does not count).</summary>
     public int Completed => Volatile.Read(ref _completed);
+
+    /// <summary>Bytes an <see cref="EndlessStream"/> sent before its client hung up.</summary>
+    public long EndlessBytesSent => Interlocked.Read(ref _endlessBytes);
 
     public void Script(string upstreamModel, UpstreamBehavior behavior) => _byModel[upstreamModel] = behavior;
 
@@ -86,7 +90,14 @@ public sealed class UpstreamServer : IAsyncDisposable
         var stream = json["stream"]?.GetValue<bool>() == true;
         var includeUsage = json["stream_options"]?["include_usage"]?.GetValue<bool>() == true;
         var model = json["model"]?.GetValue<string>() ?? "unknown";
-        var finished = await RespondAsync(context, behavior, model, stream, includeUsage).ConfigureAwait(false);
+        var finished = behavior switch
+        {
+            Honour honour => await HostileWriter.HonourAsync(context, honour, json, model, stream).ConfigureAwait(false),
+            EchoCredentials echo => await HostileWriter.EchoAsync(context, echo, model, stream).ConfigureAwait(false),
+            EndlessStream endless => Interlocked.Add(ref _endlessBytes, await HostileWriter.EndlessAsync(context, endless, model).ConfigureAwait(false)) < 0,
+            GiantBody giant => await HostileWriter.GiantAsync(context, giant, model).ConfigureAwait(false),
+            _ => await RespondAsync(context, behavior, model, stream, includeUsage).ConfigureAwait(false),
+        };
         if (finished)
         {
             Interlocked.Increment(ref _completed);

@@ -1,0 +1,53 @@
+using Ciyuan.Hosting;
+
+namespace Ciyuan.Http;
+
+/// <summary>
+/// The last line of defence: an exception no handler expected becomes a 500 with a JSON error in
+/// the route's dialect (naming the request id, never the exception) instead of an empty answer,
+/// and one error log line for the operator. Every input the gateway knows to be bad has its own
+/// 4xx; reaching this is a bug to fix.
+/// </summary>
+internal static partial class UnhandledErrors
+{
+    public static IApplicationBuilder UseUnhandledErrors(this IApplicationBuilder app)
+    {
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Ciyuan.Http");
+        return app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+            {
+                var requestId = context.Response.Headers[CiyuanHeaders.RequestId].ToString();
+                Log.Unhandled(logger, context.Request.Method, context.Request.Path.Value ?? "/", requestId, ex);
+                if (context.Response.HasStarted)
+                {
+                    // Part of an answer went out: the client must see it cut, not completed.
+                    context.Abort();
+                    return;
+                }
+
+                var error = new OpenAIError(StatusCodes.Status500InternalServerError,
+                    $"The gateway failed on this request (request id {(requestId.Length == 0 ? "unknown" : requestId)}); nothing was billed for it. Report the request id to the operator.",
+                    "api_error", "internal_error");
+                if (context.Request.Path.StartsWithSegments("/v1/messages", StringComparison.Ordinal))
+                {
+                    await AnthropicErrorWriter.WriteAsync(context, error).ConfigureAwait(false);
+                }
+                else
+                {
+                    await OpenAIErrorWriter.WriteAsync(context, error).ConfigureAwait(false);
+                }
+            }
+        });
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = EventIds.UnhandledError, Level = LogLevel.Error, Message = "{Method} {Path} (request {RequestId}) failed unexpectedly")]
+        public static partial void Unhandled(ILogger logger, string method, string path, string requestId, Exception exception);
+    }
+}
