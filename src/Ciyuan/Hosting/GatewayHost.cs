@@ -60,7 +60,7 @@ internal static partial class GatewayHost
         services.AddSingleton(SecretRedactor.FromConfig(options.Config, options.MasterKey));
         services.AddSingleton<ProviderHttpClients>();
         services.AddSingleton<IProviderAdapter, HttpProviderAdapter>();
-        services.AddSingleton<LedgerRecorder>();
+        services.AddSingleton<RequestSettlement>();
         services.AddSingleton<JsonRelay>();
         services.AddSingleton<StreamRelay>();
         services.AddSingleton<RequestBudgets>();

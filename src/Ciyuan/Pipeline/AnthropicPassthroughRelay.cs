@@ -16,7 +16,7 @@ namespace Ciyuan.Pipeline;
 /// vendor's <c>/anthropic</c> route): bytes and events go through unchanged, metered from the
 /// upstream's own usage. <c>message_stop</c> is written only after the ledger line is durable.
 /// </summary>
-internal sealed class AnthropicPassthroughRelay(GatewayState state, LedgerRecorder ledger, JsonRelay jsonRelay)
+internal sealed class AnthropicPassthroughRelay(GatewayState state, RequestSettlement settlement, JsonRelay jsonRelay)
 {
     public Task<ProviderFailure?> RelayJsonAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange) =>
         // The usage scanner reads Anthropic's usage object too (input_tokens + cache buckets + output_tokens).
@@ -83,7 +83,7 @@ internal sealed class AnthropicPassthroughRelay(GatewayState state, LedgerRecord
         var (status, error) = StreamOutcomes.Describe(outcome, provider, ceiling.OutputTokens);
         var answer = new AnswerTally(sawUsage ? usage : null, guard.TextBytes, outcome == StreamOutcome.OutputExceeded);
         var record = request.ToRecord(deployment, state.PriceOf(deployment), ceiling, answer, status, StatusCodes.Status200OK, error, streamed: true);
-        var recorded = await ledger.TryRecordAsync(record).ConfigureAwait(false);
+        var recorded = await settlement.TrySettleAsync(request, record).ConfigureAwait(false);
         if (outcome == StreamOutcome.ClientLeft)
         {
             return null;
@@ -91,7 +91,7 @@ internal sealed class AnthropicPassthroughRelay(GatewayState state, LedgerRecord
 
         if (!recorded)
         {
-            WriteEvent(writer, "error", AnthropicErrors.Body(StatusCodes.Status503ServiceUnavailable, "api_error", LedgerRecorder.Unavailable.Message));
+            WriteEvent(writer, "error", AnthropicErrors.Body(StatusCodes.Status503ServiceUnavailable, "api_error", RequestSettlement.Unavailable.Message));
         }
         else if (outcome == StreamOutcome.Completed)
         {

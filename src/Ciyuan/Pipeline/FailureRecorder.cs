@@ -11,7 +11,7 @@ namespace Ciyuan.Pipeline;
 /// The end of a request that failed before anything reached the client: one ledger line (never
 /// billed), the routing headers, and the error to tell the client in any dialect.
 /// </summary>
-internal sealed class FailureRecorder(GatewayState state, LedgerRecorder ledger)
+internal sealed class FailureRecorder(GatewayState state, RequestSettlement settlement)
 {
     public async Task<OpenAIError> RecordAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, ProviderFailure failure)
     {
@@ -27,7 +27,7 @@ internal sealed class FailureRecorder(GatewayState state, LedgerRecorder ledger)
         };
         // Nothing was served, so the client's error stands even if the line cannot be written (the
         // hold then stays open and shows as in doubt until an operator releases it).
-        await ledger.TryRecordAsync(record).ConfigureAwait(false);
+        await settlement.TrySettleAsync(request, record).ConfigureAwait(false);
         ResponseHeaders.SetRouting(context.Response, request, deployment);
         if (failure.RetryAfter is { } retryAfter)
         {

@@ -14,7 +14,7 @@ namespace Ciyuan.Pipeline;
 /// no larger than the request can justify, records the ledger line durably, then writes the
 /// upstream bytes unchanged. An error object sent with HTTP 200 is treated as the error it is.
 /// </summary>
-internal sealed class JsonRelay(GatewayState state, LedgerRecorder ledger, ReasoningReplayStore replay)
+internal sealed class JsonRelay(GatewayState state, RequestSettlement settlement, ReasoningReplayStore replay)
 {
     /// <summary>Null when the response was relayed; a failure when nothing was sent and another attempt may follow.</summary>
     public async Task<ProviderFailure?> RelayAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange)
@@ -60,9 +60,9 @@ internal sealed class JsonRelay(GatewayState state, LedgerRecorder ledger, Reaso
         var record = request.ToRecord(deployment, state.PriceOf(deployment), ceiling, answer, RequestStatus.Ok, exchange.StatusCode, null, streamed: false);
 
         // Durable before the client sees a byte: a response that was received is a response that was billed.
-        if (!await ledger.TryRecordAsync(record).ConfigureAwait(false))
+        if (!await settlement.TrySettleAsync(request, record).ConfigureAwait(false))
         {
-            await LedgerRecorder.WriteUnavailableAsync(context, request).ConfigureAwait(false);
+            await RequestSettlement.WriteUnavailableAsync(context, request).ConfigureAwait(false);
             return null;
         }
 

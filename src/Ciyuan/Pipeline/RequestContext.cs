@@ -77,7 +77,12 @@ internal sealed class RequestContext(string requestId, ClientKey key, string end
     /// <summary>True once the ledger line was built (it carries the hold, so writing it settles the hold).</summary>
     public bool RecordBuilt { get; private set; }
 
+    private int _limitsSettled;
+
     public void MarkFirstToken() => FirstTokenMs ??= ElapsedMs;
+
+    /// <summary>True the first time only: the request's limit counters are settled once.</summary>
+    public bool TrySettleLimits() => Interlocked.Exchange(ref _limitsSettled, 1) == 0;
 
     public double ElapsedMs => Stopwatch.GetElapsedTime(StartedTimestamp).TotalMilliseconds;
 

@@ -87,9 +87,20 @@ internal sealed class RequestLimits(CiyuanConfig config, ILimitCounters counters
         return null;
     }
 
-    /// <summary>Returns the request's concurrency slots and corrects its token counters with what it used.</summary>
-    public async Task FinishAsync(RequestContext request)
+    /// <summary>
+    /// When a request ends without being settled (refused, failed, cut short): returns its slots and
+    /// gives back the tokens it was charged up front beyond what it used. Does nothing once settled.
+    /// </summary>
+    public Task FinishAsync(RequestContext request) => SettleAsync(request, request.TokensUsed);
+
+    /// <summary>Returns the request's concurrency slots and corrects its token counters with what it used; once per request.</summary>
+    public async Task SettleAsync(RequestContext request, long tokensUsed)
     {
+        if (!request.TrySettleLimits())
+        {
+            return;
+        }
+
         if (request.ConcurrencySlots is { } slots)
         {
             await counters.ExitAsync(slots, request.RequestId, CancellationToken.None).ConfigureAwait(false);
@@ -97,7 +108,7 @@ internal sealed class RequestLimits(CiyuanConfig config, ILimitCounters counters
 
         if (request.TokenCharges is { Count: > 0 } charges)
         {
-            var delta = request.TokensUsed - request.EstimatedTokens;
+            var delta = tokensUsed - request.EstimatedTokens;
             if (delta != 0)
             {
                 await counters.AdjustAsync(charges.Select(c => new RateAdjustment(c, delta)).ToList(), CancellationToken.None).ConfigureAwait(false);

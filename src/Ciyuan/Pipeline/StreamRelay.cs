@@ -16,7 +16,7 @@ namespace Ciyuan.Pipeline;
 /// arrive. Usage is taken from whichever chunk carries it; the usage-only chunk Ciyuan asked for on
 /// the client's behalf is not forwarded. The ledger line is durable before the final <c>[DONE]</c>.
 /// </summary>
-internal sealed partial class StreamRelay(GatewayState state, LedgerRecorder ledger, ReasoningReplayStore replay, ILogger<StreamRelay> logger)
+internal sealed partial class StreamRelay(GatewayState state, RequestSettlement settlement, ReasoningReplayStore replay, ILogger<StreamRelay> logger)
 {
     public async Task<ProviderFailure?> RelayAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange, OpenAIRequestFacts requestFacts)
     {
@@ -50,7 +50,7 @@ internal sealed partial class StreamRelay(GatewayState state, LedgerRecorder led
         var (status, error) = StreamOutcomes.Describe(outcome, provider, ceiling.OutputTokens);
         var answer = new AnswerTally(tally.HasUsage ? tally.Usage : null, tally.Guard.TextBytes, outcome == StreamOutcome.OutputExceeded);
         var record = request.ToRecord(deployment, state.PriceOf(deployment), ceiling, answer, status, StatusCodes.Status200OK, error, streamed: true);
-        var recorded = await ledger.TryRecordAsync(record).ConfigureAwait(false);
+        var recorded = await settlement.TrySettleAsync(request, record).ConfigureAwait(false);
 
         switch (outcome)
         {
@@ -58,7 +58,7 @@ internal sealed partial class StreamRelay(GatewayState state, LedgerRecorder led
                 Log.ClientDisconnected(logger, request.RequestId, provider);
                 return null;
             case StreamOutcome.Completed when !recorded:
-                SseResponseWriter.WriteData(writer, OpenAIErrorWriter.ToBytes(LedgerRecorder.Unavailable));
+                SseResponseWriter.WriteData(writer, OpenAIErrorWriter.ToBytes(RequestSettlement.Unavailable));
                 break;
             case StreamOutcome.Completed:
                 SseResponseWriter.WriteDone(writer);

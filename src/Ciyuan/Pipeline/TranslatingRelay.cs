@@ -17,7 +17,7 @@ namespace Ciyuan.Pipeline;
 /// "durable before the last event" rule are written once here. Usage is held back from the encoder
 /// until the ledger line is committed, so the final events never precede it.
 /// </summary>
-internal sealed class TranslatingRelay(GatewayState state, LedgerRecorder ledger)
+internal sealed class TranslatingRelay(GatewayState state, RequestSettlement settlement)
 {
     public async Task<ProviderFailure?> RelayJsonAsync(HttpContext context, RequestContext request, DeploymentConfig deployment, UpstreamExchange exchange, TranslationPair pair)
     {
@@ -49,9 +49,9 @@ internal sealed class TranslatingRelay(GatewayState state, LedgerRecorder ledger
 
         request.MarkFirstToken();
         var record = request.ToRecord(deployment, state.PriceOf(deployment), ceiling, new AnswerTally(response.Usage, scanned.GeneratedBytes), RequestStatus.Ok, StatusCodes.Status200OK, null, streamed: false);
-        if (!await ledger.TryRecordAsync(record).ConfigureAwait(false))
+        if (!await settlement.TrySettleAsync(request, record).ConfigureAwait(false))
         {
-            await LedgerRecorder.WriteUnavailableAsync(context, request).ConfigureAwait(false);
+            await RequestSettlement.WriteUnavailableAsync(context, request).ConfigureAwait(false);
             return null;
         }
 
@@ -143,7 +143,7 @@ internal sealed class TranslatingRelay(GatewayState state, LedgerRecorder ledger
         var (status, error) = StreamOutcomes.Describe(outcome, provider, ceiling.OutputTokens);
         var answer = new AnswerTally(usage, guard.TextBytes, outcome == StreamOutcome.OutputExceeded);
         var record = request.ToRecord(deployment, state.PriceOf(deployment), ceiling, answer, status, StatusCodes.Status200OK, error, streamed: true);
-        var recorded = await ledger.TryRecordAsync(record).ConfigureAwait(false);
+        var recorded = await settlement.TrySettleAsync(request, record).ConfigureAwait(false);
         if (outcome == StreamOutcome.ClientLeft)
         {
             return null;
@@ -151,7 +151,7 @@ internal sealed class TranslatingRelay(GatewayState state, LedgerRecorder ledger
 
         if (!recorded)
         {
-            encoder.Write(new StreamError("api_error", LedgerRecorder.Unavailable.Message), writer);
+            encoder.Write(new StreamError("api_error", RequestSettlement.Unavailable.Message), writer);
         }
         else if (outcome is StreamOutcome.Completed)
         {

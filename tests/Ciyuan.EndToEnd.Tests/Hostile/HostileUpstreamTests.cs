@@ -78,6 +78,16 @@ public sealed class HostileUpstreamTests
         Assert.Equal(2_000_000, row.ClaimedUsage!.Value.Output);
         Assert.Equal((10 * 100) + (50 * 1000), row.Cost.Value);
         Assert.True(row.UsageSuspect);
+
+        using var admin = new HttpClient { BaseAddress = gateway.BaseUrl };
+        admin.DefaultRequestHeaders.Add("Authorization", "Bearer " + GatewayFixture.MasterKey);
+        var report = JsonNode.Parse(await admin.GetStringAsync("admin/usage?by=model&suspect=true"))!;
+        Assert.Equal(1, report["rows"]![0]!["suspect_requests"]!.GetValue<long>());
+        var listed = report["requests"]![0]!;
+        Assert.Equal(row.RequestId, listed["request_id"]!.GetValue<string>());
+        Assert.True(listed["usage_suspect"]!.GetValue<bool>());
+        Assert.Equal(2_000_000, listed["claimed_usage"]!["output"]!.GetValue<long>());
+        Assert.Equal(50, listed["output"]!.GetValue<long>());
     }
 
     [Fact]

@@ -5,26 +5,33 @@ using Ciyuan.Http;
 namespace Ciyuan.Pipeline;
 
 /// <summary>
-/// Writes a request's ledger line before its answer is released. When the ledger cannot take it
-/// (a full disk, a database gone) after the upstream has answered, the answer is withheld and the
-/// client told so in its dialect: the request may have been served and billed by the provider,
-/// and its hold, left open, shows as in doubt after the next start — counted, never lost.
+/// Settles a request before its answer's last byte is released: its ledger line is made durable
+/// (which settles its budget hold in the same transaction), then its token-per-minute counters
+/// are corrected to what it used and its concurrency slots returned — so a client's next request
+/// never meets an estimate that is already stale. When the ledger cannot take the line (a full
+/// disk, a database gone) after the upstream has answered, the answer is withheld and the client
+/// told so in its dialect: the request may have been served and billed by the provider, and its
+/// hold, left open, shows as in doubt after the next start — counted, never lost.
 /// </summary>
-internal sealed partial class LedgerRecorder(IUsageLedger ledger, ILogger<LedgerRecorder> logger)
+internal sealed partial class RequestSettlement(IUsageLedger ledger, RequestLimits limits, ILogger<RequestSettlement> logger)
 {
     /// <summary>True when the line is durable.</summary>
-    public async Task<bool> TryRecordAsync(UsageRecord record)
+    public async Task<bool> TrySettleAsync(RequestContext request, UsageRecord record)
     {
+        bool recorded;
         try
         {
             await ledger.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
-            return true;
+            recorded = true;
         }
         catch (Storage.StorageException ex)
         {
             Log.LedgerFailed(logger, record.RequestId, ex.Message);
-            return false;
+            recorded = false;
         }
+
+        await limits.SettleAsync(request, record.Usage.TotalTokens).ConfigureAwait(false);
+        return recorded;
     }
 
     /// <summary>What the client is told when its answer arrived but could not be recorded.</summary>
