@@ -26,7 +26,9 @@ public sealed class HttpProviderAdapter(ProviderHttpClients clients) : IProvider
         var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeouts.FirstByte < timeouts.Total ? timeouts.FirstByte : timeouts.Total);
 
-        using var message = new HttpRequestMessage(HttpMethod.Post, clients.RouteUri(provider, request.Dialect, request.Route))
+        var uri = clients.RouteUri(provider, request.Dialect, request.Route);
+        var host = uri.GetLeftPart(UriPartial.Authority);
+        using var message = new HttpRequestMessage(HttpMethod.Post, uri)
         {
             Content = new ReadOnlyMemoryContent(request.Body),
             Version = System.Net.HttpVersion.Version11,
@@ -70,13 +72,13 @@ public sealed class HttpProviderAdapter(ProviderHttpClients clients) : IProvider
         {
             deadline.Dispose();
             return UpstreamResult.Failed(new ProviderFailure(ProviderFailureKind.Timeout, null,
-                $"provider '{provider.Name}' sent no response within {timeouts.FirstByte.TotalSeconds:0.###} s"));
+                $"provider '{provider.Name}' at {host} sent no response within {timeouts.FirstByte.TotalSeconds:0.###} s") { Host = host });
         }
         catch (HttpRequestException ex)
         {
             deadline.Dispose();
             return UpstreamResult.Failed(new ProviderFailure(ProviderFailureKind.Unreachable, null,
-                $"provider '{provider.Name}' is unreachable at {provider.BaseUrl.GetLeftPart(UriPartial.Authority)}: {Describe(ex)}"));
+                $"provider '{provider.Name}' is unreachable at {host}: {Describe(ex)}") { Host = host });
         }
         catch
         {
@@ -93,17 +95,17 @@ public sealed class HttpProviderAdapter(ProviderHttpClients clients) : IProvider
         try
         {
             var errorBody = await ReadBoundedAsync(response, 64 * 1024, deadline.Token).ConfigureAwait(false);
-            return UpstreamResult.Failed(ProviderErrorReader.Read((int)response.StatusCode, errorBody, ProviderErrorReader.ParseRetryAfter(response)));
+            return UpstreamResult.Failed(ProviderErrorReader.Read((int)response.StatusCode, errorBody, ProviderErrorReader.ParseRetryAfter(response)) with { Host = host });
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return UpstreamResult.Failed(new ProviderFailure(ProviderFailureKind.Timeout, (int)response.StatusCode,
-                $"provider '{provider.Name}' answered HTTP {(int)response.StatusCode} but its error body did not arrive in time"));
+                $"provider '{provider.Name}' at {host} answered HTTP {(int)response.StatusCode} but its error body did not arrive in time") { Host = host });
         }
         catch (HttpRequestException ex)
         {
             return UpstreamResult.Failed(new ProviderFailure(ProviderFailureKind.UpstreamError, (int)response.StatusCode,
-                $"provider '{provider.Name}' answered HTTP {(int)response.StatusCode} and then broke the connection: {Describe(ex)}"));
+                $"provider '{provider.Name}' at {host} answered HTTP {(int)response.StatusCode} and then broke the connection: {Describe(ex)}") { Host = host });
         }
         finally
         {

@@ -1,5 +1,6 @@
 using Ciyuan.Core.Canonical;
 using Ciyuan.Core.Configuration;
+using Ciyuan.Core.Providers;
 using Ciyuan.Core.Routing;
 using Ciyuan.Hosting;
 using Ciyuan.Http;
@@ -44,6 +45,7 @@ internal sealed class AnthropicMessagesHandler(
         var routeRequest = new RouteRequest
         {
             Alias = result.Alias!.Name,
+            Door = Dialect.Anthropic,
             KeyPolicy = request.Key.Policy,
             RequestPolicy = request.RequestPolicy,
             PromptTokens = promptTokens.For(result.Alias, facts, body.Span, static bytes => AnthropicRequestCodec.Decode(bytes)),
@@ -117,9 +119,9 @@ internal sealed class AnthropicMessagesHandler(
         await AnthropicErrorWriter.WriteAsync(context, await dispatch.ErrorForAsync(context, request, failed).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
-    /// <summary>Anthropic itself, and vendors that publish an <c>/anthropic</c> route, take the request as is.</summary>
+    /// <summary>Anthropic itself, and providers with a Messages endpoint (a vendor's <c>/anthropic</c> route), take the request as is.</summary>
     private static bool HasAnthropicEndpoint(DeploymentConfig deployment) =>
-        deployment.Provider.AnthropicBaseUrl is not null || deployment.Provider.Kind == ProviderKinds.Anthropic;
+        ProviderEndpoints.For(deployment.Provider, Dialect.Anthropic) == UpstreamEndpoint.Messages;
 
     private static KeyValuePair<string, string>[] ForwardedHeaders(HttpRequest request)
     {
