@@ -64,8 +64,6 @@ public static class ProviderErrorClassifier
         ["minimax:1000"] = ProviderFailureKind.UpstreamError,
         ["minimax:1024"] = ProviderFailureKind.UpstreamError,
         ["minimax:2013"] = ProviderFailureKind.BadRequest,
-        ["server_error"] = ProviderFailureKind.UpstreamError,
-        ["api_error"] = ProviderFailureKind.UpstreamError,
         ["InternalServiceError"] = ProviderFailureKind.UpstreamError,
         ["tpm_rate_limit_exceeded"] = ProviderFailureKind.RateLimited,
         ["Throttling.RateQuota"] = ProviderFailureKind.RateLimited,

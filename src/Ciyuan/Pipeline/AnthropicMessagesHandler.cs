@@ -24,6 +24,7 @@ internal sealed class AnthropicMessagesHandler(
     TranslatingRelay translating,
     RoutedDispatch dispatch,
     PromptTokens promptTokens,
+    TokenCounter counter,
     RequestBudgets budgets)
 {
     private static readonly string[] ForwardedHeaderNames = ["anthropic-version", "anthropic-beta"];
@@ -63,6 +64,7 @@ internal sealed class AnthropicMessagesHandler(
         {
             var native = HasAnthropicEndpoint(candidate);
             ReadOnlyMemory<byte> payload;
+            long? inputTokens = null;
             if (native)
             {
                 upstreamBody.Clear();
@@ -74,7 +76,15 @@ internal sealed class AnthropicMessagesHandler(
                 try
                 {
                     canonical ??= AnthropicRequestCodec.Decode(body.Span);
-                    payload = OpenAIRequestCodec.Encode(canonical, TranslationOptions.For(candidate, state.ProfileOf(candidate)));
+                    var dropped = new List<string>();
+                    payload = OpenAIRequestCodec.Encode(canonical, TranslationOptions.For(candidate, state.ProfileOf(candidate)), dropped);
+                    if (dropped.Count > 0)
+                    {
+                        context.Response.Headers[CiyuanHeaders.DroppedFields] = string.Join(", ", dropped.Distinct(StringComparer.Ordinal));
+                    }
+
+                    // message_start carries the prompt's size as Anthropic's does: the deployment's tokenizer count (exact where it ships).
+                    inputTokens = facts.Stream ? TokenCounter.CountChat(counter.For(candidate), canonical) : null;
                 }
                 catch (TranslationException ex)
                 {
@@ -105,7 +115,7 @@ internal sealed class AnthropicMessagesHandler(
                 {
                     (true, true) => await passthrough.RelayStreamAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
                     (true, false) => await passthrough.RelayJsonAsync(context, request, candidate, exchange, facts).ConfigureAwait(false),
-                    (false, true) => await translating.RelayStreamAsync(context, request, candidate, exchange, facts, TranslationPair.AnthropicFromOpenAI(() => state.ProfileOf(candidate))).ConfigureAwait(false),
+                    (false, true) => await translating.RelayStreamAsync(context, request, candidate, exchange, facts, TranslationPair.AnthropicFromOpenAI(() => state.ProfileOf(candidate), inputTokens)).ConfigureAwait(false),
                     (false, false) => await translating.RelayJsonAsync(context, request, candidate, exchange, facts, TranslationPair.AnthropicFromOpenAI(() => state.ProfileOf(candidate))).ConfigureAwait(false),
                 });
             }
