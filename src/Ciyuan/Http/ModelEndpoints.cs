@@ -195,7 +195,29 @@ internal static class ModelEndpoints
         var catalogName = first.UpstreamModel == alias.Name ? state.CatalogModels.GetValueOrDefault(first.Id)?.DisplayName : null;
         json.WriteString("display_name", catalogName ?? alias.Name);
         json.WriteString("created_at", UnknownRelease.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+
+        // The limits every deployment can honour: the smallest context window and output cap among them (null when one is unknown).
+        WriteSmallest(json, "max_input_tokens", alias, d => d.ContextWindow ?? state.CatalogModels.GetValueOrDefault(d.Id)?.ContextWindow);
+        WriteSmallest(json, "max_tokens", alias, d => state.CatalogModels.GetValueOrDefault(d.Id)?.MaxOutput);
+        json.WriteString("lifecycle", "active");
         json.WriteEndObject();
+    }
+
+    private static void WriteSmallest(Utf8JsonWriter json, string name, ModelAliasConfig alias, Func<DeploymentConfig, long?> fact)
+    {
+        long? smallest = null;
+        foreach (var deployment in alias.Deployments)
+        {
+            if (fact(deployment) is not { } value)
+            {
+                json.WriteNull(name);
+                return;
+            }
+
+            smallest = smallest is null ? value : Math.Min(smallest.Value, value);
+        }
+
+        json.WriteNumber(name, smallest ?? 0);
     }
 
     private static void WriteIdOrNull(Utf8JsonWriter json, string name, string? id)
