@@ -65,6 +65,9 @@ internal sealed class AnthropicMessagesHandler(
             var native = HasAnthropicEndpoint(candidate);
             ReadOnlyMemory<byte> payload;
             long? inputTokens = null;
+
+            // Set per attempt: a fallback to another deployment may drop other fields, or none.
+            context.Response.Headers.Remove(CiyuanHeaders.DroppedFields);
             if (native)
             {
                 upstreamBody.Clear();
