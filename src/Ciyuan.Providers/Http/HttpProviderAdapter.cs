@@ -27,7 +27,11 @@ public sealed class HttpProviderAdapter(ProviderHttpClients clients) : IProvider
         deadline.CancelAfter(timeouts.FirstByte < timeouts.Total ? timeouts.FirstByte : timeouts.Total);
 
         var uri = clients.RouteUri(provider, request.Dialect, request.Route);
+
+        // Errors name the host actually dialled, which may be a Messages base rather than base_url.
         var host = uri.GetLeftPart(UriPartial.Authority);
+        ProviderFailure Failure(ProviderFailureKind kind, int? status, string message) => new(kind, status, message) { Host = host };
+
         using var message = new HttpRequestMessage(HttpMethod.Post, uri)
         {
             Content = new ReadOnlyMemoryContent(request.Body),
@@ -71,14 +75,14 @@ public sealed class HttpProviderAdapter(ProviderHttpClients clients) : IProvider
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             deadline.Dispose();
-            return UpstreamResult.Failed(new ProviderFailure(ProviderFailureKind.Timeout, null,
-                $"provider '{provider.Name}' at {host} sent no response within {timeouts.FirstByte.TotalSeconds:0.###} s") { Host = host });
+            return UpstreamResult.Failed(Failure(ProviderFailureKind.Timeout, null,
+                $"provider '{provider.Name}' at {host} sent no response within {timeouts.FirstByte.TotalSeconds:0.###} s"));
         }
         catch (HttpRequestException ex)
         {
             deadline.Dispose();
-            return UpstreamResult.Failed(new ProviderFailure(ProviderFailureKind.Unreachable, null,
-                $"provider '{provider.Name}' is unreachable at {host}: {Describe(ex)}") { Host = host });
+            return UpstreamResult.Failed(Failure(ProviderFailureKind.Unreachable, null,
+                $"provider '{provider.Name}' is unreachable at {host}: {Describe(ex)}"));
         }
         catch
         {
@@ -99,13 +103,13 @@ public sealed class HttpProviderAdapter(ProviderHttpClients clients) : IProvider
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return UpstreamResult.Failed(new ProviderFailure(ProviderFailureKind.Timeout, (int)response.StatusCode,
-                $"provider '{provider.Name}' at {host} answered HTTP {(int)response.StatusCode} but its error body did not arrive in time") { Host = host });
+            return UpstreamResult.Failed(Failure(ProviderFailureKind.Timeout, (int)response.StatusCode,
+                $"provider '{provider.Name}' at {host} answered HTTP {(int)response.StatusCode} but its error body did not arrive in time"));
         }
         catch (HttpRequestException ex)
         {
-            return UpstreamResult.Failed(new ProviderFailure(ProviderFailureKind.UpstreamError, (int)response.StatusCode,
-                $"provider '{provider.Name}' at {host} answered HTTP {(int)response.StatusCode} and then broke the connection: {Describe(ex)}") { Host = host });
+            return UpstreamResult.Failed(Failure(ProviderFailureKind.UpstreamError, (int)response.StatusCode,
+                $"provider '{provider.Name}' at {host} answered HTTP {(int)response.StatusCode} and then broke the connection: {Describe(ex)}"));
         }
         finally
         {
