@@ -9,6 +9,7 @@ namespace Ciyuan.EndToEnd.Tests.Clients;
 /// The real Claude Code CLI (<c>claude -p</c>, <c>ANTHROPIC_BASE_URL</c> at Ciyuan) runs a tool-using
 /// task: passed through to a native Anthropic upstream, and translated to an OpenAI-dialect one.
 /// </summary>
+[Collection(CodingAgentsCollection.Name)]
 public sealed class ClaudeCodeTests
 {
     /// <summary>A Qwen model on DashScope behind a private endpoint: no Messages route, so Anthropic requests are translated.</summary>

@@ -4,6 +4,7 @@ using Ciyuan.Testing.Clients;
 namespace Ciyuan.EndToEnd.Tests.Clients;
 
 /// <summary>The real Qwen Code CLI in its OpenAI mode (base URL at Ciyuan's <c>/v1</c>) runs a tool-using task against an OpenAI-dialect upstream.</summary>
+[Collection(CodingAgentsCollection.Name)]
 public sealed class QwenCodeTests
 {
     private const string Yaml = """
