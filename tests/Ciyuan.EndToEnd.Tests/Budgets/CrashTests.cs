@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Nodes;
 using Ciyuan.Core.Metering;
@@ -62,8 +63,16 @@ public sealed class CrashTests
             using (process)
             {
                 using var stop = new CancellationTokenSource();
-                var load = Enumerable.Range(0, Clients).Select(client => SendUntilCutAsync(baseUrl, secret, client, stop.Token)).ToArray();
+                var answered = new StrongBox<int>();
+                var load = Enumerable.Range(0, Clients).Select(client => SendUntilCutAsync(baseUrl, secret, client, answered, stop.Token)).ToArray();
+
+                // A random moment once answers are flowing (on a loaded machine the first ones take a while).
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(300, 900)));
+                for (var wait = 0; wait < 300 && Volatile.Read(ref answered.Value) == 0; wait++)
+                {
+                    await Task.Delay(100);
+                }
+
                 process.Kill();   // SIGKILL: no shutdown hooks, no flush.
                 await process.WaitForExitAsync();
                 await stop.CancelAsync();
@@ -126,7 +135,7 @@ public sealed class CrashTests
     private sealed record LoadResult(List<string> Received, int Cut);
 
     /// <summary>One client sending back to back (streamed and not, alternately) until its connection is cut.</summary>
-    private static async Task<LoadResult> SendUntilCutAsync(Uri baseUrl, string secret, int client, CancellationToken stop)
+    private static async Task<LoadResult> SendUntilCutAsync(Uri baseUrl, string secret, int client, StrongBox<int> answered, CancellationToken stop)
     {
         using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(20) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
@@ -147,6 +156,7 @@ public sealed class CrashTests
                 }
 
                 received.Add(response.Headers.GetValues("X-Ciyuan-Request-Id").Single());
+                Interlocked.Increment(ref answered.Value);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or System.Text.Json.JsonException)
             {
