@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Ciyuan on a fresh machine: installs PostgreSQL and Redis from Debian's packages
-# when missing and starts them on loopback for the run, then restores, builds and runs the whole solution.
+# when missing and starts them on loopback for the run, installs the coding-agent CLIs the
+# compatibility tests drive (npm, into a cache outside the tree), then restores, builds and runs the
+# whole solution.
 # Prints a closing "N passed, N failed" line and exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +17,14 @@ source scripts/test-services.sh
 results="$(mktemp -d "${TMPDIR:-/tmp}/ciyuan-test-results.XXXXXX")"
 trap 'stop_test_services; rm -rf "$results"' EXIT
 start_test_services
+
+# The coding-agent CLIs of the client-compatibility tests, installed once (quietly) outside the tree.
+# If that fails, the run goes on and those tests fail with npm's message rather than hiding the rest.
+if CIYUAN_TEST_CLIENTS="$(bash scripts/install-test-clients.sh)"; then
+  export CIYUAN_TEST_CLIENTS
+else
+  echo "warning: the test clients could not be installed; the client-compatibility tests will fail" >&2
+fi
 
 status=0
 dotnet test Ciyuan.slnx --nologo --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?

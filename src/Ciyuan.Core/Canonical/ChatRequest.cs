@@ -51,4 +51,11 @@ public sealed record ChatRequest
     /// target dialect equals <see cref="SourceDialect"/>: their meaning belongs to that dialect.
     /// </summary>
     public IReadOnlyDictionary<string, JsonElement> Extensions { get; init; } = ImmutableDictionary<string, JsonElement>.Empty;
+
+    /// <summary>
+    /// Source fields with no canonical counterpart, each with its fate when the request is written
+    /// in the other dialect: the encoder refuses the request over a <see cref="FieldFate.Refused"/>
+    /// one and reports the <see cref="FieldFate.Dropped"/> ones.
+    /// </summary>
+    public IReadOnlyList<SourceField> SourceFields { get; init; } = [];
 }

@@ -263,7 +263,7 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
         }
 
         var anthropicText = node.OptionalString("anthropic_base_url");
-        var anthropicUrl = anthropicText is null ? known?.AnthropicBaseUrl : ParseUrl(node.Join("anthropic_base_url"), anthropicText);
+        var anthropicUrl = MessagesBaseUrl(kind, baseUrlText is null ? null : baseUrl, anthropicText is null ? null : ParseUrl(node.Join("anthropic_base_url"), anthropicText), known);
 
         string? apiKey;
         if (node.Has("api_key"))
@@ -312,6 +312,28 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
             Headers = headers.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase),
             Timeouts = timeouts,
         };
+    }
+
+    /// <summary>
+    /// Where Messages requests go. A configured <c>anthropic_base_url</c> wins. At <c>kind: anthropic</c>
+    /// the configured <c>base_url</c> is the Messages base. Otherwise the catalog's Anthropic host is used
+    /// only while <c>base_url</c> is the catalog's too: a provider pointed at a private endpoint must never
+    /// send prompts and its key to the vendor's public host for the other dialect (its Messages requests
+    /// are then translated to the OpenAI-dialect endpoint instead).
+    /// </summary>
+    private static Uri? MessagesBaseUrl(string kind, Uri? configuredBase, Uri? configuredMessages, ProviderDefaults? known)
+    {
+        if (configuredMessages is not null)
+        {
+            return configuredMessages;
+        }
+
+        if (kind == ProviderKinds.Anthropic)
+        {
+            return configuredBase ?? known?.AnthropicBaseUrl;
+        }
+
+        return configuredBase is null ? known?.AnthropicBaseUrl : null;
     }
 
     private static TimeSpan? Seconds(ConfigMapping node, string key) =>

@@ -9,6 +9,9 @@ public sealed record ProviderFailure(
     string? UpstreamType = null,
     TimeSpan? RetryAfter = null)
 {
+    /// <summary>The scheme and authority that was dialled (e.g. <c>https://api.deepseek.com</c>), so errors name the host actually used.</summary>
+    public string? Host { get; init; }
+
     /// <summary>True for failures another attempt (elsewhere or later) may cure.</summary>
     public bool IsRetryable => Kind is ProviderFailureKind.RateLimited or ProviderFailureKind.Overloaded
         or ProviderFailureKind.UpstreamError or ProviderFailureKind.Unreachable or ProviderFailureKind.Timeout;

@@ -88,7 +88,7 @@ public sealed class AttemptSequence
     public RetryDecision Fail(in Attempt attempt, ProviderFailureKind kind, TimeSpan? retryAfter = null)
     {
         End(attempt);
-        attempt.Deployment.RecordFailure(kind, retryAfter);
+        attempt.Deployment.RecordFailure(kind, retryAfter, _plan.EndpointOf(attempt.Deployment));
         var now = _time.GetUtcNow();
         var decision = RetryPlanner.Decide(kind, retryAfter, HasOtherCandidate(), AttemptsMade, _plan.MaxAttempts, now, _plan.Deadline, _plan.Alias.Options);
         switch (decision.Action)
@@ -109,7 +109,7 @@ public sealed class AttemptSequence
     public void Succeed(in Attempt attempt, TimeSpan timeToFirstToken, double tokensPerSecond)
     {
         End(attempt);
-        attempt.Deployment.RecordSuccess(timeToFirstToken, tokensPerSecond);
+        attempt.Deployment.RecordSuccess(timeToFirstToken, tokensPerSecond, _plan.EndpointOf(attempt.Deployment));
     }
 
     /// <summary>Reports an attempt the client abandoned; the deployment is not judged.</summary>
@@ -138,7 +138,7 @@ public sealed class AttemptSequence
         attempt = default;
 
         // Defence in depth: the plan was built from the eligible set, but the check is cheap and the promise absolute.
-        if (!_plan.Eligible.Contains(deployment) || !deployment.RecordStart())
+        if (!_plan.Eligible.Contains(deployment) || !deployment.RecordStart(_plan.EndpointOf(deployment)))
         {
             return false;
         }
@@ -161,7 +161,7 @@ public sealed class AttemptSequence
         var ranked = _plan.Ranked;
         for (var i = _next; i < ranked.Length; i++)
         {
-            if (ranked[i].GetAvailability() == DeploymentAvailability.Available)
+            if (ranked[i].GetAvailability(_plan.EndpointOf(ranked[i])) == DeploymentAvailability.Available)
             {
                 return true;
             }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ciyuan.Core.Providers;
 
 namespace Ciyuan.Core.Routing;
 
@@ -112,7 +113,8 @@ public sealed class DeploymentRouter(RoutingTable table, PrivacyPolicySet polici
         DateTimeOffset? earliest = null;
         foreach (var deployment in fitting.AsSpan())
         {
-            var availability = deployment.GetAvailability();
+            var endpoint = ProviderEndpoints.For(deployment.Config.Provider, request.Door);
+            var availability = deployment.GetAvailability(endpoint);
             if (availability == DeploymentAvailability.Available)
             {
                 available.Add(deployment);
@@ -122,7 +124,7 @@ public sealed class DeploymentRouter(RoutingTable table, PrivacyPolicySet polici
             var until = availability switch
             {
                 DeploymentAvailability.RetryAfterHold => deployment.HeldUntil,
-                DeploymentAvailability.CircuitOpen => deployment.CircuitOpenUntil,
+                DeploymentAvailability.CircuitOpen => deployment.CircuitOpenUntilOf(endpoint),
                 _ => null,
             };
             if (until is { } u && (earliest is null || u < earliest))
@@ -180,7 +182,7 @@ public sealed class DeploymentRouter(RoutingTable table, PrivacyPolicySet polici
             explanation.InsertRange(0, ranks);
         }
 
-        return RouteResult.Success(new RoutePlan(alias, fitting, ranked, request.AffinityKey, affine, now));
+        return RouteResult.Success(new RoutePlan(alias, fitting, ranked, request.AffinityKey, affine, now, request.Door));
     }
 
     private static CandidateExplanation Excluded(DeploymentState deployment, CandidateStatus status, string reason) =>

@@ -5,8 +5,10 @@ namespace Ciyuan.Core.Routing;
 
 /// <summary>
 /// A deployment at run time: its immutable config and traits plus lock-free live counters
-/// (in-flight calls, EWMAs of time-to-first-token and tokens per second, circuit, Retry-After hold).
-/// One instance per deployment is shared by every request, so all members are thread-safe.
+/// (in-flight calls, EWMAs of time-to-first-token and tokens per second, Retry-After hold, and one
+/// circuit per <see cref="UpstreamEndpoint"/>: a provider whose Messages endpoint fails keeps serving
+/// through its OpenAI-dialect endpoint). One instance per deployment is shared by every request, so
+/// all members are thread-safe. Members without an endpoint argument mean the OpenAI-dialect one.
 /// </summary>
 public sealed class DeploymentState
 {
@@ -14,7 +16,7 @@ public sealed class DeploymentState
     private const double EwmaAlpha = 0.3;
 
     private readonly TimeProvider _time;
-    private readonly CircuitBreaker _breaker;
+    private readonly CircuitBreaker[] _breakers;
     private int _inFlight;
     private long _ttftMsBits = Ewma.Unmeasured;
     private long _tokensPerSecondBits = Ewma.Unmeasured;
@@ -31,7 +33,8 @@ public sealed class DeploymentState
         Traits = traits ?? DeploymentTraits.Unknown;
         Keys = keys;
         _time = timeProvider ?? TimeProvider.System;
-        _breaker = new CircuitBreaker(circuitBreaker ?? CircuitBreakerOptions.Default);
+        var options = circuitBreaker ?? CircuitBreakerOptions.Default;
+        _breakers = [new CircuitBreaker(options), new CircuitBreaker(options)];
         IdHash = StableHash.Of(config.Id);
     }
 
@@ -58,7 +61,7 @@ public sealed class DeploymentState
     public bool IsSaturated =>
         (Traits.MaxInFlight > 0 && InFlight >= Traits.MaxInFlight) || (Keys is not null && !Keys.HasCapacity);
 
-    public CircuitState Circuit => _breaker.StateAt(NowTicks);
+    public CircuitState Circuit => CircuitOf(UpstreamEndpoint.OpenAI);
 
     /// <summary>Until when a 429's Retry-After holds the deployment out; null when not held.</summary>
     public DateTimeOffset? HeldUntil
@@ -71,15 +74,23 @@ public sealed class DeploymentState
     }
 
     /// <summary>When an open circuit will admit its trial; null unless the circuit is open.</summary>
-    public DateTimeOffset? CircuitOpenUntil =>
-        _breaker.RawState == CircuitState.Open ? new DateTimeOffset(_breaker.OpenUntilTicks, TimeSpan.Zero) : null;
+    public DateTimeOffset? CircuitOpenUntil => CircuitOpenUntilOf(UpstreamEndpoint.OpenAI);
 
     internal ulong IdHash { get; }
 
     private long NowTicks => _time.GetUtcNow().UtcTicks;
 
+    public CircuitState CircuitOf(UpstreamEndpoint endpoint) => Breaker(endpoint).StateAt(NowTicks);
+
+    /// <summary>When the endpoint's open circuit will admit its trial; null unless that circuit is open.</summary>
+    public DateTimeOffset? CircuitOpenUntilOf(UpstreamEndpoint endpoint)
+    {
+        var breaker = Breaker(endpoint);
+        return breaker.RawState == CircuitState.Open ? new DateTimeOffset(breaker.OpenUntilTicks, TimeSpan.Zero) : null;
+    }
+
     /// <summary>Whether a call could start now, without changing anything.</summary>
-    public DeploymentAvailability GetAvailability()
+    public DeploymentAvailability GetAvailability(UpstreamEndpoint endpoint = UpstreamEndpoint.OpenAI)
     {
         var now = NowTicks;
         if (Volatile.Read(ref _holdUntilTicks) > now)
@@ -87,7 +98,7 @@ public sealed class DeploymentState
             return DeploymentAvailability.RetryAfterHold;
         }
 
-        if (!_breaker.CanAttempt(now))
+        if (!Breaker(endpoint).CanAttempt(now))
         {
             return DeploymentAvailability.CircuitOpen;
         }
@@ -100,7 +111,7 @@ public sealed class DeploymentState
     /// circuit closed or granting the half-open trial. Returns false (and counts nothing) otherwise.
     /// Every true must be followed by exactly one of RecordSuccess, RecordFailure or RecordCancelled.
     /// </summary>
-    public bool RecordStart()
+    public bool RecordStart(UpstreamEndpoint endpoint = UpstreamEndpoint.OpenAI)
     {
         var now = NowTicks;
         if (Volatile.Read(ref _holdUntilTicks) > now)
@@ -115,7 +126,7 @@ public sealed class DeploymentState
             return false;
         }
 
-        if (!_breaker.TryAcquire(now))
+        if (!Breaker(endpoint).TryAcquire(now))
         {
             Interlocked.Decrement(ref _inFlight);
             return false;
@@ -125,7 +136,7 @@ public sealed class DeploymentState
     }
 
     /// <summary>Ends a call that produced its first token; feeds the latency EWMAs and closes a half-open circuit.</summary>
-    public void RecordSuccess(TimeSpan timeToFirstToken, double tokensPerSecond)
+    public void RecordSuccess(TimeSpan timeToFirstToken, double tokensPerSecond, UpstreamEndpoint endpoint = UpstreamEndpoint.OpenAI)
     {
         Interlocked.Decrement(ref _inFlight);
         Ewma.Add(ref _ttftMsBits, timeToFirstToken.TotalMilliseconds, EwmaAlpha);
@@ -134,7 +145,7 @@ public sealed class DeploymentState
             Ewma.Add(ref _tokensPerSecondBits, tokensPerSecond, EwmaAlpha);
         }
 
-        _breaker.RecordSuccess(NowTicks);
+        Breaker(endpoint).RecordSuccess(NowTicks);
     }
 
     /// <summary>
@@ -142,7 +153,7 @@ public sealed class DeploymentState
     /// filtered request) do not count against its circuit; <paramref name="retryAfter"/> from a 429
     /// holds the deployment out until then.
     /// </summary>
-    public void RecordFailure(ProviderFailureKind kind, TimeSpan? retryAfter = null)
+    public void RecordFailure(ProviderFailureKind kind, TimeSpan? retryAfter = null, UpstreamEndpoint endpoint = UpstreamEndpoint.OpenAI)
     {
         Interlocked.Decrement(ref _inFlight);
         var now = NowTicks;
@@ -151,14 +162,15 @@ public sealed class DeploymentState
             HoldUntil(new DateTimeOffset(now + wait.Ticks, TimeSpan.Zero));
         }
 
+        var breaker = Breaker(endpoint);
         if (CountsAgainstCircuit(kind))
         {
-            _breaker.RecordFailure(now);
+            breaker.RecordFailure(now);
         }
         else
         {
             // The deployment answered sensibly; for the circuit that is a healthy call.
-            _breaker.RecordSuccess(now);
+            breaker.RecordSuccess(now);
         }
     }
 
@@ -180,12 +192,14 @@ public sealed class DeploymentState
     }
 
     /// <summary>Calls and failures in the circuit's rolling window, for explain and metrics.</summary>
-    public (long Calls, long Failures) WindowTotals() => _breaker.Totals(NowTicks);
+    public (long Calls, long Failures) WindowTotals(UpstreamEndpoint endpoint = UpstreamEndpoint.OpenAI) => Breaker(endpoint).Totals(NowTicks);
 
     public override string ToString() => Id;
 
     internal static bool CountsAgainstCircuit(ProviderFailureKind kind) => kind is not
         (ProviderFailureKind.BadRequest or ProviderFailureKind.ContentFiltered or ProviderFailureKind.ContextTooLong);
+
+    private CircuitBreaker Breaker(UpstreamEndpoint endpoint) => _breakers[(int)endpoint];
 
     private bool TryEnterInFlight()
     {

@@ -1,3 +1,6 @@
+using Ciyuan.Core.Canonical;
+using Ciyuan.Core.Providers;
+
 namespace Ciyuan.Core.Routing;
 
 /// <summary>
@@ -14,8 +17,10 @@ public sealed class RoutePlan
         DeploymentState[] ranked,
         ulong affinityKey,
         DeploymentState? affine,
-        DateTimeOffset createdAt)
+        DateTimeOffset createdAt,
+        Dialect door = Dialect.OpenAI)
     {
+        Door = door;
         Alias = alias;
         Eligible = eligible;
         _ranked = ranked;
@@ -26,6 +31,12 @@ public sealed class RoutePlan
     }
 
     public AliasRoute Alias { get; }
+
+    /// <summary>The front door of the request: which endpoint of each deployment its calls use.</summary>
+    public Dialect Door { get; }
+
+    /// <summary>The endpoint a call to <paramref name="deployment"/> goes through for this request.</summary>
+    public UpstreamEndpoint EndpointOf(DeploymentState deployment) => ProviderEndpoints.For(deployment.Config.Provider, Door);
 
     /// <summary>The policy-filtered (and fit-narrowed) set the ranking came from.</summary>
     public EligibleDeployments Eligible { get; }

@@ -1,3 +1,5 @@
+using Ciyuan.Core.Canonical;
+
 namespace Ciyuan.Core.Routing;
 
 /// <summary>What the pipeline knows about a request when it routes it (stages 2–3 have run).</summary>
@@ -22,6 +24,9 @@ public sealed record RouteRequest
     public long? ExpectedOutputTokens { get; init; }
 
     public RoutingCapabilities RequiredCapabilities { get; init; }
+
+    /// <summary>The front door the request came in at; with the provider it decides which endpoint (and whose health) serves it.</summary>
+    public Dialect Door { get; init; } = Dialect.OpenAI;
 
     /// <summary>Stable 64-bit hash of the long shared prompt prefix, computed by the caller; 0 for none.</summary>
     public ulong AffinityKey { get; init; }

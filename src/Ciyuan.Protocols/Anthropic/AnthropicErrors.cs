@@ -2,7 +2,7 @@ using Ciyuan.Protocols.Canonical;
 
 namespace Ciyuan.Protocols.Anthropic;
 
-/// <summary>Anthropic error bodies and the status ⇄ type table of providers.md §2 and §3.6.</summary>
+/// <summary>Anthropic error bodies and the status ⇄ type table of Anthropic's API (docs/vendors.md).</summary>
 public static class AnthropicErrors
 {
     /// <summary>
@@ -12,16 +12,37 @@ public static class AnthropicErrors
     /// </summary>
     public static byte[] Body(int status, string type, string message) => Body(status, type, message, requestId: null);
 
-    public static byte[] Body(int status, string? type, string message, string? requestId)
+    public static byte[] Body(int status, string? type, string message, string? requestId) =>
+        Body(status, type, message, requestId, provider: null);
+
+    /// <summary>
+    /// The error body with, when an upstream was involved, Ciyuan's <c>code</c>, the <c>provider</c>
+    /// and the vendor's <c>provider_code</c> inside <c>error</c> (Anthropic SDKs ignore members they do not know).
+    /// </summary>
+    public static byte[] Body(int status, string? type, string message, string? requestId, ProviderErrorFields? provider)
     {
         var errorType = string.IsNullOrEmpty(type) ? TypeForStatus(status) : NormalizeType(type);
-        return JsonOutput.Write((errorType, message, requestId), static (writer, state) =>
+        return JsonOutput.Write((errorType, message, requestId, provider), static (writer, state) =>
         {
             writer.WriteStartObject();
             writer.WriteString("type", "error");
             writer.WriteStartObject("error");
             writer.WriteString("type", state.errorType);
             writer.WriteString("message", state.message);
+            if (state.provider is { } fields)
+            {
+                writer.WriteString("code", fields.Code);
+                writer.WriteString("provider", fields.Provider);
+                if (fields.ProviderCode is { } providerCode)
+                {
+                    writer.WriteString("provider_code", providerCode);
+                }
+                else
+                {
+                    writer.WriteNull("provider_code");
+                }
+            }
+
             writer.WriteEndObject();
             if (state.requestId is { } id)
             {

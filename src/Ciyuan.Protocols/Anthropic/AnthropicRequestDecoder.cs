@@ -1,19 +1,16 @@
-using System.Collections.Frozen;
 using System.Text.Json;
 using Ciyuan.Core.Canonical;
 using Ciyuan.Protocols.Canonical;
 
 namespace Ciyuan.Protocols.Anthropic;
 
-/// <summary>Anthropic Messages request body → <see cref="ChatRequest"/>.</summary>
+/// <summary>
+/// Anthropic Messages request body → <see cref="ChatRequest"/>. Every top-level field has a fate
+/// (<see cref="AnthropicFieldFates"/>); fields the canonical model does not carry are listed in
+/// <see cref="ChatRequest.SourceFields"/> for the encoder to drop or refuse, so nothing is lost quietly.
+/// </summary>
 internal static class AnthropicRequestDecoder
 {
-    private static readonly FrozenSet<string> Mapped = FrozenSet.ToFrozenSet(
-    [
-        "model", "max_tokens", "system", "messages", "tools", "tool_choice", "stop_sequences", "temperature",
-        "top_p", "top_k", "thinking", "metadata", "stream",
-    ]);
-
     public static ChatRequest Decode(ReadOnlySpan<byte> json)
     {
         var root = JsonRead.ParseRoot(json);
@@ -23,37 +20,39 @@ internal static class AnthropicRequestDecoder
             throw new TranslationException("max_tokens", "must be at least 1");
         }
 
-        var messages = new List<ChatMessage>();
-        if (JsonRead.TryGet(root, "system", out var system))
-        {
-            var parts = AnthropicBlockDecoder.DecodeContent(system, "system");
-            for (var i = 0; i < parts.Count; i++)
-            {
-                if (parts[i] is not TextPart)
-                {
-                    throw new TranslationException($"system[{i}]", "system blocks must be text");
-                }
-            }
-
-            messages.Add(new ChatMessage(ChatRole.System, parts));
-        }
-
-        DecodeMessages(JsonRead.RequiredArray(root, "messages", ""), messages);
-        var (toolChoice, parallel) = DecodeToolChoice(root);
+        var fields = new List<SourceField>();
         var extensions = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in root.EnumerateObject())
         {
-            if (!Mapped.Contains(property.Name) && property.Name != "output_config")
+            if (!AnthropicFieldFates.Mapped.Contains(property.Name))
             {
                 extensions[property.Name] = property.Value;
+                if (property.Name != "cache_control")
+                {
+                    fields.Add(AnthropicFieldFates.Of(property.Name));
+                }
             }
         }
 
+        if (MentionsCacheControl(json))
+        {
+            fields.Add(AnthropicFieldFates.Of("cache_control"));
+        }
+
+        var messages = new List<ChatMessage>();
+        if (JsonRead.TryGet(root, "system", out var system))
+        {
+            messages.Add(new ChatMessage(ChatRole.System, SystemText(system, "system")));
+        }
+
+        DecodeMessages(JsonRead.RequiredArray(root, "messages", ""), messages, fields);
+        messages = AnthropicContextEdits.Apply(root, messages, fields);
+        var (toolChoice, parallel) = AnthropicToolDecoder.DecodeToolChoice(root);
         return new ChatRequest
         {
             Model = JsonRead.RequiredString(root, "model", ""),
             Messages = messages,
-            Tools = DecodeTools(root),
+            Tools = AnthropicToolDecoder.DecodeTools(root, fields),
             ToolChoice = toolChoice,
             ParallelToolCalls = parallel,
             MaxOutputTokens = maxTokens,
@@ -61,20 +60,23 @@ internal static class AnthropicRequestDecoder
             TopP = JsonRead.OptionalDouble(root, "top_p", ""),
             TopK = JsonRead.OptionalInt(root, "top_k", ""),
             Stop = DecodeStopSequences(root),
-            Reasoning = DecodeReasoning(root, extensions),
+            Reasoning = AnthropicOutputDecoder.DecodeReasoning(root, extensions, fields),
+            ResponseFormat = AnthropicOutputDecoder.DecodeResponseFormat(root),
             User = JsonRead.OptionalObject(root, "metadata", "") is { } metadata ? JsonRead.OptionalString(metadata, "user_id", "metadata") : null,
             Stream = JsonRead.OptionalBool(root, "stream", "") ?? false,
             SourceDialect = Dialect.Anthropic,
             Extensions = extensions,
+            SourceFields = fields,
         };
     }
 
     /// <summary>
     /// Tool results leave their user message as one <see cref="ChatRole.Tool"/> message each, ahead of
     /// the message's other blocks (Anthropic requires results first, OpenAI wants tool messages
-    /// directly after the assistant turn); the encoder folds them back.
+    /// directly after the assistant turn); the encoder folds them back. A <c>system</c> message in the
+    /// middle of the conversation stays where it is; the encoder decides how the target takes it.
     /// </summary>
-    private static void DecodeMessages(JsonElement array, List<ChatMessage> messages)
+    private static void DecodeMessages(JsonElement array, List<ChatMessage> messages, List<SourceField> fields)
     {
         var index = 0;
         foreach (var message in array.EnumerateArray())
@@ -85,11 +87,28 @@ internal static class AnthropicRequestDecoder
             {
                 "user" => ChatRole.User,
                 "assistant" => ChatRole.Assistant,
-                _ => throw new TranslationException(JsonRead.Path(path, "role"), "must be \"user\" or \"assistant\""),
+                "system" => ChatRole.System,
+                _ => throw new TranslationException(JsonRead.Path(path, "role"), "must be \"user\", \"assistant\" or \"system\""),
             };
             if (!JsonRead.TryGet(message, "content", out var content))
             {
                 throw new TranslationException(JsonRead.Path(path, "content"), "is required");
+            }
+
+            if (role == ChatRole.System)
+            {
+                foreach (var property in message.EnumerateObject())
+                {
+                    if (property.Name is not ("role" or "content"))
+                    {
+                        fields.Add(new SourceField(JsonRead.Path(path, property.Name), FieldFate.Refused,
+                            "per-message settings of a system message apply only at Anthropic"));
+                    }
+                }
+
+                messages.Add(new ChatMessage(role, SystemText(content, JsonRead.Path(path, "content"))) { SourceIndex = index });
+                index++;
+                continue;
             }
 
             var parts = AnthropicBlockDecoder.DecodeContent(content, JsonRead.Path(path, "content"));
@@ -105,6 +124,20 @@ internal static class AnthropicRequestDecoder
 
             index++;
         }
+    }
+
+    private static List<ContentPart> SystemText(JsonElement content, string path)
+    {
+        var parts = AnthropicBlockDecoder.DecodeContent(content, path);
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (parts[i] is not TextPart)
+            {
+                throw new TranslationException($"{path}[{i}]", "system blocks must be text");
+            }
+        }
+
+        return parts;
     }
 
     private static void CheckAssistantParts(List<ContentPart> parts, string path)
@@ -144,58 +177,6 @@ internal static class AnthropicRequestDecoder
         }
     }
 
-    private static List<ToolDefinition> DecodeTools(JsonElement root)
-    {
-        if (JsonRead.OptionalArray(root, "tools", "") is not { } array)
-        {
-            return [];
-        }
-
-        var tools = new List<ToolDefinition>(array.GetArrayLength());
-        var index = 0;
-        foreach (var tool in array.EnumerateArray())
-        {
-            var path = $"tools[{index++}]";
-            JsonRead.RequireObject(tool, path);
-            var cacheControl = JsonRead.TryGet(tool, "cache_control", out var cache) ? cache : (JsonElement?)null;
-            var type = JsonRead.OptionalString(tool, "type", path);
-            if (type is not null and not "custom")
-            {
-                // A server tool (web search, code execution…) runs at Anthropic; keep it verbatim.
-                tools.Add(new ToolDefinition(JsonRead.OptionalString(tool, "name", path) ?? type, null, default) { ServerTool = tool, CacheControl = cacheControl });
-                continue;
-            }
-
-            var schema = JsonRead.OptionalObject(tool, "input_schema", path) ?? throw new TranslationException(JsonRead.Path(path, "input_schema"), "is required");
-            tools.Add(new ToolDefinition(JsonRead.RequiredString(tool, "name", path), JsonRead.OptionalString(tool, "description", path), schema)
-            {
-                CacheControl = cacheControl,
-            });
-        }
-
-        return tools;
-    }
-
-    private static (ToolChoice? Choice, bool? Parallel) DecodeToolChoice(JsonElement root)
-    {
-        if (JsonRead.OptionalObject(root, "tool_choice", "") is not { } choice)
-        {
-            return (null, null);
-        }
-
-        var type = JsonRead.RequiredString(choice, "type", "tool_choice");
-        var kind = type switch
-        {
-            "auto" => ToolChoice.Auto,
-            "any" => ToolChoice.Required,
-            "none" => ToolChoice.None,
-            "tool" => new ToolChoice(ToolChoiceKind.Tool, JsonRead.RequiredString(choice, "name", "tool_choice")),
-            _ => throw new TranslationException("tool_choice.type", $"unknown tool choice \"{type}\""),
-        };
-        var disable = JsonRead.OptionalBool(choice, "disable_parallel_tool_use", "tool_choice");
-        return (kind, disable is { } value ? !value : null);
-    }
-
     private static List<string> DecodeStopSequences(JsonElement root)
     {
         if (JsonRead.OptionalArray(root, "stop_sequences", "") is not { } array)
@@ -215,41 +196,22 @@ internal static class AnthropicRequestDecoder
     }
 
     /// <summary>
-    /// <c>output_config.effort</c> becomes <see cref="ReasoningConfig.Effort"/>; an output_config with
-    /// more in it (structured output) is also kept whole as an extension for Anthropic targets.
+    /// Whether any member anywhere is named <c>cache_control</c> (system, blocks, tools, top level):
+    /// one scan of the bytes instead of a flag threaded through every block decoder. Inside a JSON
+    /// string the quote after the name would be escaped, so text that mentions it does not count.
     /// </summary>
-    private static ReasoningConfig? DecodeReasoning(JsonElement root, Dictionary<string, JsonElement> extensions)
+    private static bool MentionsCacheControl(ReadOnlySpan<byte> json)
     {
-        string? effort = null;
-        if (JsonRead.OptionalObject(root, "output_config", "") is { } outputConfig)
+        var name = "\"cache_control\""u8;
+        while (json.IndexOf(name) is var at and >= 0)
         {
-            effort = JsonRead.OptionalString(outputConfig, "effort", "output_config");
-            foreach (var property in outputConfig.EnumerateObject())
+            json = json[(at + name.Length)..];
+            if (json.TrimStart(" \t\r\n"u8) is [(byte)':', ..])
             {
-                if (property.Name != "effort")
-                {
-                    extensions["output_config"] = outputConfig;
-                    break;
-                }
+                return true;
             }
         }
 
-        if (JsonRead.OptionalObject(root, "thinking", "") is not { } thinking)
-        {
-            return effort is null ? null : new ReasoningConfig(null) { Effort = effort };
-        }
-
-        var type = JsonRead.RequiredString(thinking, "type", "thinking");
-        return type switch
-        {
-            "enabled" => new ReasoningConfig(ReasoningMode.Enabled)
-            {
-                BudgetTokens = JsonRead.OptionalInt(thinking, "budget_tokens", "thinking") ?? throw new TranslationException("thinking.budget_tokens", "is required when thinking is enabled"),
-                Effort = effort,
-            },
-            "disabled" => new ReasoningConfig(ReasoningMode.Disabled) { Effort = effort },
-            "adaptive" => new ReasoningConfig(ReasoningMode.Adaptive) { Effort = effort },
-            _ => throw new TranslationException("thinking.type", $"unknown thinking type \"{type}\""),
-        };
+        return false;
     }
 }

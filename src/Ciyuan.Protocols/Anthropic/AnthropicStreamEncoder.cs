@@ -45,6 +45,13 @@ public sealed class AnthropicStreamEncoder : IStreamEncoder
     /// </summary>
     public bool EmitEmptySignature { get; init; } = true;
 
+    /// <summary>
+    /// The prompt's token count for <c>message_start</c> when the upstream reports usage only at the
+    /// end (OpenAI-dialect streams); the final split into cached and uncached input comes with
+    /// <c>message_delta</c>.
+    /// </summary>
+    public long? InputTokens { get; init; }
+
     public void Write(StreamEvent e, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(e);
@@ -142,7 +149,7 @@ public sealed class AnthropicStreamEncoder : IStreamEncoder
         json.WriteNull("stop_reason");
         json.WriteNull("stop_sequence");
         json.WriteStartObject("usage");
-        AnthropicUsage.Write(json, inputUsage ?? default);
+        AnthropicUsage.Write(json, inputUsage ?? (InputTokens is { } input ? new TokenUsage(input, 0, 0, 0, 0) : default));
         json.WriteEndObject();
         json.WriteEndObject();
         EndEvent(json, output);

@@ -36,4 +36,18 @@ public sealed record OpenAIEncodeOptions
 
     /// <summary><c>user</c> (OpenAI) or <c>user_id</c> (DeepSeek, GLM).</summary>
     public string UserField { get; init; } = "user";
+
+    /// <summary>
+    /// The upstream takes <c>system</c> messages anywhere in the conversation (OpenAI). Otherwise a
+    /// system message after the first turn is merged into the nearest user message inside
+    /// <c>&lt;system&gt;</c> tags, since many chat templates accept a system message only first.
+    /// </summary>
+    public bool SystemMessagesAnywhere { get; init; }
+
+    /// <summary>
+    /// The <c>reasoning_effort</c> words the upstream accepts, weakest first (DeepSeek: high, max);
+    /// a requested effort becomes the nearest word at or above it. Null: the upstream has no effort
+    /// setting (under <see cref="ThinkingStyle.EnableThinking"/> effort becomes a thinking budget instead).
+    /// </summary>
+    public IReadOnlyList<string>? EffortWords { get; init; }
 }

@@ -9,10 +9,17 @@ public static class OpenAIRequestCodec
     public static ChatRequest Decode(ReadOnlySpan<byte> json) => OpenAIRequestDecoder.Decode(json);
 
     /// <summary>Encodes for an OpenAI-dialect upstream; what it cannot express throws <see cref="TranslationException"/>.</summary>
-    public static byte[] Encode(ChatRequest request, OpenAIEncodeOptions options)
+    public static byte[] Encode(ChatRequest request, OpenAIEncodeOptions options) => Encode(request, options, new List<string>());
+
+    /// <summary>
+    /// Encodes, adding to <paramref name="dropped"/> the path of every source field left out for a
+    /// stated reason (a <see cref="FieldFate.Refused"/> one throws <see cref="TranslationException"/> instead).
+    /// </summary>
+    public static byte[] Encode(ChatRequest request, OpenAIEncodeOptions options, ICollection<string> dropped)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
-        return OpenAIRequestEncoder.Encode(request, options);
+        ArgumentNullException.ThrowIfNull(dropped);
+        return OpenAIRequestEncoder.Encode(request, options, dropped);
     }
 }

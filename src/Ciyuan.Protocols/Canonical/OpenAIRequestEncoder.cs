@@ -3,17 +3,33 @@ using Ciyuan.Core.Canonical;
 
 namespace Ciyuan.Protocols.Canonical;
 
-/// <summary><see cref="ChatRequest"/> → OpenAI Chat Completions request body for one upstream.</summary>
+/// <summary>
+/// <see cref="ChatRequest"/> → OpenAI Chat Completions request body for one upstream. What the
+/// upstream cannot take is refused (<see cref="TranslationException"/>) or, where leaving it out
+/// does not change the answer, dropped and reported by path.
+/// </summary>
 internal static class OpenAIRequestEncoder
 {
-    public static byte[] Encode(ChatRequest request, OpenAIEncodeOptions options) =>
-        JsonOutput.Write((request, options), static (writer, state) => Write(writer, state.request, state.options));
+    public static byte[] Encode(ChatRequest request, OpenAIEncodeOptions options, ICollection<string> dropped)
+    {
+        foreach (var field in request.SourceFields)
+        {
+            if (field.Fate == FieldFate.Refused)
+            {
+                throw new TranslationException(field.Path, $"cannot be sent to an OpenAI-dialect upstream: {field.Reason}");
+            }
 
-    private static void Write(Utf8JsonWriter writer, ChatRequest request, OpenAIEncodeOptions options)
+            dropped.Add(field.Path);
+        }
+
+        return JsonOutput.Write((request, options, dropped), static (writer, state) => Write(writer, state.request, state.options, state.dropped));
+    }
+
+    private static void Write(Utf8JsonWriter writer, ChatRequest request, OpenAIEncodeOptions options, ICollection<string> dropped)
     {
         writer.WriteStartObject();
         writer.WriteString("model", options.UpstreamModel);
-        OpenAIMessageEncoder.Write(writer, request.Messages, options);
+        OpenAIMessageEncoder.Write(writer, options.SystemMessagesAnywhere ? request.Messages : MidConversationSystem.Fold(request.Messages), options);
         WriteTools(writer, request);
         if (request.MaxOutputTokens is { } maxTokens)
         {
@@ -30,27 +46,25 @@ internal static class OpenAIRequestEncoder
             writer.WriteNumber("top_p", topP);
         }
 
-        if (request.TopK is { } topK && options.SupportsTopK)
+        if (request.TopK is { } topK)
         {
-            writer.WriteNumber("top_k", topK);
-        }
-
-        if (request.Stop.Count > 0 && options.MaxStopSequences > 0)
-        {
-            writer.WriteStartArray("stop");
-            foreach (var stop in request.Stop.Take(options.MaxStopSequences))
+            if (options.SupportsTopK)
             {
-                writer.WriteStringValue(stop);
+                writer.WriteNumber("top_k", topK);
             }
-
-            writer.WriteEndArray();
+            else
+            {
+                // A sampling hint with no field at this upstream.
+                dropped.Add("top_k");
+            }
         }
 
-        WriteReasoning(writer, request.Reasoning, options);
+        WriteStop(writer, request, options);
+        ReasoningWriter.Write(writer, request.Reasoning, options, request.SourceDialect, dropped);
         WriteResponseFormat(writer, request.ResponseFormat);
         if (request.User is { } user)
         {
-            writer.WriteString(options.UserField, user);
+            writer.WriteString(options.UserField, options.UserField == "user_id" ? UserIds.Restricted(user) : user);
         }
 
         if (request.Stream)
@@ -141,44 +155,27 @@ internal static class OpenAIRequestEncoder
         }
     }
 
-    private static void WriteReasoning(Utf8JsonWriter writer, ReasoningConfig? reasoning, OpenAIEncodeOptions options)
+    /// <summary>More stop strings than the upstream takes would change where the answer ends: refused, never truncated.</summary>
+    private static void WriteStop(Utf8JsonWriter writer, ChatRequest request, OpenAIEncodeOptions options)
     {
-        if (reasoning is null || options.ThinkingStyle == ThinkingStyle.None)
+        if (request.Stop.Count == 0)
         {
             return;
         }
 
-        var enabled = reasoning.Mode switch
+        var field = request.SourceDialect == Dialect.Anthropic ? "stop_sequences" : "stop";
+        if (request.Stop.Count > options.MaxStopSequences)
         {
-            ReasoningMode.Disabled => false,
-            null => !ReasoningBudget.IsOff(reasoning.Effort),
-            _ => true,
-        };
-        switch (options.ThinkingStyle)
-        {
-            case ThinkingStyle.ThinkingObject:
-                writer.WriteStartObject("thinking");
-                writer.WriteString("type", enabled ? "enabled" : "disabled");
-                writer.WriteEndObject();
-                break;
-            case ThinkingStyle.EnableThinking:
-                writer.WriteBoolean("enable_thinking", enabled);
-                if (enabled && reasoning.BudgetTokens is { } budget)
-                {
-                    writer.WriteNumber("thinking_budget", budget);
-                }
-
-                break;
-            default:
-                var effort = !enabled ? reasoning.Effort ?? options.DisabledEffort
-                    : reasoning.Effort ?? (reasoning.BudgetTokens is { } tokens ? ReasoningBudget.EffortFor(tokens) : null);
-                if (effort is not null)
-                {
-                    writer.WriteString("reasoning_effort", effort);
-                }
-
-                break;
+            throw new TranslationException(field, $"this upstream takes at most {options.MaxStopSequences} stop sequences, the request has {request.Stop.Count}");
         }
+
+        writer.WriteStartArray("stop");
+        foreach (var stop in request.Stop)
+        {
+            writer.WriteStringValue(stop);
+        }
+
+        writer.WriteEndArray();
     }
 
     private static void WriteResponseFormat(Utf8JsonWriter writer, ResponseFormat? format)

@@ -29,7 +29,13 @@ public sealed class HttpProviderAdapter(ProviderHttpClients clients, SecretRedac
         var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeouts.FirstByte < timeouts.Total ? timeouts.FirstByte : timeouts.Total);
 
-        using var message = new HttpRequestMessage(HttpMethod.Post, clients.RouteUri(provider, request.Dialect, request.Route))
+        var uri = clients.RouteUri(provider, request.Dialect, request.Route);
+
+        // Errors name the host actually dialled, which may be a Messages base rather than base_url.
+        var host = uri.GetLeftPart(UriPartial.Authority);
+        ProviderFailure Failure(ProviderFailureKind kind, int? status, string message) => new(kind, status, message) { Host = host };
+
+        using var message = new HttpRequestMessage(HttpMethod.Post, uri)
         {
             Content = new ReadOnlyMemoryContent(request.Body),
             Version = System.Net.HttpVersion.Version11,
@@ -72,14 +78,14 @@ public sealed class HttpProviderAdapter(ProviderHttpClients clients, SecretRedac
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             deadline.Dispose();
-            return UpstreamResult.Failed(new ProviderFailure(ProviderFailureKind.Timeout, null,
-                $"provider '{provider.Name}' sent no response within {timeouts.FirstByte.TotalSeconds:0.###} s"));
+            return UpstreamResult.Failed(Failure(ProviderFailureKind.Timeout, null,
+                $"provider '{provider.Name}' at {host} sent no response within {timeouts.FirstByte.TotalSeconds:0.###} s"));
         }
         catch (HttpRequestException ex)
         {
             deadline.Dispose();
-            return UpstreamResult.Failed(new ProviderFailure(ProviderFailureKind.Unreachable, null,
-                $"provider '{provider.Name}' is unreachable at {provider.BaseUrl.GetLeftPart(UriPartial.Authority)}: {Describe(ex)}"));
+            return UpstreamResult.Failed(Failure(ProviderFailureKind.Unreachable, null,
+                $"provider '{provider.Name}' is unreachable at {host}: {Describe(ex)}"));
         }
         catch
         {
@@ -97,17 +103,17 @@ public sealed class HttpProviderAdapter(ProviderHttpClients clients, SecretRedac
         {
             var errorStream = Redacted(await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false), request);
             var errorBody = await ReadBoundedAsync(errorStream, 64 * 1024, deadline.Token).ConfigureAwait(false);
-            return UpstreamResult.Failed(ProviderErrorReader.Read((int)response.StatusCode, errorBody, ProviderErrorReader.ParseRetryAfter(response)));
+            return UpstreamResult.Failed(ProviderErrorReader.Read((int)response.StatusCode, errorBody, ProviderErrorReader.ParseRetryAfter(response)) with { Host = host });
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return UpstreamResult.Failed(new ProviderFailure(ProviderFailureKind.Timeout, (int)response.StatusCode,
-                $"provider '{provider.Name}' answered HTTP {(int)response.StatusCode} but its error body did not arrive in time"));
+            return UpstreamResult.Failed(Failure(ProviderFailureKind.Timeout, (int)response.StatusCode,
+                $"provider '{provider.Name}' at {host} answered HTTP {(int)response.StatusCode} but its error body did not arrive in time"));
         }
         catch (HttpRequestException ex)
         {
-            return UpstreamResult.Failed(new ProviderFailure(ProviderFailureKind.UpstreamError, (int)response.StatusCode,
-                $"provider '{provider.Name}' answered HTTP {(int)response.StatusCode} and then broke the connection: {Describe(ex)}"));
+            return UpstreamResult.Failed(Failure(ProviderFailureKind.UpstreamError, (int)response.StatusCode,
+                $"provider '{provider.Name}' at {host} answered HTTP {(int)response.StatusCode} and then broke the connection: {Describe(ex)}"));
         }
         finally
         {

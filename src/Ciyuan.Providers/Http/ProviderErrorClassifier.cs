@@ -31,6 +31,9 @@ public static class ProviderErrorClassifier
         ["InputTextRiskDetection"] = ProviderFailureKind.ContentFiltered,
         ["InputImageRiskDetection"] = ProviderFailureKind.ContentFiltered,
         ["OutputTextRiskDetection"] = ProviderFailureKind.ContentFiltered,
+        ["InputTextSensitiveContentDetected"] = ProviderFailureKind.ContentFiltered,
+        ["InputImageSensitiveContentDetected"] = ProviderFailureKind.ContentFiltered,
+        ["OutputTextSensitiveContentDetected"] = ProviderFailureKind.ContentFiltered,
 
         // Context length.
         ["context_length_exceeded"] = ProviderFailureKind.ContextTooLong,
@@ -58,6 +61,10 @@ public static class ProviderErrorClassifier
         ["1310"] = ProviderFailureKind.OutOfBalance,
         ["minimax:1001"] = ProviderFailureKind.Timeout,
         ["minimax:1033"] = ProviderFailureKind.UpstreamError,
+        ["minimax:1000"] = ProviderFailureKind.UpstreamError,
+        ["minimax:1024"] = ProviderFailureKind.UpstreamError,
+        ["minimax:2013"] = ProviderFailureKind.BadRequest,
+        ["InternalServiceError"] = ProviderFailureKind.UpstreamError,
         ["tpm_rate_limit_exceeded"] = ProviderFailureKind.RateLimited,
         ["Throttling.RateQuota"] = ProviderFailureKind.RateLimited,
         ["limit_requests"] = ProviderFailureKind.RateLimited,
@@ -79,7 +86,12 @@ public static class ProviderErrorClassifier
         ["permission_error"] = ProviderFailureKind.PermissionDenied,
         ["ModelNotOpen"] = ProviderFailureKind.PermissionDenied,
         ["1220"] = ProviderFailureKind.PermissionDenied,
+        ["AccessDenied"] = ProviderFailureKind.PermissionDenied,
         ["1211"] = ProviderFailureKind.NotFound,
+        ["model_not_found"] = ProviderFailureKind.NotFound,
+        ["not_found_error"] = ProviderFailureKind.NotFound,
+        ["resource_not_found_error"] = ProviderFailureKind.NotFound,
+        ["invalid_model"] = ProviderFailureKind.NotFound,
         ["InvalidEndpointOrModel.NotFound"] = ProviderFailureKind.NotFound,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
@@ -109,7 +121,8 @@ public static class ProviderErrorClassifier
 
             if (message.Contains("token limit", StringComparison.OrdinalIgnoreCase) || message.Contains("context length", StringComparison.OrdinalIgnoreCase)
                 || message.Contains("Range of input length", StringComparison.OrdinalIgnoreCase)
-                || message.Contains("Input token length too long", StringComparison.OrdinalIgnoreCase))
+                || message.Contains("Input token length too long", StringComparison.OrdinalIgnoreCase)
+                || message.Contains("prompt is too long", StringComparison.OrdinalIgnoreCase))
             {
                 return ProviderFailureKind.ContextTooLong;
             }

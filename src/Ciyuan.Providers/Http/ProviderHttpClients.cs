@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Ciyuan.Core.Canonical;
 using Ciyuan.Core.Configuration;
+using Ciyuan.Core.Providers;
 
 namespace Ciyuan.Providers.Http;
 
@@ -17,13 +18,10 @@ public sealed class ProviderHttpClients : IDisposable
     public HttpMessageInvoker For(ProviderConfig provider) =>
         _invokers.GetOrAdd(provider.Name, static (_, p) => Create(p), provider);
 
-    /// <summary>The route under the provider's base URL for that dialect (its Anthropic base when it has one).</summary>
+    /// <summary>The route on the provider's endpoint for that dialect: its Messages base for Anthropic, its OpenAI-dialect base otherwise.</summary>
     public Uri RouteUri(ProviderConfig provider, Dialect dialect, string route) =>
         _routes.GetOrAdd((provider.Name, dialect, route), static (key, p) =>
-        {
-            var root = key.Dialect == Dialect.Anthropic ? p.AnthropicBaseUrl ?? p.BaseUrl : p.BaseUrl;
-            return new Uri(root.AbsoluteUri.TrimEnd('/') + "/" + key.Route);
-        }, provider);
+            ProviderEndpoints.RouteUri(p, key.Dialect == Dialect.Anthropic ? UpstreamEndpoint.Messages : UpstreamEndpoint.OpenAI, key.Route), provider);
 
     private static HttpMessageInvoker Create(ProviderConfig provider) => new(
         new SocketsHttpHandler

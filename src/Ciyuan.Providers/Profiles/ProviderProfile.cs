@@ -32,6 +32,15 @@ public sealed record ProviderProfile
 
     public ThinkingStyle Thinking { get; init; }
 
+    /// <summary>
+    /// The <c>reasoning_effort</c> words the vendor accepts, weakest first; null when it has no effort
+    /// setting. Used when a request is translated (an Anthropic <c>output_config.effort</c> becomes the nearest word).
+    /// </summary>
+    public IReadOnlyList<string>? ReasoningEffortWords { get; init; }
+
+    /// <summary>The vendor takes <c>system</c> messages anywhere in the conversation, not only first.</summary>
+    public bool AcceptsSystemMessagesAnywhere { get; init; }
+
     /// <summary>Thinking cannot be turned off (GLM-5.3, Kimi K2.7-code, K3): a request to disable it is rejected.</summary>
     public bool ThinkingAlwaysOn { get; init; }
 

@@ -18,6 +18,7 @@ public static class ProviderProfiles
         Kind = "deepseek",
         MaxTokensField = "max_tokens",
         Thinking = ThinkingStyle.ThinkingObject,
+        ReasoningEffortWords = ["high", "max"],
         RequiresReasoningReplay = true,
         CachedTokensField = "prompt_cache_hit_tokens",
     };
@@ -94,6 +95,8 @@ public static class ProviderProfiles
         Kind = "openai",
         MaxTokensField = "max_completion_tokens",
         Thinking = ThinkingStyle.ReasoningEffort,
+        ReasoningEffortWords = ["none", "minimal", "low", "medium", "high", "xhigh"],
+        AcceptsSystemMessagesAnywhere = true,
         AcceptsReasoningInHistory = false,
         MaxStopSequences = 4,
     };
@@ -147,6 +150,7 @@ public static class ProviderProfiles
         {
             MaxTokensField = "max_completion_tokens",
             Thinking = ThinkingStyle.ReasoningEffort,
+            ReasoningEffortWords = ["low", "high", "max"],
             ThinkingAlwaysOn = true,
             FixedParameters = new Dictionary<string, double>(StringComparer.Ordinal)
             {
@@ -165,10 +169,11 @@ public static class ProviderProfiles
             ["qwen3-0.6b", "qwen3-1.7b", "qwen3-4b", "qwen3-8b", "qwen3-14b", "qwen3-30b", "qwen3-32b", "qwen3-235b", "qwen3-next-", "qwen3.5-397b", "qwen3.5-122b", "qwen3.5-35b", "qwen3.5-27b"],
             DashScope with { NonStreamThinkingMustBeOff = true });
 
-        // §7: GLM-5.3 rejects thinking "disabled".
+        // §7: GLM-5.3 rejects thinking "disabled"; GLM-5.2+ take reasoning_effort low|high|max.
         foreach (var kind in new[] { "zhipu", "zai" })
         {
-            yield return new ModelProfileRule(kind, ["glm-5.3"], Zhipu with { Kind = kind, ThinkingAlwaysOn = true });
+            yield return new ModelProfileRule(kind, ["glm-5.3"], Zhipu with { Kind = kind, ThinkingAlwaysOn = true, ReasoningEffortWords = ["low", "high", "max"] });
+            yield return new ModelProfileRule(kind, ["glm-5.2"], Zhipu with { Kind = kind, ReasoningEffortWords = ["low", "high", "max"] });
         }
 
         // §8: M3.1-Flash-Preview uses reasoning_content; M3 takes a thinking object.

@@ -109,6 +109,8 @@ internal static partial class GatewayHost
         app.MapAnthropicEndpoints();
         app.MapTokenizeEndpoints();
         app.MapAdminEndpoints(options.MasterKey);
+        app.MapModelEndpoints();
+        app.MapFallbackEndpoints();
 
         if (options.MasterKey is null)
         {

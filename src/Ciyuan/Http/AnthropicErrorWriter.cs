@@ -1,3 +1,4 @@
+using Ciyuan.Core.Providers;
 using Ciyuan.Protocols.Anthropic;
 
 namespace Ciyuan.Http;
@@ -5,7 +6,26 @@ namespace Ciyuan.Http;
 /// <summary>Writes <c>{"type":"error","error":{"type","message"}}</c> on the Anthropic routes.</summary>
 internal static class AnthropicErrorWriter
 {
-    public static async Task WriteAsync(HttpContext context, int status, string? type, string message, TimeSpan? retryAfter = null)
+    public static Task WriteAsync(HttpContext context, int status, string? type, string message, TimeSpan? retryAfter = null) =>
+        WriteAsync(context, status, type, message, retryAfter, provider: null);
+
+    /// <summary>
+    /// The same error in the dialect's terms, from an OpenAI-route error: an upstream failure takes
+    /// the Anthropic status and type of its <see cref="ErrorVocabulary"/> entry (out of balance is a
+    /// 402 <c>billing_error</c> here, a 429 <c>insufficient_quota</c> at the OpenAI door).
+    /// </summary>
+    public static Task WriteAsync(HttpContext context, OpenAIError error)
+    {
+        if (error.Provider is { } provider && ErrorVocabulary.ForCode(error.Code) is { } entry)
+        {
+            return WriteAsync(context, entry.AnthropicStatus, entry.AnthropicType, error.Message, error.RetryAfter,
+                new ProviderErrorFields(entry.Code, provider, error.ProviderCode));
+        }
+
+        return WriteAsync(context, AnthropicErrors.StatusFor(error.Status), error.Code ?? error.Type, error.Message, error.RetryAfter, provider: null);
+    }
+
+    private static async Task WriteAsync(HttpContext context, int status, string? type, string message, TimeSpan? retryAfter, ProviderErrorFields? provider)
     {
         if (context.Response.HasStarted)
         {
@@ -13,7 +33,7 @@ internal static class AnthropicErrorWriter
         }
 
         var requestId = context.Response.Headers[CiyuanHeaders.RequestId].ToString();
-        var body = AnthropicErrors.Body(status, type, message, requestId.Length == 0 ? null : requestId);
+        var body = AnthropicErrors.Body(status, type, message, requestId.Length == 0 ? null : requestId, provider);
         context.Response.StatusCode = status;
         if (retryAfter is { } wait)
         {
@@ -24,8 +44,4 @@ internal static class AnthropicErrorWriter
         context.Response.ContentLength = body.Length;
         await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
     }
-
-    /// <summary>The same error in the dialect's terms, from an OpenAI-route error.</summary>
-    public static Task WriteAsync(HttpContext context, OpenAIError error) =>
-        WriteAsync(context, AnthropicErrors.StatusFor(error.Status), error.Code ?? error.Type, error.Message, error.RetryAfter);
 }

@@ -12,5 +12,8 @@ internal static class CiyuanHeaders
     public const string Currency = "X-Ciyuan-Currency";
     public const string Run = "X-Ciyuan-Run";
     public const string Policy = "X-Ciyuan-Policy";
+
+    /// <summary>On a translated request: the client's fields left out for the target, by path (reasons in the README's table of fates).</summary>
+    public const string DroppedFields = "X-Ciyuan-Dropped-Fields";
     public const string ApiKey = "x-api-key";
 }

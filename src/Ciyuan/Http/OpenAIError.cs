@@ -6,6 +6,12 @@ internal sealed record OpenAIError(int Status, string Message, string Type, stri
     /// <summary>Sent as a <c>Retry-After</c> header when set.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>The configured provider the error came from, when an upstream was involved.</summary>
+    public string? Provider { get; init; }
+
+    /// <summary>The vendor's own code for the condition (kept beside Ciyuan's <see cref="Code"/>).</summary>
+    public string? ProviderCode { get; init; }
+
     public static OpenAIError InvalidRequest(string message, string? code = null, string? param = null) =>
         new(StatusCodes.Status400BadRequest, message, "invalid_request_error", code, param);
 

@@ -59,9 +59,17 @@ internal static class OpenAIErrorWriter
             json.WriteString("code", error.Code);
         }
 
-        if (provider is not null)
+        if ((error.Provider ?? provider) is { } name)
         {
-            json.WriteString("provider", provider);
+            json.WriteString("provider", name);
+            if (error.ProviderCode is { } providerCode)
+            {
+                json.WriteString("provider_code", providerCode);
+            }
+            else
+            {
+                json.WriteNull("provider_code");
+            }
         }
 
         json.WriteEndObject();

@@ -1,5 +1,6 @@
 using Ciyuan.Core.Canonical;
 using Ciyuan.Core.Configuration;
+using Ciyuan.Core.Providers;
 using Ciyuan.Core.Routing;
 using Ciyuan.Hosting;
 using Ciyuan.Http;
@@ -23,6 +24,7 @@ internal sealed class AnthropicMessagesHandler(
     TranslatingRelay translating,
     RoutedDispatch dispatch,
     PromptTokens promptTokens,
+    TokenCounter counter,
     RequestBudgets budgets)
 {
     private static readonly string[] ForwardedHeaderNames = ["anthropic-version", "anthropic-beta"];
@@ -44,6 +46,7 @@ internal sealed class AnthropicMessagesHandler(
         var routeRequest = new RouteRequest
         {
             Alias = result.Alias!.Name,
+            Door = Dialect.Anthropic,
             KeyPolicy = request.Key.Policy,
             RequestPolicy = request.RequestPolicy,
             PromptTokens = promptTokens.For(result.Alias, facts, body.Span, static bytes => AnthropicRequestCodec.Decode(bytes)),
@@ -58,6 +61,10 @@ internal sealed class AnthropicMessagesHandler(
         {
             var native = HasAnthropicEndpoint(candidate);
             ReadOnlyMemory<byte> payload;
+            long? inputTokens = null;
+
+            // Set per attempt: a fallback to another deployment may drop other fields, or none.
+            context.Response.Headers.Remove(CiyuanHeaders.DroppedFields);
             if (native)
             {
                 upstreamBody.Clear();
@@ -69,7 +76,15 @@ internal sealed class AnthropicMessagesHandler(
                 try
                 {
                     canonical ??= AnthropicRequestCodec.Decode(body.Span);
-                    payload = OpenAIRequestCodec.Encode(canonical, TranslationOptions.For(candidate, state.ProfileOf(candidate)));
+                    var dropped = new List<string>();
+                    payload = OpenAIRequestCodec.Encode(canonical, TranslationOptions.For(candidate, state.ProfileOf(candidate)), dropped);
+                    if (dropped.Count > 0)
+                    {
+                        context.Response.Headers[CiyuanHeaders.DroppedFields] = string.Join(", ", dropped.Distinct(StringComparer.Ordinal));
+                    }
+
+                    // message_start carries the prompt's size as Anthropic's does: the deployment's tokenizer count (exact where it ships).
+                    inputTokens = facts.Stream ? TokenCounter.CountChat(counter.For(candidate), canonical) : null;
                 }
                 catch (TranslationException ex)
                 {
@@ -101,7 +116,7 @@ internal sealed class AnthropicMessagesHandler(
                 {
                     (true, true) => await passthrough.RelayStreamAsync(context, request, candidate, exchange).ConfigureAwait(false),
                     (true, false) => await passthrough.RelayJsonAsync(context, request, candidate, exchange).ConfigureAwait(false),
-                    (false, true) => await translating.RelayStreamAsync(context, request, candidate, exchange, facts, TranslationPair.AnthropicFromOpenAI(() => state.ProfileOf(candidate))).ConfigureAwait(false),
+                    (false, true) => await translating.RelayStreamAsync(context, request, candidate, exchange, facts, TranslationPair.AnthropicFromOpenAI(() => state.ProfileOf(candidate), inputTokens)).ConfigureAwait(false),
                     (false, false) => await translating.RelayJsonAsync(context, request, candidate, exchange, TranslationPair.AnthropicFromOpenAI(() => state.ProfileOf(candidate))).ConfigureAwait(false),
                 });
             }
@@ -115,9 +130,9 @@ internal sealed class AnthropicMessagesHandler(
         await AnthropicErrorWriter.WriteAsync(context, await dispatch.ErrorForAsync(context, request, failed).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
-    /// <summary>Anthropic itself, and vendors that publish an <c>/anthropic</c> route, take the request as is.</summary>
+    /// <summary>Anthropic itself, and providers with a Messages endpoint (a vendor's <c>/anthropic</c> route), take the request as is.</summary>
     private static bool HasAnthropicEndpoint(DeploymentConfig deployment) =>
-        deployment.Provider.AnthropicBaseUrl is not null || deployment.Provider.Kind == ProviderKinds.Anthropic;
+        ProviderEndpoints.For(deployment.Provider, Dialect.Anthropic) == UpstreamEndpoint.Messages;
 
     private static KeyValuePair<string, string>[] ForwardedHeaders(HttpRequest request)
     {

@@ -3,41 +3,30 @@ using Ciyuan.Http;
 
 namespace Ciyuan.Pipeline;
 
-/// <summary>How an upstream failure is told to an OpenAI-dialect client.</summary>
+/// <summary>
+/// How an upstream failure is told to a client: Ciyuan's code and status from the
+/// <see cref="ErrorVocabulary"/>, the provider's own message, the host that was dialled, and the
+/// vendor's code as <c>provider_code</c>. Each door writes it in its own shape.
+/// </summary>
 internal static class FailureResponses
 {
-    public static OpenAIError ToOpenAI(ProviderFailure failure, string provider) => failure.Kind switch
+    public static OpenAIError ToOpenAI(ProviderFailure failure, string provider)
     {
-        ProviderFailureKind.Unreachable => new OpenAIError(StatusCodes.Status502BadGateway, failure.Message, "upstream_error", "upstream_unreachable"),
-        ProviderFailureKind.Timeout => new OpenAIError(StatusCodes.Status504GatewayTimeout, failure.Message, "upstream_error", "upstream_timeout"),
-
-        // The provider rejected Ciyuan's own credentials: that is the operator's problem, not the
-        // caller's key, so it must not look like a 401 to the client.
-        ProviderFailureKind.Authentication => new OpenAIError(StatusCodes.Status502BadGateway,
-            $"provider '{provider}' rejected the gateway's credentials: {failure.Message}", "upstream_error", "upstream_authentication"),
-        _ => new OpenAIError(
-            failure.UpstreamStatus is >= 400 and < 600 ? failure.UpstreamStatus.Value : StatusCodes.Status502BadGateway,
-            $"provider '{provider}' answered: {failure.Message}",
-            failure.UpstreamType ?? TypeOf(failure.Kind),
-            failure.UpstreamCode ?? CodeOf(failure.Kind)),
-    };
-
-    private static string TypeOf(ProviderFailureKind kind) => kind switch
-    {
-        ProviderFailureKind.RateLimited => "rate_limit_error",
-        ProviderFailureKind.OutOfBalance => "insufficient_quota",
-        ProviderFailureKind.PermissionDenied => "permission_error",
-        ProviderFailureKind.BadRequest or ProviderFailureKind.ContextTooLong or ProviderFailureKind.ContentFiltered or ProviderFailureKind.NotFound => "invalid_request_error",
-        _ => "upstream_error",
-    };
-
-    private static string CodeOf(ProviderFailureKind kind) => kind switch
-    {
-        ProviderFailureKind.RateLimited => "rate_limit_exceeded",
-        ProviderFailureKind.OutOfBalance => "insufficient_quota",
-        ProviderFailureKind.ContextTooLong => "context_length_exceeded",
-        ProviderFailureKind.ContentFiltered => "content_filter",
-        ProviderFailureKind.Overloaded => "overloaded",
-        _ => "upstream_error",
-    };
+        var entry = ErrorVocabulary.For(failure.Kind);
+        var where = failure.Host is { } host ? $"provider '{provider}' at {host}" : $"provider '{provider}'";
+        var message = failure.Kind switch
+        {
+            // The provider rejected Ciyuan's own credentials: that is the operator's problem, not the
+            // caller's key, so it must not look like a 401 to the client.
+            ProviderFailureKind.Authentication => $"{where} rejected the gateway's credentials: {failure.Message}",
+            ProviderFailureKind.Unreachable or ProviderFailureKind.Timeout => failure.Message,
+            _ => $"{where} answered: {failure.Message}",
+        };
+        return new OpenAIError(entry.Status, message, entry.OpenAIType, entry.Code)
+        {
+            Provider = provider,
+            ProviderCode = ErrorVocabulary.ProviderCodeOf(failure),
+            RetryAfter = failure.RetryAfter ?? (failure.Kind == ProviderFailureKind.RateLimited ? ErrorVocabulary.DefaultRetryAfter : null),
+        };
+    }
 }

@@ -26,5 +26,7 @@ internal static class TranslationOptions
         SupportsTopK = deployment.Provider.Kind is "vllm" or "sglang" or "llamacpp" or "ollama" or "dashscope" or ProviderKinds.OpenAICompatible,
         MaxStopSequences = profile.MaxStopSequences ?? 4,
         UserField = deployment.Provider.Kind is "deepseek" or "zhipu" or "zai" ? "user_id" : "user",
+        SystemMessagesAnywhere = profile.AcceptsSystemMessagesAnywhere,
+        EffortWords = profile.ReasoningEffortWords,
     };
 }

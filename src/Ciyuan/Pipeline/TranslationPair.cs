@@ -16,11 +16,15 @@ internal sealed record TranslationPair(
     Func<SseReader, bool> IsUpstreamError,
     Func<SseReader, bool> IsEnd)
 {
-    /// <summary>Anthropic client, OpenAI-dialect upstream (vendor quirks normalised before decoding).</summary>
-    public static TranslationPair AnthropicFromOpenAI(Func<ProviderProfile> profile) => new(
+    /// <summary>
+    /// Anthropic client, OpenAI-dialect upstream (vendor quirks normalised before decoding).
+    /// <paramref name="inputTokens"/> is the prompt's count for <c>message_start</c>, which OpenAI
+    /// upstreams give only at the end.
+    /// </summary>
+    public static TranslationPair AnthropicFromOpenAI(Func<ProviderProfile> profile, long? inputTokens = null) => new(
         body => OpenAIResponseCodec.Decode(ResponseNormalizer.NormalizeCompletion(profile(), body) is { } normalized ? normalized : body),
         (response, request) => AnthropicResponseCodec.Encode(response with { Id = "msg_" + request.RequestId[4..] }, request.ModelAlias),
-        (request, _) => new AnthropicStreamEncoder("msg_" + request.RequestId[4..], request.ModelAlias),
+        (request, _) => new AnthropicStreamEncoder("msg_" + request.RequestId[4..], request.ModelAlias) { InputTokens = inputTokens },
         vendor =>
         {
             var decoder = new OpenAIStreamDecoder();

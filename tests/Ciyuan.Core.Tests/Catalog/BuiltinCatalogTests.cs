@@ -191,4 +191,16 @@ public sealed class BuiltinCatalogTests
 
         Assert.All(ModelCatalog.Builtin.Models, m => Assert.True(m.Family is null || families.Contains(m.Family), m.Id));
     }
+
+    [Fact]
+    public void FindModel_GlmOnTheZhipuChinaHost_IsPricedInYuan()
+    {
+        var glm53 = ModelCatalog.Builtin.FindModel("zhipu", "glm-5.3")!.Price!;
+        var glm5 = ModelCatalog.Builtin.FindModel("zhipu", "glm-5")!.Price!;
+
+        Assert.Equal("CNY", glm53.Currency);
+        Assert.Equal((8m, 2m, 28m), (glm53.Tiers[0].Input, glm53.Tiers[0].CacheHit!.Value, glm53.Tiers[0].Output));
+        Assert.Equal("CNY", glm5.Currency);
+        Assert.Contains("[U]", glm5.Source, StringComparison.Ordinal);
+    }
 }

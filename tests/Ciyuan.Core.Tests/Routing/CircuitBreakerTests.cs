@@ -150,6 +150,24 @@ public sealed class CircuitBreakerTests
         Assert.Equal((0L, 0L), state.WindowTotals());
     }
 
+    [Fact]
+    public void RecordFailure_OnTheMessagesEndpoint_LeavesTheOpenAIEndpointAvailable()
+    {
+        var state = NewState();
+
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True(state.RecordStart(UpstreamEndpoint.Messages));
+            state.RecordFailure(ProviderFailureKind.UpstreamError, endpoint: UpstreamEndpoint.Messages);
+        }
+
+        Assert.Equal(CircuitState.Open, state.CircuitOf(UpstreamEndpoint.Messages));
+        Assert.Equal(DeploymentAvailability.CircuitOpen, state.GetAvailability(UpstreamEndpoint.Messages));
+        Assert.Equal(CircuitState.Closed, state.CircuitOf(UpstreamEndpoint.OpenAI));
+        Assert.Equal(DeploymentAvailability.Available, state.GetAvailability(UpstreamEndpoint.OpenAI));
+        Assert.True(state.RecordStart(UpstreamEndpoint.OpenAI));
+    }
+
     private DeploymentState NewState() => RoutingFixtures.State("a", _time, breaker: Options);
 
     private DeploymentState OpenState()

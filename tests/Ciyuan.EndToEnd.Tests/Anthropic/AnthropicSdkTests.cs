@@ -86,9 +86,15 @@ public sealed class AnthropicSdkTests
         var types = new List<string>();
         var text = new StringBuilder();
         var thinking = new StringBuilder();
+        long? startInputTokens = null;
         await foreach (var e in Client(gateway).Messages.CreateStreaming(Ask("test-model", "stream please")))
         {
             types.Add(e.Type.Raw());
+            if (e.TryPickStart(out var start))
+            {
+                startInputTokens = start.Message.Usage.InputTokens;
+            }
+
             if (e.TryPickContentBlockDelta(out var delta))
             {
                 if (delta.Delta.TryPickText(out var t))
@@ -105,6 +111,9 @@ public sealed class AnthropicSdkTests
         Assert.Equal("Streamed answer.", text.ToString());
         Assert.Equal("Think first.", thinking.ToString());
         Assert.Equal("message_start", types[0]);
+
+        // The upstream tells only at the end; message_start carries the gateway's own count of the prompt.
+        Assert.True(startInputTokens > 0, $"message_start input_tokens was {startInputTokens}");
         Assert.Equal("message_stop", types[^1]);
         Assert.Equal("message_delta", types[^2]);
         Assert.Equal(2, types.Count(t => t == "content_block_start"));
@@ -237,5 +246,57 @@ public sealed class AnthropicSdkTests
 
         block.TryPickText(out var text);
         return new(new TextBlockParam { Text = text!.Text }, null);
+    }
+
+    [Fact]
+    public async Task ModelsList_AnthropicSdk_GetsAnthropicShapedModels()
+    {
+        await using var gateway = await StartAsync();
+
+        var page = await Client(gateway).Models.List();
+
+        Assert.Equal(["test-model", "native-model"], page.Items.Select(m => m.ID));
+        var first = page.Items[0];
+        Assert.Equal("test-model", first.DisplayName);
+        Assert.Equal(DateTimeOffset.UnixEpoch, first.CreatedAt);
+        Assert.False(page.HasNext());
+    }
+
+    [Fact]
+    public async Task ModelsRetrieve_AnthropicSdk_GetsTheModelOrNotFound()
+    {
+        await using var gateway = await StartAsync();
+
+        var model = await Client(gateway).Models.Retrieve("native-model");
+        var missing = await Assert.ThrowsAnyAsync<AnthropicApiException>(() => Client(gateway).Models.Retrieve("no-such-model"));
+
+        Assert.Equal("native-model", model.ID);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task CountTokens_ClaudeCodeStyleBody_IsCountedForPassthroughAndTranslatedModels()
+    {
+        await using var gateway = await StartAsync();
+        const string body = """
+            {"model":"MODEL","system":[{"type":"text","text":"You are a coding agent.","cache_control":{"type":"ephemeral"}}],
+             "messages":[{"role":"user","content":"Create hello.txt"},{"role":"system","content":"Working directory: /tmp/work"}],
+             "tools":[{"name":"Write","input_schema":{"type":"object"}}],
+             "thinking":{"type":"adaptive","display":"omitted"},"context_management":{"edits":[{"type":"clear_thinking_20251015","keep":"all"}]},
+             "output_config":{"effort":"high"}}
+            """;
+
+        foreach (var model in new[] { "native-model", "test-model" })
+        {
+            var response = await gateway.Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, "v1/messages/count_tokens?beta=true")
+            {
+                Content = new StringContent(body.Replace("MODEL", model, StringComparison.Ordinal), Encoding.UTF8, "application/json"),
+                Headers = { { "anthropic-version", "2023-06-01" }, { "anthropic-beta", "context-management-2025-06-27,effort-2025-11-24" } },
+            });
+
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            var count = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("input_tokens").GetInt64();
+            Assert.True(count > 10, $"{model}: {count}");
+        }
     }
 }

@@ -161,18 +161,19 @@ public sealed class ChatErrorTests
     }
 
     [Theory]
-    [InlineData(400, """{"error":{"message":"Content Exists Risk","type":"invalid_request_error","param":null,"code":"invalid_request_error"}}""", "Content Exists Risk")]
-    [InlineData(402, """{"error":{"message":"Insufficient Balance","type":"unknown_error","param":null,"code":"invalid_request_error"}}""", "Insufficient Balance")]
-    [InlineData(429, """{"error":{"message":"The engine is currently overloaded, please try again later","type":"engine_overloaded_error"}}""", "overloaded")]
-    [InlineData(500, """{"object":"error","message":"CUDA out of memory","type":"InternalServerError","param":null,"code":500}""", "CUDA out of memory")]
-    public async Task Chat_UpstreamError_PassesStatusAndProviderMessageThrough(int upstreamStatus, string body, string expectedMessage)
+    [InlineData(400, """{"error":{"message":"Content Exists Risk","type":"invalid_request_error","param":null,"code":"invalid_request_error"}}""", "Content Exists Risk", 400, "content_filter")]
+    [InlineData(402, """{"error":{"message":"Insufficient Balance","type":"unknown_error","param":null,"code":"invalid_request_error"}}""", "Insufficient Balance", 429, "insufficient_quota")]
+    [InlineData(429, """{"error":{"message":"The engine is currently overloaded, please try again later","type":"engine_overloaded_error"}}""", "overloaded", 503, "upstream_overloaded")]
+    [InlineData(500, """{"object":"error","message":"CUDA out of memory","type":"InternalServerError","param":null,"code":500}""", "CUDA out of memory", 502, "upstream_error")]
+    public async Task Chat_UpstreamError_AnswersInTheVocabularyWithTheProviderMessage(int upstreamStatus, string body, string expectedMessage, int expectedStatus, string expectedCode)
     {
         await using var gateway = await GatewayFixture.StartAsync();
         gateway.Upstream.Default = new Fail(upstreamStatus, body);
 
         var (status, error, _) = await PostAsync(gateway.Http, Hello);
 
-        Assert.Equal(upstreamStatus, (int)status);
+        Assert.Equal(expectedStatus, (int)status);
+        Assert.Equal(expectedCode, error["code"]!.GetValue<string>());
         Assert.Contains(expectedMessage, error["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal("local", error["provider"]!.GetValue<string>());
         var row = Assert.Single(await gateway.LedgerAsync());

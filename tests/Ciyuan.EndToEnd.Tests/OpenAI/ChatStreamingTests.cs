@@ -163,7 +163,8 @@ public sealed class ChatStreamingTests
 
         var (response, body) = await StreamAsync(gateway, StreamRequest);
 
-        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
         Assert.Contains("Rate limit reached", body, StringComparison.Ordinal);
         Assert.Equal(RequestStatus.UpstreamError, Assert.Single(await gateway.LedgerAsync()).Status);
     }

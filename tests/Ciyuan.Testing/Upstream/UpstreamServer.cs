@@ -80,8 +80,11 @@ public sealed class UpstreamServer : IAsyncDisposable
         return (recorded, JsonNode.Parse(body)?.AsObject() ?? []);
     }
 
-    private UpstreamBehavior BehaviorFor(JsonObject json) =>
-        json["model"]?.GetValue<string>() is { } model && _byModel.TryGetValue(model, out var behavior) ? behavior : Default;
+    private UpstreamBehavior BehaviorFor(JsonObject json)
+    {
+        var behavior = json["model"]?.GetValue<string>() is { } model && _byModel.TryGetValue(model, out var scripted) ? scripted : Default;
+        return behavior is Scripted script ? script.Choose(json) : behavior;
+    }
 
     private async Task HandleChatAsync(HttpContext context)
     {

@@ -88,6 +88,17 @@ internal static class CanonicalDump
         }
 
         writer.WriteEndObject();
+        if (request.SourceFields.Count > 0)
+        {
+            writer.WriteStartArray("sourceFields");
+            foreach (var field in request.SourceFields)
+            {
+                writer.WriteStringValue($"{field.Path}: {field.Fate} ({field.Reason})");
+            }
+
+            writer.WriteEndArray();
+        }
+
         writer.WriteEndObject();
     });
 

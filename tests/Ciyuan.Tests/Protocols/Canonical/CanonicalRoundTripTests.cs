@@ -25,7 +25,8 @@ public sealed class CanonicalRoundTripTests
 
         var decoded = AnthropicRequestCodec.Decode(AnthropicRequestCodec.Encode(request, request.Model));
 
-        Assert.Equal(CanonicalDump.Of(request), CanonicalDump.Of(decoded));
+        // The decoder also notes fields (cache markers) whose fate matters only for the other dialect.
+        Assert.Equal(CanonicalDump.Of(request), CanonicalDump.Of(decoded with { SourceFields = [] }));
     }
 
     [Theory]

@@ -72,13 +72,24 @@ public sealed class OpenAIRequestCodecTests
     }
 
     [Fact]
-    public void Encode_OptionsForOtherUpstreams_RenameFieldsAndTrimStops()
+    public void Encode_OptionsForOtherUpstreams_RenameFields()
     {
-        var body = """{"model":"claude-x","max_tokens":10,"top_k":5,"stop_sequences":["a","b","c"],"metadata":{"user_id":"u1"},"messages":[{"role":"user","content":"hi"}]}"""u8;
+        var body = """{"model":"claude-x","max_tokens":10,"top_k":5,"stop_sequences":["a","b"],"metadata":{"user_id":"u1"},"messages":[{"role":"user","content":"hi"}]}"""u8;
         var options = new OpenAIEncodeOptions { UpstreamModel = "m", MaxTokensField = "max_completion_tokens", SupportsTopK = true, MaxStopSequences = 2, UserField = "user_id" };
 
         var encoded = Encoding.UTF8.GetString(OpenAIRequestCodec.Encode(AnthropicRequestCodec.Decode(body), options));
 
         Assert.Equal("""{"model":"m","messages":[{"role":"user","content":"hi"}],"max_completion_tokens":10,"top_k":5,"stop":["a","b"],"user_id":"u1"}""", encoded);
+    }
+
+    [Fact]
+    public void Encode_MoreStopSequencesThanTheUpstreamTakes_IsRefusedNotTruncated()
+    {
+        var request = AnthropicRequestCodec.Decode("""{"model":"claude-x","max_tokens":10,"stop_sequences":["a","b","c"],"messages":[{"role":"user","content":"hi"}]}"""u8);
+        var options = new OpenAIEncodeOptions { UpstreamModel = "m", MaxStopSequences = 2 };
+
+        var error = Assert.Throws<TranslationException>(() => OpenAIRequestCodec.Encode(request, options));
+
+        Assert.Equal("stop_sequences", error.Field);
     }
 }
