@@ -19,16 +19,11 @@ internal static partial class UnhandledErrors
             {
                 await next(context).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+            catch (Exception ex) when (!context.Response.HasStarted && (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested))
             {
+                // Once an answer has started, the server itself ends the connection as it must.
                 var requestId = context.Response.Headers[CiyuanHeaders.RequestId].ToString();
                 Log.Unhandled(logger, context.Request.Method, context.Request.Path.Value ?? "/", requestId, ex);
-                if (context.Response.HasStarted)
-                {
-                    // Part of an answer went out: the client must see it cut, not completed.
-                    context.Abort();
-                    return;
-                }
 
                 var error = new OpenAIError(StatusCodes.Status500InternalServerError,
                     $"The gateway failed on this request (request id {(requestId.Length == 0 ? "unknown" : requestId)}); nothing was billed for it. Report the request id to the operator.",
