@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Ciyuan.Protocols.OpenAI;
+using Ciyuan.Protocols.Requests;
 
 namespace Ciyuan.Benchmarks.Protocols;
 
@@ -10,14 +10,14 @@ public class OpenAIRequestBenchmarks
     private readonly System.Buffers.ArrayBufferWriter<byte> _output = new(1024);
 
     [Benchmark]
-    public OpenAIRequestFacts? Scan() => OpenAIRequestScanner.Scan(SampleBodies.ChatRequest, out _);
+    public RequestFacts? Scan() => RequestScanner.Scan(SampleBodies.ChatRequest, out _);
 
     [Benchmark]
     public int ScanAndPatch()
     {
-        var facts = OpenAIRequestScanner.Scan(SampleBodies.ChatRequest, out _)!;
+        var facts = RequestScanner.Scan(SampleBodies.ChatRequest, out _)!;
         _output.ResetWrittenCount();
-        OpenAIRequestPatcher.Patch(SampleBodies.ChatRequest, facts, "upstream-model", forceIncludeUsage: true, _output);
+        RequestPatcher.Patch(SampleBodies.ChatRequest, facts, "upstream-model", forceIncludeUsage: true, _output);
         return _output.WrittenCount;
     }
 }

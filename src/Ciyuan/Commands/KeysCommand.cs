@@ -1,5 +1,7 @@
 using System.CommandLine;
-using Ciyuan.Hosting;
+using Ciyuan.Gateway.Keys;
+using Ciyuan.Gateway.Setup;
+using Ciyuan.Gateway.State;
 
 namespace Ciyuan.Commands;
 

@@ -2,7 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Ciyuan.Core.Catalog;
-using Ciyuan.Hosting;
+using Ciyuan.Gateway.Setup;
+using Ciyuan.Gateway.State;
 using Ciyuan.Http;
 
 namespace Ciyuan.Commands;

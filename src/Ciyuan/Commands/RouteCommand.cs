@@ -1,7 +1,8 @@
 using System.CommandLine;
 using Ciyuan.Core.Catalog;
 using Ciyuan.Core.Routing;
-using Ciyuan.Hosting;
+using Ciyuan.Gateway.Setup;
+using Ciyuan.Gateway.State;
 
 namespace Ciyuan.Commands;
 

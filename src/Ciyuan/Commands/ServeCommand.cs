@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Ciyuan.Core.Configuration;
+using Ciyuan.Gateway.Setup;
 using Ciyuan.Hosting;
 
 namespace Ciyuan.Commands;

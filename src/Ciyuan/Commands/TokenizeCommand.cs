@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Ciyuan.Core.Catalog;
-using Ciyuan.Hosting;
+using Ciyuan.Gateway.Setup;
+using Ciyuan.Gateway.State;
 
 namespace Ciyuan.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Ciyuan.Core.Metering;
-using Ciyuan.Hosting;
+using Ciyuan.Gateway.Setup;
 using Ciyuan.Http;
 
 namespace Ciyuan.Commands;

@@ -1,15 +1,20 @@
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Keys;
-using Ciyuan.Core.Metering;
 using Ciyuan.Core.Secrets;
+using Ciyuan.Gateway.Budgets;
+using Ciyuan.Gateway.Diagnostics;
+using Ciyuan.Gateway.Keys;
+using Ciyuan.Gateway.Setup;
+using Ciyuan.Gateway.State;
 using Ciyuan.Http;
-using Ciyuan.Pipeline;
-using Ciyuan.Providers;
-using Ciyuan.Providers.Http;
 
 namespace Ciyuan.Hosting;
 
-/// <summary>Builds the web host of <c>ciyuan serve</c>: services from the config snapshot, then the routes.</summary>
+/// <summary>
+/// Builds the web host of <c>ciyuan serve</c>: opens the store, registers the gateway
+/// (<see cref="GatewayServices.AddCiyuanGateway"/>), checks what must hold before the first request,
+/// then maps the routes.
+/// </summary>
 internal static partial class GatewayHost
 {
     public static async Task<WebApplication> BuildAsync(GatewayHostOptions options, CancellationToken cancellationToken)
@@ -38,46 +43,7 @@ internal static partial class GatewayHost
         // log of them is a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
-        var services = builder.Services;
-        services.AddSingleton(options.Config);
-        services.AddSingleton(TimeProvider.System);
-        var state = new GatewayState(options.Config, Core.Catalog.ModelCatalog.Builtin);
-        services.AddSingleton(state);
-        services.AddSingleton(store);
-        services.AddSingleton(store.Keys);
-        services.AddSingleton(store.Usage);
-        services.AddSingleton(store.Reports);
-        services.AddSingleton(store.Budgets);
-        services.AddSingleton(store.BudgetLedger);
-        services.AddSingleton(new CurrencyConverter(options.Config.Routing.CnyToUsd));
-        services.AddSingleton<BudgetLines>();
-        services.AddHostedService(sp => sp.GetRequiredService<BudgetLines>());
-        services.AddHostedService<LedgerMaintenance>();
-        services.AddSingleton<KeyCache>();
-        services.AddHostedService(sp => sp.GetRequiredService<KeyCache>());
-        services.AddSingleton<KeyService>();
-        services.AddSingleton<ClientAuthenticator>();
-        services.AddSingleton(SecretRedactor.FromConfig(options.Config, options.MasterKey));
-        services.AddSingleton<ProviderHttpClients>();
-        services.AddSingleton<IProviderAdapter, HttpProviderAdapter>();
-        services.AddSingleton<RequestSettlement>();
-        services.AddSingleton<JsonRelay>();
-        services.AddSingleton<StreamRelay>();
-        services.AddSingleton<RequestBudgets>();
-        services.AddSingleton(limitCounters);
-        services.AddSingleton<RequestLimits>();
-        services.AddSingleton<RequestIntake>();
-        services.AddSingleton<TokenCounter>();
-        services.AddSingleton(new Providers.Profiles.ReasoningReplayStore());
-        services.AddSingleton<FailureRecorder>();
-        services.AddSingleton<GatewayRouting>();
-        services.AddSingleton<RoutedDispatch>();
-        services.AddSingleton<PromptTokens>();
-        services.AddSingleton<OpenAIProxyHandler>();
-        services.AddSingleton<AnthropicPassthroughRelay>();
-        services.AddSingleton<TranslatingRelay>();
-        services.AddSingleton<AnthropicMessagesHandler>();
-
+        builder.Services.AddCiyuanGateway(options.Config, options.MasterKey, store, limitCounters);
         var app = builder.Build();
 
         // Tokenizer files named in config are checked now: a bad path is a start-up error, not a request error.
@@ -105,8 +71,7 @@ internal static partial class GatewayHost
 
         app.UseUnhandledErrors();
         app.MapOpsEndpoints();
-        app.MapOpenAIEndpoints();
-        app.MapAnthropicEndpoints();
+        app.MapGatewayEndpoints();
         app.MapTokenizeEndpoints();
         app.MapAdminEndpoints(options.MasterKey);
         app.MapModelEndpoints();
@@ -122,7 +87,7 @@ internal static partial class GatewayHost
             Log.NoModels(logger, options.Config.Source);
         }
 
-        foreach (var deployment in state.Unpriced)
+        foreach (var deployment in app.Services.GetRequiredService<GatewayState>().Unpriced)
         {
             Log.Unpriced(logger, deployment);
         }

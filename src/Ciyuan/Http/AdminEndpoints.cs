@@ -3,7 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Ciyuan.Core.Keys;
 using Ciyuan.Core.Metering;
-using Ciyuan.Hosting;
+using Ciyuan.Gateway.Keys;
+using Ciyuan.Gateway.State;
 
 namespace Ciyuan.Http;
 
@@ -25,7 +26,7 @@ internal static class AdminEndpoints
                 return null;
             }
 
-            if (!IsMasterKey(ClientAuthenticator.PresentedKey(context.Request), masterKey))
+            if (!IsMasterKey(HttpKeys.PresentedKey(context.Request), masterKey))
             {
                 await OpenAIErrorWriter.WriteAsync(context, OpenAIError.Unauthorized(
                     "The admin API needs the master key (CIYUAN_MASTER_KEY) as 'Authorization: Bearer KEY'.")).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using Ciyuan.Core.Providers;
+using Ciyuan.Gateway.Client;
 using Ciyuan.Protocols.Anthropic;
 
 namespace Ciyuan.Http;

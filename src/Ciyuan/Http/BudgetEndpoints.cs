@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Ciyuan.Core.Budgets;
 using Ciyuan.Core.Metering;
-using Ciyuan.Hosting;
+using Ciyuan.Gateway.Budgets;
 
 namespace Ciyuan.Http;
 

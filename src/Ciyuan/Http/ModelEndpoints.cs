@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Ciyuan.Core.Configuration;
-using Ciyuan.Hosting;
+using Ciyuan.Gateway.Keys;
+using Ciyuan.Gateway.State;
 
 namespace Ciyuan.Http;
 
@@ -94,7 +95,7 @@ internal static class ModelEndpoints
     /// </summary>
     private static async Task<List<ModelAliasConfig>?> VisibleAliasesAsync(HttpContext context)
     {
-        var authenticator = context.RequestServices.GetRequiredService<ClientAuthenticator>();
+        var authenticator = context.RequestServices.GetRequiredService<KeyAuthenticator>();
         if (authenticator.Authenticate(context.Request, out var authError) is not { } key)
         {
             var error = OpenAIError.Unauthorized(authError!);

@@ -1,4 +1,4 @@
-using Ciyuan.Hosting;
+using Ciyuan.Gateway.Keys;
 
 namespace Ciyuan.Http;
 

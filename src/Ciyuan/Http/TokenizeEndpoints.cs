@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Ciyuan.Core.Canonical;
-using Ciyuan.Hosting;
-using Ciyuan.Pipeline;
+using Ciyuan.Gateway.Doors;
+using Ciyuan.Gateway.Errors;
+using Ciyuan.Gateway.Pipeline;
+using Ciyuan.Gateway.State;
 using Ciyuan.Protocols.Anthropic;
 using Ciyuan.Protocols.Canonical;
 
@@ -20,43 +22,52 @@ internal static class TokenizeEndpoints
 
     public static IEndpointRouteBuilder MapTokenizeEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/tokenize", TokenizeAsync);
-        routes.MapPost("/v1/messages/count_tokens", CountTokensAsync);
+        routes.MapPost("/v1/tokenize", (HttpContext context, IntakeStage intake, AdmitStage limits, TokenCounter counter, GatewayState state) =>
+            CountAsync(context, OpenAIDoor.Tokenize, intake, limits, state, request => CountTextAsync(context, request, counter)));
+        routes.MapPost("/v1/messages/count_tokens", (HttpContext context, IntakeStage intake, AdmitStage limits, TokenCounter counter, GatewayState state) =>
+            CountAsync(context, AnthropicDoor.CountTokens, intake, limits, state, request => CountMessagesAsync(context, request, counter)));
         return routes;
     }
 
-    private static async Task TokenizeAsync(HttpContext context, RequestIntake intake, RequestLimits limits, TokenCounter counter, GatewayState state)
+    /// <summary>Intake and admission as for any request (a smaller body limit), then the count.</summary>
+    private static async Task CountAsync(HttpContext http, IDoor door, IntakeStage intake, AdmitStage limits, GatewayState state, Func<GatewayContext, Task<GatewayError?>> count)
     {
-        var result = await intake.ReadAsync(context, "tokenize", state.Config.Server.MaxTokenizeBytes, "server.max_tokenize_bytes").ConfigureAwait(false);
-        if (result.Error is { } error)
+        var client = new HttpClientExchange(http);
+        var read = await intake.ReadAsync(client, door, state.Config.Server.MaxTokenizeBytes, "server.max_tokenize_bytes").ConfigureAwait(false);
+        if (read.Context is not { } request)
         {
-            await OpenAIErrorWriter.WriteAsync(context, error).ConfigureAwait(false);
+            await AnswerErrors.WriteAsync(client, door, read.RequestId, read.Error!).ConfigureAwait(false);
             return;
         }
 
-        using var body = result.Body!;
-        if (await limits.AdmitAsync(result.Request!, estimatedTokens: 0).ConfigureAwait(false) is { } limited)
+        using (request)
         {
-            await OpenAIErrorWriter.WriteAsync(context, limited).ConfigureAwait(false);
-            return;
-        }
+            if (await limits.AdmitAsync(request, estimatedTokens: 0).ConfigureAwait(false) is { } limited)
+            {
+                await AnswerErrors.WriteAsync(request, limited).ConfigureAwait(false);
+                return;
+            }
 
-        try
-        {
-            await CountTextAsync(context, result, body, counter).ConfigureAwait(false);
-        }
-        finally
-        {
-            await limits.FinishAsync(result.Request!).ConfigureAwait(false);
+            try
+            {
+                if (await count(request).ConfigureAwait(false) is { } error)
+                {
+                    await AnswerErrors.WriteAsync(request, error).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                await limits.FinishAsync(request).ConfigureAwait(false);
+            }
         }
     }
 
-    private static async Task CountTextAsync(HttpContext context, IntakeResult result, RequestBody body, TokenCounter counter)
+    private static async Task<GatewayError?> CountTextAsync(HttpContext context, GatewayContext request, TokenCounter counter)
     {
-        var tokenizer = counter.For(result.Alias!);
+        var tokenizer = counter.For(request.Alias);
         int count;
         IReadOnlyList<int>? ids = null;
-        using (var document = JsonDocument.Parse(body.Memory))
+        using (var document = JsonDocument.Parse(request.Body.Memory))
         {
             var root = document.RootElement;
             var wantIds = root.TryGetProperty("ids", out var idsFlag) && idsFlag.ValueKind == JsonValueKind.True;
@@ -70,19 +81,16 @@ internal static class TokenizeEndpoints
             {
                 try
                 {
-                    count = TokenCounter.CountChat(tokenizer, OpenAIRequestCodec.Decode(body.Span));
+                    count = TokenCounter.CountChat(tokenizer, OpenAIRequestCodec.Decode(request.Body.Span));
                 }
                 catch (TranslationException ex)
                 {
-                    await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest(ex.Message, "invalid_messages", "messages")).ConfigureAwait(false);
-                    return;
+                    return GatewayErrors.InvalidRequest(ex.Message, "invalid_messages", "messages");
                 }
             }
             else
             {
-                await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest(
-                    "Send either 'text' (a string) or 'messages' (a chat) to count.", "missing_input", "text")).ConfigureAwait(false);
-                return;
+                return GatewayErrors.InvalidRequest("Send either 'text' (a string) or 'messages' (a chat) to count.", "missing_input", "text");
             }
         }
 
@@ -90,7 +98,7 @@ internal static class TokenizeEndpoints
         context.Response.ContentType = "application/json";
         await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
         json.WriteStartObject();
-        json.WriteString("model", result.Alias!.Name);
+        json.WriteString("model", request.ModelAlias);
         json.WriteString("tokenizer", tokenizer.Family);
         json.WriteBoolean("exact", tokenizer.IsExact);
         json.WriteNumber("count", count);
@@ -107,50 +115,24 @@ internal static class TokenizeEndpoints
 
         json.WriteEndObject();
         await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        return null;
     }
 
-    private static async Task CountTokensAsync(HttpContext context, RequestIntake intake, RequestLimits limits, TokenCounter counter, GatewayState state)
+    private static async Task<GatewayError?> CountMessagesAsync(HttpContext context, GatewayContext request, TokenCounter counter)
     {
-        var result = await intake.ReadAsync(context, "count_tokens", state.Config.Server.MaxTokenizeBytes, "server.max_tokenize_bytes").ConfigureAwait(false);
-        if (result.Error is { } error)
-        {
-            await AnthropicErrorWriter.WriteAsync(context, error).ConfigureAwait(false);
-            return;
-        }
-
-        using var body = result.Body!;
-        if (await limits.AdmitAsync(result.Request!, estimatedTokens: 0).ConfigureAwait(false) is { } limited)
-        {
-            await AnthropicErrorWriter.WriteAsync(context, limited).ConfigureAwait(false);
-            return;
-        }
-
-        try
-        {
-            await CountMessagesAsync(context, result, body, counter).ConfigureAwait(false);
-        }
-        finally
-        {
-            await limits.FinishAsync(result.Request!).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task CountMessagesAsync(HttpContext context, IntakeResult result, RequestBody body, TokenCounter counter)
-    {
-        ChatRequest request;
+        ChatRequest messages;
         try
         {
             // count_tokens takes a Messages request without max_tokens; the codec requires one, and it does not change the count.
-            request = AnthropicRequestCodec.Decode(result.Facts!.MaxTokens is null ? WithMaxTokens(body.Span, result.Facts.ObjectStart) : body.Span);
+            messages = AnthropicRequestCodec.Decode(request.Facts.MaxTokens is null ? WithMaxTokens(request.Body.Span, request.Facts.ObjectStart) : request.Body.Span);
         }
         catch (TranslationException ex)
         {
-            await AnthropicErrorWriter.WriteAsync(context, StatusCodes.Status400BadRequest, "invalid_request_error", ex.Message).ConfigureAwait(false);
-            return;
+            return GatewayErrors.InvalidRequest(ex.Message, "invalid_request_error");
         }
 
-        var tokenizer = counter.For(result.Alias!);
-        var count = TokenCounter.CountChat(tokenizer, request);
+        var tokenizer = counter.For(request.Alias);
+        var count = TokenCounter.CountChat(tokenizer, messages);
         context.Response.Headers[CountHeader] = tokenizer.IsExact ? "exact" : "estimated";
         context.Response.ContentType = "application/json";
         await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
@@ -158,6 +140,7 @@ internal static class TokenizeEndpoints
         json.WriteNumber("input_tokens", count);
         json.WriteEndObject();
         await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        return null;
     }
 
     private static byte[] WithMaxTokens(ReadOnlySpan<byte> body, int objectStart)

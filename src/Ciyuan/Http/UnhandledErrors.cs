@@ -1,4 +1,5 @@
-using Ciyuan.Hosting;
+using Ciyuan.Gateway.Client;
+using Ciyuan.Gateway.Diagnostics;
 
 namespace Ciyuan.Http;
 

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Ciyuan.Core.Budgets;
 using Ciyuan.EndToEnd.Tests.Fixtures;
-using Ciyuan.Hosting;
+using Ciyuan.Gateway.Keys;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ciyuan.EndToEnd.Tests.Budgets;

@@ -1,6 +1,7 @@
 using Ciyuan.Core.Metering;
 using Ciyuan.EndToEnd.Tests.Fixtures;
-using Ciyuan.Hosting;
+using Ciyuan.Gateway.Budgets;
+using Ciyuan.Gateway.Keys;
 using Ciyuan.Testing.Servers;
 using Microsoft.Extensions.DependencyInjection;
 

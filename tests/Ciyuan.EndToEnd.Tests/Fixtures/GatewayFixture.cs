@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using Ciyuan.Core.Catalog;
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Metering;
+using Ciyuan.Gateway.Keys;
+using Ciyuan.Gateway.Setup;
 using Ciyuan.Hosting;
 using Ciyuan.Testing.Upstream;
 using Microsoft.AspNetCore.Builder;

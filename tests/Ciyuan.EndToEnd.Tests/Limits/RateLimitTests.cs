@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Ciyuan.EndToEnd.Tests.Fixtures;
-using Ciyuan.Hosting;
+using Ciyuan.Gateway.Keys;
 using Ciyuan.Testing.Upstream;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Ciyuan.EndToEnd.Tests.Fixtures;
-using Ciyuan.Hosting;
+using Ciyuan.Gateway.Keys;
 using Ciyuan.Testing.Servers;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -268,8 +268,8 @@ public sealed class ChatErrorTests
     public async Task Chat_KeyOverItsRequestsPerMinute_Gets429WithRetryAfter()
     {
         await using var gateway = await GatewayFixture.StartAsync();
-        var (_, secret) = await gateway.Services.GetRequiredService<Ciyuan.Hosting.KeyService>().CreateAsync(new Ciyuan.Hosting.KeySpec("limited") { RequestsPerMinute = 3 }, CancellationToken.None);
-        await gateway.Services.GetRequiredService<Ciyuan.Hosting.KeyCache>().ReloadAsync(CancellationToken.None);
+        var (_, secret) = await gateway.Services.GetRequiredService<Ciyuan.Gateway.Keys.KeyService>().CreateAsync(new Ciyuan.Gateway.Keys.KeySpec("limited") { RequestsPerMinute = 3 }, CancellationToken.None);
+        await gateway.Services.GetRequiredService<Ciyuan.Gateway.Keys.KeyCache>().ReloadAsync(CancellationToken.None);
         using var http = new HttpClient { BaseAddress = gateway.BaseUrl };
         http.DefaultRequestHeaders.Add("x-api-key", secret);
 

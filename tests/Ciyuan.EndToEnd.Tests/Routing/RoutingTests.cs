@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Ciyuan.Core.Metering;
 using Ciyuan.EndToEnd.Tests.Fixtures;
-using Ciyuan.Hosting;
+using Ciyuan.Gateway.Keys;
 using Ciyuan.Testing.Upstream;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,3 +1,4 @@
+
 namespace Ciyuan.Testing.Upstream;
 
 /// <summary>

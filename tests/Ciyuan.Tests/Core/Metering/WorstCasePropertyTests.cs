@@ -3,7 +3,7 @@ using System.Text;
 using Ciyuan.Core.Budgets;
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Metering;
-using Ciyuan.Protocols.OpenAI;
+using Ciyuan.Protocols.Requests;
 
 namespace Ciyuan.Tests.Core.Metering;
 
@@ -25,7 +25,7 @@ public sealed class WorstCasePropertyTests
         for (var i = 0; i < 20_000; i++)
         {
             var body = RandomBody(random);
-            var facts = OpenAIRequestScanner.Scan(Encoding.UTF8.GetBytes(body), out _);
+            var facts = RequestScanner.Scan(Encoding.UTF8.GetBytes(body), out _);
             if (facts is null)
             {
                 // Refused before anything is held or sent: safe whatever an upstream would have done.

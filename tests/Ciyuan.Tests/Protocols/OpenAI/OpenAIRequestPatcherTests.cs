@@ -1,12 +1,12 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using Ciyuan.Protocols.OpenAI;
+using Ciyuan.Protocols.Requests;
 using Ciyuan.Tests.Support;
 
 namespace Ciyuan.Tests.Protocols.OpenAI;
 
-public sealed class OpenAIRequestPatcherTests
+public sealed class RequestPatcherTests
 {
     private const string Folder = "Protocols/OpenAI/RequestPatcher";
     private const string UpstreamModel = "upstream-model";
@@ -44,10 +44,10 @@ public sealed class OpenAIRequestPatcherTests
     public void Patch_GoldenRequest_OutputIsValidAndRescansAsPatched(string name)
     {
         var input = GoldenFile.ReadBytes($"{Folder}/{name}.input.json");
-        var before = OpenAIRequestScanner.Scan(input, out _)!;
+        var before = RequestScanner.Scan(input, out _)!;
 
         var patched = ScanAndPatch(input, UpstreamModel, forceFromStream: true);
-        var after = OpenAIRequestScanner.Scan(patched, out var error);
+        var after = RequestScanner.Scan(patched, out var error);
 
         Assert.Null(error);
         Assert.NotNull(after);
@@ -66,10 +66,10 @@ public sealed class OpenAIRequestPatcherTests
     public void Patch_ForcedUsageOnBareObject_InsertsWithCommaOnlyWhenNeeded(string body, string expected)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
-        var facts = OpenAIRequestScanner.Scan(bytes, out _)!;
+        var facts = RequestScanner.Scan(bytes, out _)!;
         var output = new ArrayBufferWriter<byte>();
 
-        OpenAIRequestPatcher.Patch(bytes, facts, UpstreamModel, forceIncludeUsage: true, output);
+        RequestPatcher.Patch(bytes, facts, UpstreamModel, forceIncludeUsage: true, output);
 
         Assert.Equal(expected, Encoding.UTF8.GetString(output.WrittenSpan));
     }
@@ -97,10 +97,10 @@ public sealed class OpenAIRequestPatcherTests
 
     private static byte[] ScanAndPatch(byte[] body, string upstreamModel, bool forceFromStream)
     {
-        var facts = OpenAIRequestScanner.Scan(body, out var error);
+        var facts = RequestScanner.Scan(body, out var error);
         Assert.True(facts is not null, error?.Message);
         var output = new ArrayBufferWriter<byte>();
-        OpenAIRequestPatcher.Patch(body, facts, upstreamModel, forceIncludeUsage: forceFromStream && facts.Stream, output);
+        RequestPatcher.Patch(body, facts, upstreamModel, forceIncludeUsage: forceFromStream && facts.Stream, output);
         return output.WrittenSpan.ToArray();
     }
 }

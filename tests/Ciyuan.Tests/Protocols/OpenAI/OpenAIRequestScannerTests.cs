@@ -1,13 +1,13 @@
 using System.Text;
-using Ciyuan.Protocols.OpenAI;
+using Ciyuan.Protocols.Requests;
 
 namespace Ciyuan.Tests.Protocols.OpenAI;
 
-public sealed class OpenAIRequestScannerTests
+public sealed class RequestScannerTests
 {
-    private static OpenAIRequestFacts ScanOk(string json)
+    private static RequestFacts ScanOk(string json)
     {
-        var facts = OpenAIRequestScanner.Scan(Encoding.UTF8.GetBytes(json), out var error);
+        var facts = RequestScanner.Scan(Encoding.UTF8.GetBytes(json), out var error);
         Assert.True(facts is not null, error?.Message);
         Assert.Null(error);
         return facts;
@@ -17,7 +17,7 @@ public sealed class OpenAIRequestScannerTests
 
     private static RequestScanError ScanRefusal(byte[] body)
     {
-        var facts = OpenAIRequestScanner.Scan(body, out var error);
+        var facts = RequestScanner.Scan(body, out var error);
         Assert.Null(facts);
         Assert.NotNull(error);
         return error;

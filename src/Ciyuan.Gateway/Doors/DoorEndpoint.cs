@@ -1,0 +1,34 @@
+namespace Ciyuan.Gateway.Doors;
+
+/// <summary>Which front door a request came in by; recorded in the ledger as its lowercase name.</summary>
+internal enum DoorEndpoint
+{
+    /// <summary><c>POST /v1/chat/completions</c>.</summary>
+    Chat,
+
+    /// <summary><c>POST /v1/embeddings</c>.</summary>
+    Embeddings,
+
+    /// <summary><c>POST /v1/messages</c>.</summary>
+    Messages,
+
+    /// <summary><c>POST /v1/tokenize</c> (counted here, never sent upstream).</summary>
+    Tokenize,
+
+    /// <summary><c>POST /v1/messages/count_tokens</c> (counted here, never sent upstream).</summary>
+    CountTokens,
+}
+
+/// <summary>The names of <see cref="DoorEndpoint"/> as the ledger and reports show them.</summary>
+internal static class DoorEndpoints
+{
+    public static string LedgerName(this DoorEndpoint endpoint) => endpoint switch
+    {
+        DoorEndpoint.Chat => "chat",
+        DoorEndpoint.Embeddings => "embeddings",
+        DoorEndpoint.Messages => "messages",
+        DoorEndpoint.Tokenize => "tokenize",
+        DoorEndpoint.CountTokens => "count_tokens",
+        _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
+    };
+}

@@ -1,0 +1,17 @@
+using Ciyuan.Core.Configuration;
+using Ciyuan.Core.Limits;
+using Ciyuan.Storage.Redis;
+
+namespace Ciyuan.Gateway.Setup;
+
+/// <summary>Rate and concurrency counters: in this process, or in Redis (<c>storage.redis</c>) when several instances share limits.</summary>
+internal static class LimitCountersFactory
+{
+    public static async Task<ILimitCounters> OpenAsync(StorageConfig storage, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return storage.RedisConnectionString is { } redis
+            ? await RedisLimitCounters.ConnectAsync(redis).ConfigureAwait(false)
+            : new MemoryLimitCounters(TimeProvider.System);
+    }
+}

@@ -1,0 +1,21 @@
+using Ciyuan.Core.Configuration;
+using Ciyuan.Core.Metering;
+using Ciyuan.Storage;
+
+namespace Ciyuan.Gateway.Setup;
+
+/// <summary>Opens the configured backend (SQLite under the data directory, or PostgreSQL), migrated to this build's schema.</summary>
+internal static class StoreFactory
+{
+    public static Task<IStorageBackend> OpenAsync(CiyuanPaths paths, CiyuanConfig config, CancellationToken cancellationToken) =>
+        StorageBackends.OpenAsync(OptionsFor(paths, config), cancellationToken);
+
+    public static StorageOptions OptionsFor(CiyuanPaths paths, CiyuanConfig config) => new()
+    {
+        Config = config.Storage,
+        DataDirectory = paths.DataDirectory,
+        InstanceId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}",
+        Currency = new CurrencyConverter(config.Routing.CnyToUsd),
+        TimeZone = config.Budgets.TimeZone,
+    };
+}

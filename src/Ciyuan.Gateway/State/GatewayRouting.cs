@@ -1,0 +1,62 @@
+using Ciyuan.Core.Configuration;
+using Ciyuan.Core.Routing;
+using Ciyuan.Gateway.Routing;
+
+namespace Ciyuan.Gateway.State;
+
+/// <summary>
+/// The routing engine built from the config snapshot: one live state per deployment (in-flight,
+/// latency, circuit), the named privacy policies, and the router that turns a request into a plan.
+/// </summary>
+internal sealed class GatewayRouting
+{
+    public GatewayRouting(GatewayState state, TimeProvider time)
+    {
+        var config = state.Config;
+        Policies = new PrivacyPolicySet(config.Policies.Select(p =>
+            PrivacyPolicy.Create(p.Name, p.AllowedJurisdictions, p.SelfHostedOnly, p.ExcludedProviders, p.AllowedProviders)));
+        var strategies = RoutingPolicyRegistry.CreateDefault(new CurrencyRates(config.Routing.CnyToUsd), SharedRandomSource.Instance);
+        var models = config.Models.Where(m => state.Aliases.ContainsKey(m.Name)).Select(m => state.Aliases[m.Name]).ToArray();
+        Table = RoutingTable.Build(
+            models,
+            strategies,
+            deployment => new DeploymentTraits
+            {
+                Price = state.PriceOf(deployment),
+                ContextWindow = deployment.ContextWindow ?? state.CatalogModels.GetValueOrDefault(deployment.Id)?.ContextWindow,
+                MaxOutputTokens = state.CatalogModels.GetValueOrDefault(deployment.Id)?.MaxOutput,
+                MaxInFlight = deployment.MaxInFlight,
+                Capabilities = RequiredCapabilities.Offered(state.CatalogModels.GetValueOrDefault(deployment.Id)),
+            },
+            alias => new AliasRoutingOptions
+            {
+                Strategy = alias.Strategy ?? config.Routing.Strategy,
+                CacheAffinity = alias.CacheAffinity ?? config.Routing.CacheAffinity,
+                MaxAttempts = alias.MaxAttempts ?? config.Routing.MaxAttempts,
+                TotalTimeout = config.Routing.Timeout,
+            },
+            time,
+            keyPools: config.Providers.Values
+                .Where(p => p.KeyPool.Count > 0)
+                .ToDictionary(p => p.Name, p => new KeyPool([.. p.KeyPool.Select(k => new PooledKey(k.Id, k.Secret, k.MaxInFlight))]), StringComparer.Ordinal));
+        Router = new DeploymentRouter(Table, Policies, time);
+    }
+
+    public PrivacyPolicySet Policies { get; }
+
+    public RoutingTable Table { get; }
+
+    public DeploymentRouter Router { get; }
+
+    /// <summary>Start-up check: every policy a key names exists (an unknown one would refuse all its requests).</summary>
+    public void ValidateKeyPolicies(IEnumerable<string?> keyPolicies)
+    {
+        foreach (var name in keyPolicies.OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            if (!Policies.TryGet(name, out _))
+            {
+                throw new ConfigException("policies", $"a client key uses policy '{name}', which is not defined; add it under policies: (defined: {string.Join(", ", Policies.Names.Order(StringComparer.Ordinal))})");
+            }
+        }
+    }
+}
