@@ -1,5 +1,6 @@
 using Ciyuan.Core.Providers;
 using Ciyuan.Core.Routing;
+using Ciyuan.Testing;
 
 namespace Ciyuan.Core.Tests.Routing;
 

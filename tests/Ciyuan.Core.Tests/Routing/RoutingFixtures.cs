@@ -1,6 +1,7 @@
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Metering;
 using Ciyuan.Core.Routing;
+using Ciyuan.Testing;
 
 namespace Ciyuan.Core.Tests.Routing;
 

@@ -1,6 +1,7 @@
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Providers;
 using Ciyuan.Core.Routing;
+using Ciyuan.Testing;
 
 namespace Ciyuan.Core.Tests.Routing;
 

@@ -1,4 +1,5 @@
 using Ciyuan.Core.Limits;
+using Ciyuan.Testing;
 
 namespace Ciyuan.Storage.Tests.Limits;
 

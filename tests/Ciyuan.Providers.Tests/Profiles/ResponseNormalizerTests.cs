@@ -1,0 +1,101 @@
+using System.Text;
+using Ciyuan.Providers.Profiles;
+
+namespace Ciyuan.Providers.Tests.Profiles;
+
+public sealed class ResponseNormalizerTests
+{
+    [Theory]
+    [InlineData("deepseek", "deepseek-v4-pro")]
+    [InlineData("ark", "doubao-seed-2-0-pro")]
+    [InlineData("vllm", "Qwen/Qwen3-32B")]
+    public void NormalizeCompletion_StandardShape_ReturnsNull(string kind, string model)
+    {
+        var body = $$$"""{"id":"1","model":"{{{model}}}","choices":[{"index":0,"message":{"role":"assistant","reasoning_content":"r","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}}""";
+
+        Assert.Null(ResponseNormalizer.NormalizeCompletion(ProviderProfiles.For(kind, model), Encoding.UTF8.GetBytes(body)));
+    }
+
+    [Fact]
+    public void NormalizeCompletion_ThinkTagMidContent_LeftAlone()
+    {
+        var body = """{"choices":[{"index":0,"message":{"role":"assistant","content":"Use <think> tags like <think>x</think>."},"finish_reason":"stop"}]}""";
+
+        Assert.Null(ResponseNormalizer.NormalizeCompletion(ProviderProfiles.For("vllm", "m"), Encoding.UTF8.GetBytes(body)));
+    }
+
+    [Fact]
+    public void NormalizeCompletion_GoEscapedThinkTags_Split()
+    {
+        var body = """{"choices":[{"index":0,"message":{"role":"assistant","content":"\u003cthink\u003ehmm\u003c/think\u003e\nHi \u0026 bye"},"finish_reason":"stop"}]}""";
+
+        var actual = ResponseNormalizer.NormalizeCompletion(ProviderProfiles.For("minimax", "MiniMax-M2.5"), Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal("""{"choices":[{"index":0,"message":{"role":"assistant","reasoning_content":"hmm","content":"Hi & bye"},"finish_reason":"stop"}]}""", Encoding.UTF8.GetString(actual!));
+    }
+
+    [Fact]
+    public void NormalizeCompletion_OllamaLeavesThinkTagsToOllama_ButRenamesReasoning()
+    {
+        var body = """{"choices":[{"index":0,"message":{"role":"assistant","content":"<think>x</think>y","reasoning":"r"},"finish_reason":"stop"}]}""";
+
+        var actual = ResponseNormalizer.NormalizeCompletion(ProviderProfiles.For("ollama", "qwen3:8b"), Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal("""{"choices":[{"index":0,"message":{"role":"assistant","content":"<think>x</think>y","reasoning_content":"r"},"finish_reason":"stop"}]}""", Encoding.UTF8.GetString(actual!));
+    }
+
+    [Fact]
+    public void NormalizeCompletion_NotJson_ReturnsNull()
+    {
+        Assert.Null(ResponseNormalizer.NormalizeCompletion(ProviderProfiles.For("minimax", "MiniMax-M2.7"), "<html><think>"u8));
+    }
+
+    [Fact]
+    public void StreamNormalizer_ThinkBlockNeverClosed_ReleasesHeldTextAsReasoningAtFinish()
+    {
+        var normalizer = ResponseNormalizer.CreateStreamNormalizer(ProviderProfiles.For("llamacpp", "m"));
+
+        var first = normalizer.Normalize("""{"choices":[{"index":0,"delta":{"content":"<think>cut off </thi"},"finish_reason":null}]}"""u8);
+        var last = normalizer.Normalize("""{"choices":[{"index":0,"delta":{},"finish_reason":"length"}]}"""u8);
+
+        Assert.Equal("""{"choices":[{"index":0,"delta":{"reasoning_content":"cut off ","content":""},"finish_reason":null}]}""", Encoding.UTF8.GetString(first!));
+        Assert.Equal("""{"choices":[{"index":0,"delta":{"reasoning_content":"</thi"},"finish_reason":"length"}]}""", Encoding.UTF8.GetString(last!));
+    }
+
+    [Fact]
+    public void StreamNormalizer_PartialOpenTagThatIsNotATag_ReleasedAsContent()
+    {
+        var normalizer = ResponseNormalizer.CreateStreamNormalizer(ProviderProfiles.For("minimax", "MiniMax-M2.7"));
+
+        var first = normalizer.Normalize("""{"choices":[{"index":0,"delta":{"content":"<th"},"finish_reason":null}]}"""u8);
+        var second = normalizer.Normalize("""{"choices":[{"index":0,"delta":{"content":"ree"},"finish_reason":null}]}"""u8);
+
+        Assert.Equal("""{"choices":[{"index":0,"delta":{"content":""},"finish_reason":null}]}""", Encoding.UTF8.GetString(first!));
+        Assert.Equal("""{"choices":[{"index":0,"delta":{"content":"<three"},"finish_reason":null}]}""", Encoding.UTF8.GetString(second!));
+    }
+
+    [Fact]
+    public void StreamNormalizer_AfterContentStartsWithoutThink_FastPathsLaterChunks()
+    {
+        var normalizer = ResponseNormalizer.CreateStreamNormalizer(ProviderProfiles.For("vllm", "m"));
+
+        Assert.Null(normalizer.Normalize("""{"choices":[{"index":0,"delta":{"content":"Hello"},"finish_reason":null}]}"""u8));
+        Assert.Null(normalizer.Normalize("""{"choices":[{"index":0,"delta":{"content":"<think>not a block</think>"},"finish_reason":null}]}"""u8));
+    }
+
+    [Fact]
+    public void StreamNormalizer_ProfileWithoutResponseRules_NeverParses()
+    {
+        var normalizer = ResponseNormalizer.CreateStreamNormalizer(ProviderProfiles.For("ark", "doubao-seed-2-0-pro"));
+
+        Assert.Null(normalizer.Normalize("not json at all"u8));
+    }
+
+    [Fact]
+    public void StreamNormalizer_MidStreamErrorChunk_Unchanged()
+    {
+        var normalizer = ResponseNormalizer.CreateStreamNormalizer(ProviderProfiles.For("minimax", "MiniMax-M2.7"));
+
+        Assert.Null(normalizer.Normalize("""{"error":{"message":"content: <think>","type":"x"}}"""u8));
+    }
+}
