@@ -16,13 +16,7 @@ internal static class TranslationOptions
         ReasoningField = deployment.Provider.Kind is "vllm" or "ollama" ? "reasoning" : "reasoning_content",
         ReplayReasoning = profile.AcceptsReasoningInHistory,
         IncludeUsage = profile.AcceptsStreamOptions,
-        ThinkingStyle = profile.Thinking switch
-        {
-            Providers.Profiles.ThinkingStyle.ThinkingObject => Protocols.Canonical.ThinkingStyle.ThinkingObject,
-            Providers.Profiles.ThinkingStyle.EnableThinking => Protocols.Canonical.ThinkingStyle.EnableThinking,
-            Providers.Profiles.ThinkingStyle.ReasoningEffort => Protocols.Canonical.ThinkingStyle.ReasoningEffort,
-            _ => Protocols.Canonical.ThinkingStyle.None,
-        },
+        ThinkingStyle = profile.Thinking,
         SupportsTopK = deployment.Provider.Kind is "vllm" or "sglang" or "llamacpp" or "ollama" or "dashscope" or ProviderKinds.OpenAICompatible,
         MaxStopSequences = profile.MaxStopSequences ?? 4,
         UserField = deployment.Provider.Kind is "deepseek" or "zhipu" or "zai" ? "user_id" : "user",

@@ -8,7 +8,7 @@ namespace Ciyuan.Protocols.Canonical;
 /// Writer settings shared by every encoder. Relaxed escaping keeps Chinese text and markup readable
 /// and compact on the wire (both vendors' APIs send raw UTF-8); the output is JSON, never HTML.
 /// </summary>
-internal static class JsonOutput
+public static class JsonOutput
 {
     public static JsonWriterOptions Options { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -18,6 +18,19 @@ internal static class JsonOutput
         using (var writer = new Utf8JsonWriter(buffer, Options))
         {
             write(writer, state);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A node written compactly with the same settings.</summary>
+    public static byte[] ToBytes(System.Text.Json.Nodes.JsonNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, Options))
+        {
+            node.WriteTo(writer);
         }
 
         return buffer.WrittenSpan.ToArray();

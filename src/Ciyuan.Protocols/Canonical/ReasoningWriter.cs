@@ -24,7 +24,7 @@ internal static class ReasoningWriter
 
         var anthropic = source == Dialect.Anthropic;
         var effortPath = anthropic ? "output_config.effort" : "reasoning_effort";
-        if (options.ThinkingStyle == ThinkingStyle.None)
+        if (options.ThinkingStyle is ThinkingStyle.None or ThinkingStyle.ReasoningSplit)
         {
             // The upstream has no reasoning switch: the model thinks as it was deployed to.
             if (reasoning.Mode is not null)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Ciyuan.Protocols.Canonical;
 
 namespace Ciyuan.Providers.Profiles;
 
@@ -30,7 +31,7 @@ internal static class JsonValues
     public static byte[] StringLiteral(string text)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(text.Length + 8);
-        using (var writer = new Utf8JsonWriter(buffer, JsonOutput.WriterOptions))
+        using (var writer = new Utf8JsonWriter(buffer, JsonOutput.Options))
         {
             writer.WriteStringValue(text);
         }

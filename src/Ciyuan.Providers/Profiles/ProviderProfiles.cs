@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Ciyuan.Protocols.Canonical;
 
 namespace Ciyuan.Providers.Profiles;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ciyuan.Protocols.Canonical;
 
 namespace Ciyuan.Providers.Profiles;
 

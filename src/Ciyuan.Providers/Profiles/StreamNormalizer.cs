@@ -1,3 +1,5 @@
+using Ciyuan.Protocols.Canonical;
+
 namespace Ciyuan.Providers.Profiles;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Ciyuan.Protocols.Canonical;
 
 namespace Ciyuan.Providers.Profiles;
 
