@@ -75,15 +75,6 @@ internal sealed class ExactTokenizer : ITokenizer
         return sink.Count;
     }
 
-    /// <summary>Encodes <paramref name="text"/> with special/added-token strings treated as plain text.</summary>
-    public IReadOnlyList<int> EncodeOrdinaryToIds(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var sink = new ListSink(_model, new List<int>((text.Length / 3) + 4));
-        _preTokenizer.Split(_nfc && !Nfc.IsQuickNormalized(text) ? Nfc.Normalize(text) : text, ref sink);
-        return sink.Ids;
-    }
-
     public IReadOnlyList<int> EncodeToIds(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -26,7 +26,7 @@ public class RankingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _policy = RoutingPolicyRegistry.CreateDefault(CurrencyRates.Default, new SeededRandomSource(1)).Get(Strategy);
+        _policy = RoutingPolicyRegistry.CreateDefault(CurrencyConverter.Default, new SeededRandomSource(1)).Get(Strategy);
         _candidates = new DeploymentState[Deployments];
         for (var i = 0; i < Deployments; i++)
         {

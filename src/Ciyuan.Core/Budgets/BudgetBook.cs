@@ -68,7 +68,7 @@ public sealed class BudgetBook(CurrencyConverter currency)
     }
 
     /// <summary>Gives a hold back untouched (it could not be made durable, so the request never left).</summary>
-    public void Cancel(BudgetHold hold) => Settle(hold, MicroUnits.Zero, "USD");
+    public void Cancel(BudgetHold hold) => Settle(hold, MicroUnits.Zero, Currencies.Usd);
 
     /// <summary>Replaces the hold by what the request cost, converted into each line's currency. A second settlement is ignored.</summary>
     public void Settle(BudgetHold hold, MicroUnits cost, string costCurrency)

@@ -11,7 +11,7 @@ internal static class CatalogVocabulary
         "qwen3", "deepseek_v3", "o200k", "cl100k", "kimi_k2", "glm", "minimax", "ernie", "doubao", "stepfun", "claude",
     }.ToFrozenSet(StringComparer.Ordinal);
 
-    public static FrozenSet<string> Currencies { get; } = new[] { "USD", "CNY" }.ToFrozenSet(StringComparer.Ordinal);
+    public static FrozenSet<string> Currencies { get; } = new[] { Metering.Currencies.Usd, Metering.Currencies.Cny }.ToFrozenSet(StringComparer.Ordinal);
 
     public static FrozenSet<string> AuthSchemes { get; } = new[] { "bearer", "x-api-key", "none" }.ToFrozenSet(StringComparer.Ordinal);
 

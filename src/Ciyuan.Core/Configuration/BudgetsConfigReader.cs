@@ -133,8 +133,8 @@ internal static class BudgetsConfigReader
         var cny = node.OptionalDecimal("cny", 0);
         return (usd, cny) switch
         {
-            ({ } u, null) => (MicroUnits.FromDecimal(u), "USD"),
-            (null, { } c) => (MicroUnits.FromDecimal(c), "CNY"),
+            ({ } u, null) => (MicroUnits.FromDecimal(u), Currencies.Usd),
+            (null, { } c) => (MicroUnits.FromDecimal(c), Currencies.Cny),
             _ => throw new ConfigException(at.Path, "a budget gives exactly one amount: usd: or cny:"),
         };
     }

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Ciyuan.Core.Metering;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -467,8 +468,8 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
         var output = node.OptionalDecimal("output", 0) ?? throw new ConfigException(node.Join("output"), "is required");
         var cacheHit = node.OptionalDecimal("cache_hit", 0);
         var cacheWrite = node.OptionalDecimal("cache_write", 0);
-        var currency = node.OptionalString("currency") ?? "USD";
-        if (currency is not ("USD" or "CNY"))
+        var currency = node.OptionalString("currency") ?? Currencies.Usd;
+        if (currency is not (Currencies.Usd or Currencies.Cny))
         {
             throw new ConfigException(node.Join("currency"), $"expected USD or CNY, got '{currency}'");
         }

@@ -1,3 +1,4 @@
+
 namespace Ciyuan.Core.Metering;
 
 /// <summary>

@@ -11,7 +11,7 @@ namespace Ciyuan.Core.Routing;
 /// from each deployment's <see cref="IPriceQuote"/> at the request time, so time-of-day tiers
 /// (DeepSeek off-peak) count, and are converted to USD. Unknown prices rank last.
 /// </summary>
-public sealed class CheapestRoutingPolicy(CurrencyRates rates) : IRoutingPolicy, IRankExplainer
+public sealed class CheapestRoutingPolicy(CurrencyConverter rates) : IRoutingPolicy, IRankExplainer
 {
     public string Name => RoutingPolicyNames.Cheapest;
 

@@ -53,13 +53,19 @@ public static class PrivacyPolicyValidator
         return violations;
     }
 
-    /// <summary>Throws one <see cref="ConfigException"/> listing every violation, if there is any.</summary>
-    public static void ThrowIfInvalid(PrivacyPolicySet policies, IEnumerable<string> keyPolicyNames, IReadOnlyList<ModelAliasConfig> models)
+    /// <summary>
+    /// Throws one <see cref="ConfigException"/> naming every key policy that is not defined; returns
+    /// the pairs that can never be satisfied, for the caller to report.
+    /// </summary>
+    public static IReadOnlyList<PolicyViolation> ThrowIfUndefined(PrivacyPolicySet policies, IEnumerable<string> keyPolicyNames, IReadOnlyList<ModelAliasConfig> models)
     {
         var violations = Validate(policies, keyPolicyNames, models);
-        if (violations.Count > 0)
+        var undefined = violations.Where(v => v.IsUndefinedPolicy).ToList();
+        if (undefined.Count > 0)
         {
-            throw new ConfigException(string.Join(Environment.NewLine, violations.Select(v => v.Message)));
+            throw new ConfigException(string.Join(Environment.NewLine, undefined.Select(v => v.Message)));
         }
+
+        return violations;
     }
 }

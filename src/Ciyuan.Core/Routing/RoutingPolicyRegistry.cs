@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
+using Ciyuan.Core.Metering;
 
 namespace Ciyuan.Core.Routing;
 
@@ -25,13 +26,13 @@ public sealed class RoutingPolicyRegistry
     public IReadOnlyCollection<string> Names => _policies.Keys;
 
     /// <summary>The five built-in strategies.</summary>
-    public static RoutingPolicyRegistry CreateDefault(CurrencyRates? rates = null, IRandomSource? random = null)
+    public static RoutingPolicyRegistry CreateDefault(CurrencyConverter? rates = null, IRandomSource? random = null)
     {
         random ??= SharedRandomSource.Instance;
         return new RoutingPolicyRegistry(
         [
             new OrderedRoutingPolicy(),
-            new CheapestRoutingPolicy(rates ?? CurrencyRates.Default),
+            new CheapestRoutingPolicy(rates ?? CurrencyConverter.Default),
             new FastestRoutingPolicy(),
             new WeightedRoutingPolicy(random),
             new LeastBusyRoutingPolicy(random),

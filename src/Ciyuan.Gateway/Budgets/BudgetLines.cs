@@ -119,7 +119,7 @@ internal sealed partial class BudgetLines(CiyuanConfig config, IBudgetStore stor
         Scope = BudgetScopeKind.Key,
         Subject = key.Id,
         Limit = new MicroUnits(microUsd),
-        Currency = "USD",
+        Currency = Currencies.Usd,
         Source = "key",
     };
 

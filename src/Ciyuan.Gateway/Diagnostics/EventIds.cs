@@ -11,6 +11,7 @@ internal static class EventIds
     public const int InDoubtFound = 1102;
     public const int StorageOpened = 1105;
     public const int SecretsScrubbed = 1106;
+    public const int PolicyNeverSatisfied = 1107;
     public const int RetentionApplied = 1103;
     public const int MaintenanceFailed = 1104;
     public const int UpstreamFailed = 2000;

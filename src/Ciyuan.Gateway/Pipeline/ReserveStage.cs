@@ -34,7 +34,7 @@ internal sealed partial class ReserveStage(GatewayState state, BudgetLines lines
         {
             var line = covering[i];
             held[i] = new HeldLine(line.Id, BudgetWindows.StartOf(line.Period, request.ReceivedAt, state.Config.Budgets.TimeZone),
-                currency.Convert(worstUsd, "USD", line.Currency), line.Currency);
+                currency.Convert(worstUsd, Currencies.Usd, line.Currency), line.Currency);
         }
 
         var hold = new BudgetHold
@@ -123,7 +123,7 @@ internal sealed partial class ReserveStage(GatewayState state, BudgetLines lines
             }
 
             var ceiling = state.CeilingFor(deployment, request.PromptCeiling, request.OutputLimits);
-            var cost = currency.Convert(WorstCase.Cost(ceiling, price, request.ReceivedAt), price.Currency, "USD");
+            var cost = currency.Convert(WorstCase.Cost(ceiling, price, request.ReceivedAt), price.Currency, Currencies.Usd);
             if (cost > worst)
             {
                 worst = cost;

@@ -1,4 +1,3 @@
-using Ciyuan.Core.Configuration;
 
 namespace Ciyuan.Gateway.Setup;
 
@@ -24,6 +23,4 @@ internal sealed record CiyuanPaths(string? ConfigFile, string DataDirectory)
         return new CiyuanPaths(config, dataDirectory);
     }
 
-    public string DatabasePath(StorageConfig storage) =>
-        Path.IsPathRooted(storage.SqlitePath) ? storage.SqlitePath : Path.Combine(DataDirectory, storage.SqlitePath);
 }

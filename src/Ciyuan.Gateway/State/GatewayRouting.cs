@@ -1,4 +1,4 @@
-using Ciyuan.Core.Configuration;
+using Ciyuan.Core.Metering;
 using Ciyuan.Core.Routing;
 using Ciyuan.Gateway.Routing;
 
@@ -10,12 +10,12 @@ namespace Ciyuan.Gateway.State;
 /// </summary>
 internal sealed class GatewayRouting
 {
-    public GatewayRouting(GatewayState state, TimeProvider time)
+    public GatewayRouting(GatewayState state, CurrencyConverter currency, TimeProvider time)
     {
         var config = state.Config;
         Policies = new PrivacyPolicySet(config.Policies.Select(p =>
             PrivacyPolicy.Create(p.Name, p.AllowedJurisdictions, p.SelfHostedOnly, p.ExcludedProviders, p.AllowedProviders)));
-        var strategies = RoutingPolicyRegistry.CreateDefault(new CurrencyRates(config.Routing.CnyToUsd), SharedRandomSource.Instance);
+        var strategies = RoutingPolicyRegistry.CreateDefault(currency, SharedRandomSource.Instance);
         var models = config.Models.Where(m => state.Aliases.ContainsKey(m.Name)).Select(m => state.Aliases[m.Name]).ToArray();
         Table = RoutingTable.Build(
             models,
@@ -42,21 +42,13 @@ internal sealed class GatewayRouting
         Router = new DeploymentRouter(Table, Policies, time);
     }
 
+    /// <summary>Routing for a command that serves nothing (route explain, key checks): the config's rate, the system clock.</summary>
+    public static GatewayRouting For(GatewayState state) =>
+        new(state, new CurrencyConverter(state.Config.Routing.CnyToUsd), TimeProvider.System);
+
     public PrivacyPolicySet Policies { get; }
 
     public RoutingTable Table { get; }
 
     public DeploymentRouter Router { get; }
-
-    /// <summary>Start-up check: every policy a key names exists (an unknown one would refuse all its requests).</summary>
-    public void ValidateKeyPolicies(IEnumerable<string?> keyPolicies)
-    {
-        foreach (var name in keyPolicies.OfType<string>().Distinct(StringComparer.Ordinal))
-        {
-            if (!Policies.TryGet(name, out _))
-            {
-                throw new ConfigException("policies", $"a client key uses policy '{name}', which is not defined; add it under policies: (defined: {string.Join(", ", Policies.Names.Order(StringComparer.Ordinal))})");
-            }
-        }
-    }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 using Ciyuan.Core.Providers;
 
@@ -161,5 +160,4 @@ public static class ProviderErrorReader
 
     private static string Truncate(string text) => text.Length <= 500 ? text : text[..500] + "…";
 
-    internal static bool IsServerError(int status) => status >= (int)HttpStatusCode.InternalServerError;
 }

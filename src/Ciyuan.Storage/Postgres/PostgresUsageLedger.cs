@@ -48,7 +48,7 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
             {
                 var billed = record.Status == "ok" || record.Cost.Value > 0;
                 var entry = new EntryRow(record.RequestId, billed ? "commit" : "release", 0, record.CreatedAt.ToUnixTimeMilliseconds(),
-                    record.Provider, record.Deployment, _currency.Convert(record.Cost, record.Currency, "USD").Value);
+                    record.Provider, record.Deployment, _currency.Convert(record.Cost, record.Currency, Currencies.Usd).Value);
                 settlements.Add((entry, hold, record));
                 entries.Add(entry);
             }

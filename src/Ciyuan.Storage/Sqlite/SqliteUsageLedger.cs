@@ -118,7 +118,7 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
     private void Settle(LedgerStatements statements, Dictionary<(string, long), long> spend, UsageRecord record, BudgetHold hold)
     {
         var billed = record.Status == "ok" || record.Cost.Value > 0;
-        var costUsd = _currency.Convert(record.Cost, record.Currency, "USD");
+        var costUsd = _currency.Convert(record.Cost, record.Currency, Currencies.Usd);
         var inserted = statements.InsertEntry(record.RequestId, billed ? "commit" : "release", 0, record.CreatedAt, _instanceId,
             hold.Target, record.Provider, record.Deployment, costUsd.Value, null);
         if (!inserted || !billed)

@@ -34,7 +34,6 @@ internal static class ByteLevelAlphabet
         return inverse;
     }
 
-    public static char ToChar(byte value) => s_byteToChar[value];
 
     /// <summary>Decodes a byte-level token string to bytes; false when a character is outside the alphabet.</summary>
     public static bool TryDecode(string token, out byte[] bytes)

@@ -47,7 +47,7 @@ internal static class KeysCommand
             if (parse.GetValue(policy) is { } policyName)
             {
                 var paths = CiyuanPaths.Resolve(parse.GetValue(CommonOptions.Config), Environment.GetEnvironmentVariable);
-                var routing = new GatewayRouting(new GatewayState(CiyuanConfigSource.Load(paths), Core.Catalog.ModelCatalog.Builtin), TimeProvider.System);
+                var routing = GatewayRouting.For(new GatewayState(CiyuanConfigSource.Load(paths), Core.Catalog.ModelCatalog.Builtin));
                 if (!routing.Policies.TryGet(policyName, out _))
                 {
                     await Console.Error.WriteLineAsync($"No privacy policy is named '{policyName}'. Defined: {string.Join(", ", routing.Policies.Names.Order(StringComparer.Ordinal))} (add more under policies: in ciyuan.yaml).").ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Ciyuan.Core.Catalog;
+using Ciyuan.Core.Metering;
 using Ciyuan.Gateway.Setup;
 using Ciyuan.Gateway.State;
 using Ciyuan.Http;
@@ -86,7 +87,7 @@ internal static class ModelsCommand
                 Core.Metering.FlatPriceQuote flat => (flat.Price.Input, flat.Price.Output, flat.Price.CacheHit, flat.Price.Currency),
                 _ => default,
             };
-            var symbol = tier.Currency == "CNY" ? "¥" : "$";
+            var symbol = tier.Currency == Currencies.Cny ? "¥" : "$";
             table.Add(
             [
                 row.Name,

@@ -31,7 +31,7 @@ internal static class RouteCommand
         {
             var paths = CiyuanPaths.Resolve(parse.GetValue(CommonOptions.Config), Environment.GetEnvironmentVariable);
             var state = new GatewayState(CiyuanConfigSource.Load(paths), ModelCatalog.Builtin);
-            var routing = new GatewayRouting(state, TimeProvider.System);
+            var routing = GatewayRouting.For(state);
             string? keyPolicy = null;
             if (parse.GetValue(key) is { } keyId)
             {

@@ -1,5 +1,6 @@
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Keys;
+using Ciyuan.Core.Routing;
 using Ciyuan.Core.Secrets;
 using Ciyuan.Gateway.Budgets;
 using Ciyuan.Gateway.Diagnostics;
@@ -48,11 +49,16 @@ internal static partial class GatewayHost
 
         // Tokenizer files named in config are checked now: a bad path is a start-up error, not a request error.
         _ = app.Services.GetRequiredService<TokenCounter>();
-        var keyPolicies = (await app.Services.GetRequiredService<IKeyStore>().ListAsync(cancellationToken).ConfigureAwait(false)).Select(k => k.Policy);
-        app.Services.GetRequiredService<GatewayRouting>().ValidateKeyPolicies(keyPolicies);
+        // Every policy a key names must exist; a policy that admits none of a model's deployments is reported.
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ciyuan");
+        var keyPolicies = (await app.Services.GetRequiredService<IKeyStore>().ListAsync(cancellationToken).ConfigureAwait(false)).Select(k => k.Policy).OfType<string>();
+        var routing = app.Services.GetRequiredService<GatewayRouting>();
+        foreach (var unreachable in PrivacyPolicyValidator.ThrowIfUndefined(routing.Policies, keyPolicies, [.. app.Services.GetRequiredService<GatewayState>().Aliases.Values]))
+        {
+            Log.PolicyNeverSatisfied(logger, unreachable.Message);
+        }
 
         // Holds left open by an instance that died are in doubt: counted as spent until released.
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ciyuan");
         Log.StorageOpened(logger, store.Name, options.Config.Storage.RedisConnectionString is null ? "this process" : "Redis");
         var scrubbed = await store.ScrubSecretsAsync(app.Services.GetRequiredService<SecretRedactor>().Secrets, cancellationToken).ConfigureAwait(false);
         if (scrubbed > 0)
@@ -117,6 +123,9 @@ internal static partial class GatewayHost
         [LoggerMessage(EventId = EventIds.SecretsScrubbed, Level = LogLevel.Information,
             Message = "Masked configured secrets in {Count} stored upstream error message(s)")]
         public static partial void SecretsScrubbed(ILogger logger, long count);
+
+        [LoggerMessage(EventId = EventIds.PolicyNeverSatisfied, Level = LogLevel.Warning, Message = "{Message}")]
+        public static partial void PolicyNeverSatisfied(ILogger logger, string message);
 
         [LoggerMessage(EventId = EventIds.NoModels, Level = LogLevel.Warning,
             Message = "No models are configured ({Source}); every chat request will get 404. Add providers and models to ciyuan.yaml.")]

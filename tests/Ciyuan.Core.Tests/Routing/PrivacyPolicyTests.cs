@@ -143,10 +143,22 @@ public sealed class PrivacyPolicyTests
     }
 
     [Fact]
-    public void ThrowIfInvalid_UndefinedKeyPolicy_ThrowsConfigException()
+    public void ThrowIfUndefined_UndefinedKeyPolicy_ThrowsConfigException()
     {
-        var error = Assert.Throws<ConfigException>(() => PrivacyPolicyValidator.ThrowIfInvalid(PrivacyPolicySet.BuiltinOnly, ["eu-only"], []));
+        var error = Assert.Throws<ConfigException>(() => PrivacyPolicyValidator.ThrowIfUndefined(PrivacyPolicySet.BuiltinOnly, ["eu-only"], []));
 
         Assert.Contains("'eu-only'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ThrowIfUndefined_PairNeverSatisfied_IsReturnedNotThrown()
+    {
+        var models = new[] { new ModelAliasConfig { Name = "hosted-only", Deployments = [HostedCn] } };
+
+        var violations = PrivacyPolicyValidator.ThrowIfUndefined(PrivacyPolicySet.BuiltinOnly, ["local-only"], models);
+
+        var violation = Assert.Single(violations);
+        Assert.False(violation.IsUndefinedPolicy);
+        Assert.Equal("hosted-only", violation.Alias);
     }
 }

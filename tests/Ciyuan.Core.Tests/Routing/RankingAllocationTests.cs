@@ -1,3 +1,4 @@
+using Ciyuan.Core.Metering;
 using Ciyuan.Core.Routing;
 
 namespace Ciyuan.Core.Tests.Routing;
@@ -15,7 +16,7 @@ public sealed class RankingAllocationTests
     [InlineData(RoutingPolicyNames.LeastBusy, 100)]
     public void Rank_WarmedUp_AllocatesNothing(string strategy, int count)
     {
-        var policy = RoutingPolicyRegistry.CreateDefault(CurrencyRates.Default, new SeededRandomSource(1)).Get(strategy);
+        var policy = RoutingPolicyRegistry.CreateDefault(CurrencyConverter.Default, new SeededRandomSource(1)).Get(strategy);
         var candidates = Enumerable.Range(0, count)
             .Select(i => RoutingFixtures.State("p" + i, traits: new DeploymentTraits { Price = RoutingFixtures.Price(i % 3, i % 5, 0.01m, i % 2 == 0 ? "CNY" : "USD") }))
             .ToArray();

@@ -65,7 +65,7 @@ internal static class RoutingFixtures
         IRandomSource? random = null,
         string alias = "chat")
     {
-        var registry = RoutingPolicyRegistry.CreateDefault(new CurrencyRates(0.14m), random ?? new SeededRandomSource(7));
+        var registry = RoutingPolicyRegistry.CreateDefault(new CurrencyConverter(0.14m), random ?? new SeededRandomSource(7));
         options ??= AliasRoutingOptions.Default;
         var route = new AliasRoute(alias, states, registry.Get(options.Strategy), options);
         return new DeploymentRouter(new RoutingTable([route]), policies ?? PrivacyPolicySet.BuiltinOnly, time);

@@ -1,11 +1,12 @@
 using Ciyuan.Core.Catalog;
+using Ciyuan.Core.Metering;
 using Ciyuan.Core.Routing;
 
 namespace Ciyuan.Core.Tests.Routing;
 
 public sealed class RoutingPolicyTests
 {
-    private static readonly CurrencyRates Rates = new(0.14m);
+    private static readonly CurrencyConverter Rates = new(0.14m);
 
     [Fact]
     public void Rank_Ordered_KeepsConfiguredOrderAndIgnoresAffinity()
@@ -54,8 +55,8 @@ public sealed class RoutingPolicyTests
             RoutingFixtures.State("usd", traits: new DeploymentTraits { Price = RoutingFixtures.Price(1.2m, 1.2m) }),
         ];
 
-        Assert.Equal(["usd", "cny"], RoutingFixtures.RankNames(new CheapestRoutingPolicy(new CurrencyRates(0.14m)), RoutingFixtures.Context(), candidates));
-        Assert.Equal(["cny", "usd"], RoutingFixtures.RankNames(new CheapestRoutingPolicy(new CurrencyRates(0.10m)), RoutingFixtures.Context(), candidates));
+        Assert.Equal(["usd", "cny"], RoutingFixtures.RankNames(new CheapestRoutingPolicy(new CurrencyConverter(0.14m)), RoutingFixtures.Context(), candidates));
+        Assert.Equal(["cny", "usd"], RoutingFixtures.RankNames(new CheapestRoutingPolicy(new CurrencyConverter(0.10m)), RoutingFixtures.Context(), candidates));
     }
 
     [Fact]
