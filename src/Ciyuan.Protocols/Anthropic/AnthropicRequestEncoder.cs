@@ -35,7 +35,7 @@ internal static class AnthropicRequestEncoder
 
         if (request.Temperature is { } temperature)
         {
-            // OpenAI allows up to 2, Anthropic up to 1 (providers.md §3.2: clamp).
+            // OpenAI allows up to 2, Anthropic up to 1 (docs/dialects.md, OpenAI → Anthropic: clamp).
             writer.WriteNumber("temperature", Math.Clamp(temperature, 0, 1));
         }
 

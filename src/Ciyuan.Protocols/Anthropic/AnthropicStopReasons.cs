@@ -2,7 +2,7 @@ using Ciyuan.Core.Canonical;
 
 namespace Ciyuan.Protocols.Anthropic;
 
-/// <summary>The <c>stop_reason</c> table of providers.md §3.3.</summary>
+/// <summary>The <c>stop_reason</c> table of docs/dialects.md (response mapping and stop reasons).</summary>
 internal static class AnthropicStopReasons
 {
     /// <summary>Unknown reasons count as a normal end, as Anthropic documents new ones over time.</summary>

@@ -8,7 +8,8 @@ using Ciyuan.Protocols.Sse;
 namespace Ciyuan.Protocols.Anthropic;
 
 /// <summary>
-/// Canonical stream events → Anthropic SSE bytes (providers.md §3.4). One block is open at a time
+/// Canonical stream events → Anthropic SSE bytes (docs/dialects.md, streaming OpenAI chunks →
+/// Anthropic events). One block is open at a time
 /// and indices count every block; <c>message_delta</c> is held after the finish until usage arrives
 /// (OpenAI upstreams send usage in a later chunk) or <see cref="Complete"/>; after an
 /// <c>error</c> event nothing else is written. Not thread-safe: one instance per response.

@@ -2,7 +2,10 @@ using Ciyuan.Core.Canonical;
 
 namespace Ciyuan.Protocols.Canonical;
 
-/// <summary>The <c>finish_reason</c> table of providers.md §1 and §3.3.</summary>
+/// <summary>
+/// The <c>finish_reason</c> table of docs/dialects.md (OpenAI Chat Completions; response mapping and
+/// stop reasons).
+/// </summary>
 internal static class OpenAIFinishReasons
 {
     /// <summary>Unknown reasons count as <c>stop</c>, as vendors keep adding their own.</summary>

@@ -4,7 +4,7 @@ using Ciyuan.Core.Canonical;
 
 namespace Ciyuan.Protocols.Canonical;
 
-/// <summary>Canonical messages → OpenAI <c>messages</c> (providers.md §3.1).</summary>
+/// <summary>Canonical messages → OpenAI <c>messages</c> (docs/dialects.md, Anthropic → OpenAI).</summary>
 internal static class OpenAIMessageEncoder
 {
     public static void Write(Utf8JsonWriter writer, IReadOnlyList<ChatMessage> messages, OpenAIEncodeOptions options)

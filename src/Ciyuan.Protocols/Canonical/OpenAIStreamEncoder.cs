@@ -7,7 +7,8 @@ using Ciyuan.Protocols.Sse;
 namespace Ciyuan.Protocols.Canonical;
 
 /// <summary>
-/// Canonical events → OpenAI chunk frames (providers.md §3.5): <c>data: {chunk}\n\n</c>, tool-call
+/// Canonical events → OpenAI chunk frames (docs/dialects.md, streaming Anthropic events → OpenAI
+/// chunks): <c>data: {chunk}\n\n</c>, tool-call
 /// indices counting tool calls only, a finish chunk, then at <see cref="Complete"/> the usage chunk
 /// (when asked for) and <c>data: [DONE]</c>. An error is written as <c>data: {"error":…}</c> and
 /// ends the stream without <c>[DONE]</c>. Not thread-safe: one instance per response.

@@ -1,7 +1,7 @@
 namespace Ciyuan.Protocols.Canonical;
 
 /// <summary>
-/// Converts between Anthropic thinking budgets and effort words (providers.md §3.1:
+/// Converts between Anthropic thinking budgets and effort words (docs/dialects.md, Anthropic → OpenAI:
 /// ≤4k tokens low, ≤16k medium, else high), so both directions agree with each other.
 /// </summary>
 internal static class ReasoningBudget

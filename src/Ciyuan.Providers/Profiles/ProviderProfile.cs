@@ -3,8 +3,8 @@ using Ciyuan.Protocols.Canonical;
 namespace Ciyuan.Providers.Profiles;
 
 /// <summary>
-/// One OpenAI-dialect vendor's quirks, as data (architecture §6: a new vendor is a profile, not
-/// code). <see cref="RequestRules"/>, <see cref="ResponseNormalizer"/> and
+/// One OpenAI-dialect vendor's quirks, as data (docs/vendors.md, vendor profiles: a new vendor is a
+/// profile, not code). <see cref="RequestRules"/>, <see cref="ResponseNormalizer"/> and
 /// <see cref="ReasoningReplayStore"/> apply it; nothing here performs I/O.
 /// Defaults describe a well-behaved OpenAI-compatible server: every rule off.
 /// </summary>
@@ -63,7 +63,7 @@ public sealed record ProviderProfile
     /// <summary>Top-level parameters the vendor does not support and that are dropped (each drop is listed).</summary>
     public IReadOnlyList<string> StrippedParameters { get; init; } = [];
 
-    /// <summary>Most <c>stop</c> strings accepted; extra ones are dropped (providers.md §3.1: truncate).</summary>
+    /// <summary>Most <c>stop</c> strings accepted; extra ones are dropped (docs/vendors.md, vendor profiles).</summary>
     public int? MaxStopSequences { get; init; }
 
     /// <summary>Longest <c>stop</c> string in UTF-8 bytes (Kimi: 32); a longer one is rejected.</summary>

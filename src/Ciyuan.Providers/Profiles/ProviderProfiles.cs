@@ -5,7 +5,7 @@ namespace Ciyuan.Providers.Profiles;
 
 /// <summary>
 /// The built-in profile table, one entry per config kind plus per-model variants, transcribed from
-/// docs/reference providers.md (section numbers in the comments). Facts tagged [U] there are
+/// docs/vendors.md (the vendor's section is named in each comment). Facts tagged [U] there are
 /// encoded only where a wrong guess fails loudly (a rejection the client can read) rather than
 /// silently.
 /// </summary>
@@ -13,7 +13,8 @@ public static class ProviderProfiles
 {
     private static readonly string[] Penalties = ["presence_penalty", "frequency_penalty"];
 
-    // §4: thinking on by default; tool-call reasoning must come back; cache hits in prompt_cache_hit_tokens.
+    // DeepSeek (docs/vendors.md): thinking on by default; tool-call reasoning must come back;
+    // cache hits in prompt_cache_hit_tokens.
     private static readonly ProviderProfile DeepSeek = new()
     {
         Kind = "deepseek",
@@ -24,7 +25,7 @@ public static class ProviderProfiles
         CachedTokensField = "prompt_cache_hit_tokens",
     };
 
-    // §5: usage inside choices[0].usage in streams; stop ≤ 5 strings of ≤ 32 bytes.
+    // Moonshot Kimi (docs/vendors.md): usage inside choices[0].usage in streams; stop ≤ 5 strings of ≤ 32 bytes.
     private static readonly ProviderProfile Moonshot = new()
     {
         Kind = "moonshot",
@@ -37,7 +38,7 @@ public static class ProviderProfiles
         CachedTokensField = "cached_tokens",
     };
 
-    // §6: enable_thinking + thinking_budget.
+    // Qwen (docs/vendors.md): enable_thinking + thinking_budget.
     private static readonly ProviderProfile DashScope = new()
     {
         Kind = "dashscope",
@@ -45,8 +46,8 @@ public static class ProviderProfiles
         Thinking = ThinkingStyle.EnableThinking,
     };
 
-    // §7: tool_choice only "auto"; max_tokens only; no penalties; stream_options undocumented;
-    // finish_reason "sensitive" is GLM's content filter.
+    // Zhipu GLM / Z.ai (docs/vendors.md): tool_choice only "auto"; max_tokens only; no penalties;
+    // stream_options undocumented; finish_reason "sensitive" is GLM's content filter.
     private static readonly ProviderProfile Zhipu = new()
     {
         Kind = "zhipu",
@@ -59,8 +60,8 @@ public static class ProviderProfiles
         FinishReasonMap = new Dictionary<string, string>(StringComparer.Ordinal) { ["sensitive"] = "content_filter" },
     };
 
-    // §8: inline <think> unless reasoning_split; temperature (0, 1]; undocumented parameters stripped;
-    // base_resp errors with HTTP 200.
+    // MiniMax (docs/vendors.md): inline <think> unless reasoning_split; temperature (0, 1];
+    // undocumented parameters stripped; base_resp errors with HTTP 200.
     private static readonly ProviderProfile MiniMax = new()
     {
         Kind = "minimax",
@@ -74,7 +75,7 @@ public static class ProviderProfiles
         EmbedsErrorsInBody = true,
     };
 
-    // §9.
+    // Doubao / Ark (docs/vendors.md).
     private static readonly ProviderProfile Ark = new()
     {
         Kind = "ark",
@@ -82,15 +83,16 @@ public static class ProviderProfiles
         Thinking = ThinkingStyle.ThinkingObject,
     };
 
-    // §10: thinking parameter names unverified, so no translation.
+    // Qianfan / ERNIE (docs/vendors.md): thinking parameter names unverified, so no translation.
     private static readonly ProviderProfile Qianfan = new() { Kind = "qianfan", MaxTokensField = "max_tokens" };
 
-    // §11: reasoning field unverified; the normalizer accepts both names.
+    // StepFun (docs/vendors.md): reasoning field unverified; the normalizer accepts both names.
     private static readonly ProviderProfile StepFun = new() { Kind = "stepfun", ReasoningField = ReasoningFields.Reasoning };
 
     private static readonly ProviderProfile OpenRouter = new() { Kind = "openrouter", ReasoningField = ReasoningFields.Reasoning };
 
-    // §1: max_completion_tokens everywhere (required by reasoning models); stop ≤ 4; strict schema.
+    // OpenAI (docs/dialects.md, OpenAI Chat Completions): max_completion_tokens everywhere (required by
+    // reasoning models); stop ≤ 4; strict schema.
     private static readonly ProviderProfile OpenAI = new()
     {
         Kind = "openai",
@@ -102,7 +104,7 @@ public static class ProviderProfiles
         MaxStopSequences = 4,
     };
 
-    // §12: self-hosted servers accept OpenAI requests as they are; only responses need care.
+    // Self-hosted servers (docs/vendors.md): they accept OpenAI requests as they are; only responses need care.
     private static readonly ProviderProfile Vllm = new() { Kind = "vllm", ReasoningField = ReasoningFields.Reasoning, ExtractThinkTags = true };
     private static readonly ProviderProfile Sglang = new() { Kind = "sglang", ExtractThinkTags = true };
     private static readonly ProviderProfile LlamaCpp = new() { Kind = "llamacpp", ExtractThinkTags = true };
@@ -146,7 +148,8 @@ public static class ProviderProfiles
     private static IEnumerable<ModelProfileRule> BuildModelRules()
     {
         // Order matters within a kind: the first match wins, so longer prefixes come first.
-        // §5: K3 pins sampling ("only 1 is allowed") and always reasons; it takes reasoning_effort, not thinking.
+        // Moonshot Kimi (docs/vendors.md): K3 pins sampling ("only 1 is allowed") and always reasons;
+        // it takes reasoning_effort, not thinking.
         var k3 = Moonshot with
         {
             MaxTokensField = "max_completion_tokens",
@@ -160,24 +163,26 @@ public static class ProviderProfiles
         };
         yield return new ModelProfileRule("moonshot", ["kimi-k3"], k3);
 
-        // §5: K2.7-code rejects thinking "disabled"; K2.6+ documents max_completion_tokens.
+        // Moonshot Kimi (docs/vendors.md): K2.7-code rejects thinking "disabled"; K2.6+ documents
+        // max_completion_tokens.
         yield return new ModelProfileRule("moonshot", ["kimi-k2.7-code"], Moonshot with { MaxTokensField = "max_completion_tokens", ThinkingAlwaysOn = true });
         yield return new ModelProfileRule("moonshot", ["kimi-k2.6", "kimi-k2.7"], Moonshot with { MaxTokensField = "max_completion_tokens" });
 
-        // §6: open-weights Qwen3 reject non-stream calls with thinking on.
+        // Qwen (docs/vendors.md): open-weights Qwen3 reject non-stream calls with thinking on.
         yield return new ModelProfileRule(
             "dashscope",
             ["qwen3-0.6b", "qwen3-1.7b", "qwen3-4b", "qwen3-8b", "qwen3-14b", "qwen3-30b", "qwen3-32b", "qwen3-235b", "qwen3-next-", "qwen3.5-397b", "qwen3.5-122b", "qwen3.5-35b", "qwen3.5-27b"],
             DashScope with { NonStreamThinkingMustBeOff = true });
 
-        // §7: GLM-5.3 rejects thinking "disabled"; GLM-5.2+ take reasoning_effort low|high|max.
+        // Zhipu GLM / Z.ai (docs/vendors.md): GLM-5.3 rejects thinking "disabled"; GLM-5.2+ take
+        // reasoning_effort low|high|max.
         foreach (var kind in new[] { "zhipu", "zai" })
         {
             yield return new ModelProfileRule(kind, ["glm-5.3"], Zhipu with { Kind = kind, ThinkingAlwaysOn = true, ReasoningEffortWords = ["low", "high", "max"] });
             yield return new ModelProfileRule(kind, ["glm-5.2"], Zhipu with { Kind = kind, ReasoningEffortWords = ["low", "high", "max"] });
         }
 
-        // §8: M3.1-Flash-Preview uses reasoning_content; M3 takes a thinking object.
+        // MiniMax (docs/vendors.md): M3.1-Flash-Preview uses reasoning_content; M3 takes a thinking object.
         yield return new ModelProfileRule("minimax", ["MiniMax-M3.1-Flash"], MiniMax with { ReasoningField = ReasoningFields.ReasoningContent, Thinking = ThinkingStyle.ThinkingObject });
         yield return new ModelProfileRule("minimax", ["MiniMax-M3"], MiniMax with { Thinking = ThinkingStyle.ThinkingObject });
     }

@@ -86,7 +86,8 @@ public static class RequestRules
         return null;
     }
 
-    // GLM accepts only tool_choice "auto" (providers.md §7 allows degrading or rejecting). Chosen:
+    // GLM accepts only tool_choice "auto" (docs/vendors.md, Zhipu GLM / Z.ai: degrading or rejecting
+    // are both allowed). Chosen:
     // "none" is degraded by removing tools and tool_choice, which keeps its meaning exactly (the model
     // cannot call a tool it was not given); "required" and a named function are rejected, because
     // "auto" would let the model answer without the call the client depends on.
@@ -190,7 +191,7 @@ public static class RequestRules
         return null;
     }
 
-    // providers.md §3.1: truncate stop to the upstream's maximum count.
+    // Truncate stop to the upstream's maximum count (docs/vendors.md, vendor profiles).
     private static void ApplyStopCount(ProviderProfile profile, ReadOnlySpan<byte> body, TopLevelObject request, ObjectRewriter rewriter)
     {
         var index = profile.MaxStopSequences is null ? -1 : request.IndexOf(body, "stop");

@@ -8,7 +8,8 @@ namespace Ciyuan.Providers.Profiles;
 /// <summary>
 /// Thinking controls. Clients use whichever switch their SDK knows (<c>thinking</c>,
 /// <c>enable_thinking</c>, <c>reasoning_effort</c>); each vendor honours one and silently ignores the
-/// others (providers.md §3.1, §5 "unknown fields silently ignored"). The foreign switch is translated
+/// others (docs/dialects.md, Anthropic → OpenAI; docs/vendors.md, Moonshot Kimi: "unknown fields are
+/// silently ignored"). The foreign switch is translated
 /// to the vendor's own, but only when the vendor's own is absent: an explicit native setting wins.
 /// </summary>
 internal static class ThinkingRules
@@ -112,7 +113,9 @@ internal static class ThinkingRules
         }
     }
 
-    /// <summary>providers.md §3.1: budget ≤ 4k → low, ≤ 16k → medium, else high; no budget → medium.</summary>
+    /// <summary>
+    /// docs/dialects.md, Anthropic → OpenAI: budget ≤ 4k → low, ≤ 16k → medium, else high; no budget → medium.
+    /// </summary>
     private static string EffortFromBudget(long? budget) => budget switch
     {
         null => "medium",
