@@ -8,7 +8,7 @@ using Ciyuan.Testing.Upstream;
 namespace Ciyuan.EndToEnd.Tests.Providers;
 
 /// <summary>
-/// Each vendor's recorded responses (reference/providers.md shapes) replayed by the upstream test
+/// Each vendor's recorded responses (the vendor shapes of docs/vendors.md) replayed by the upstream test
 /// server behind a provider of that kind: what the OpenAI client receives must equal the normalised
 /// golden output, and the ledger line must carry the vendor's usage (or, for errors, bill nothing).
 /// </summary>

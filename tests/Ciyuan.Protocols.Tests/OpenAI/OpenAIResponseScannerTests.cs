@@ -280,7 +280,7 @@ public sealed class OpenAIResponseScannerTests
         Assert.Equal(expected, Scan(json).FinishReason);
     }
 
-    /// <summary>The usage shapes of providers.md, each filled from a random draw.</summary>
+    /// <summary>The usage shapes of docs/dialects.md ("What varies between OpenAI-dialect vendors"), each filled from a random draw.</summary>
     public enum VendorShape
     {
         OpenAIFinalChunk,

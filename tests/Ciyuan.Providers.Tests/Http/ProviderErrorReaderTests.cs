@@ -11,7 +11,7 @@ public sealed class ProviderErrorReaderTests
     /// <summary>Vendor, HTTP status, body, expected kind, message, upstream code, upstream type.</summary>
     public static TheoryData<string, int, string, ProviderFailureKind, string, string?, string?> VendorErrors => new()
     {
-        // providers.md §0 example set.
+        // docs/vendors.md, "Error bodies as vendors send them".
         {
             "deepseek-402-balance", 402,
             """{"error":{"message":"Insufficient Balance","type":"unknown_error","param":null,"code":"invalid_request_error"}}""",
@@ -262,7 +262,7 @@ public sealed class ProviderErrorReaderTests
     [Fact]
     public void Read_QwenInputLengthRange_IsContextTooLong()
     {
-        // providers.md §0 / §6: Qwen signals context overflow as 400 "Range of input length should be [1, N]".
+        // docs/vendors.md (Qwen; error bodies): Qwen signals context overflow as 400 "Range of input length should be [1, N]".
         const string body = """{"error":{"code":"invalid_parameter_error","message":"Range of input length should be [1, 129024]","type":"invalid_request_error"}}""";
 
         var failure = ProviderErrorReader.Read(400, Encoding.UTF8.GetBytes(body), retryAfter: null);

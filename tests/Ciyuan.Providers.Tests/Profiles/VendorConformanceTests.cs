@@ -8,7 +8,7 @@ using Ciyuan.Testing.Files;
 namespace Ciyuan.Providers.Tests.Profiles;
 
 /// <summary>
-/// Recorded vendor shapes (providers.md) in <c>Golden/Providers/&lt;kind&gt;/</c>: each
+/// Recorded vendor shapes (docs/vendors.md) in <c>Golden/Providers/&lt;kind&gt;/</c>: each
 /// <c>*.upstream.sse|json</c> must normalize to its <c>*.client.sse|json</c> byte for byte (identical
 /// files mean "forwarded unchanged"), and each <c>*.error.json</c> must classify as the vendor means it.
 /// </summary>
