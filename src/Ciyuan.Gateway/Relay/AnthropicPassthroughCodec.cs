@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using Ciyuan.Core.Metering;
 using Ciyuan.Core.Providers;
 using Ciyuan.Gateway.Doors;
@@ -44,7 +43,7 @@ internal sealed class AnthropicPassthroughCodec(IDoor door) : AnswerCodec
 
     public override ReadOnlyMemory<byte> EncodeBody(TokenUsage counted) => _answer;
 
-    public override bool IsError(SseReader frame) => frame.EventName == "error";
+    public override bool IsError(SseReader frame) => frame.EventName == AnthropicEvents.Error;
 
     public override FrameReading Read(SseReader frame)
     {
@@ -64,14 +63,14 @@ internal sealed class AnthropicPassthroughCodec(IDoor door) : AnswerCodec
             usage = updated;
         }
 
-        var text = _event == "content_block_delta" ? AnthropicDeltaText.Bytes(_frame.Span) : 0;
-        if (_event == "message_stop")
+        var text = _event == AnthropicEvents.ContentBlockDelta ? AnthropicDeltaText.Bytes(_frame.Span) : 0;
+        if (_event == AnthropicEvents.MessageStop)
         {
             _forward = false;
             return new FrameReading(text, usage, FrameEnd.Completed);
         }
 
-        return new FrameReading(text, usage, _event == "error" ? FrameEnd.UpstreamError : FrameEnd.None);
+        return new FrameReading(text, usage, _event == AnthropicEvents.Error ? FrameEnd.UpstreamError : FrameEnd.None);
     }
 
     public override void Forward(IBufferWriter<byte> client)
@@ -91,22 +90,10 @@ internal sealed class AnthropicPassthroughCodec(IDoor door) : AnswerCodec
         }
         else
         {
-            SseFrames.WriteEvent(client, EventName(_event), _frame.Span);
+            SseFrames.WriteEvent(client, AnthropicEvents.Utf8(_event), _frame.Span);
         }
     }
 
-    /// <summary>The event's name as bytes; Anthropic's own names without an allocation per frame.</summary>
-    private static ReadOnlySpan<byte> EventName(string name) => name switch
-    {
-        "content_block_delta" => "content_block_delta"u8,
-        "content_block_start" => "content_block_start"u8,
-        "content_block_stop" => "content_block_stop"u8,
-        "message_start" => "message_start"u8,
-        "message_delta" => "message_delta"u8,
-        "ping" => "ping"u8,
-        "error" => "error"u8,
-        _ => Encoding.UTF8.GetBytes(name),
-    };
 
     public override void WriteCompletion(IBufferWriter<byte> client, TokenUsage counted) =>
         SseFrames.WriteEvent(client, "message_stop"u8, """{"type":"message_stop"}"""u8);

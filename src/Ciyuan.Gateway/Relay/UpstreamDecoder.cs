@@ -52,8 +52,8 @@ internal abstract class UpstreamDecoder
 
         public override void DecodeFrame(SseReader frame, List<StreamEvent> events) => _decoder.Decode(frame.EventName, frame.Data.Span, events);
 
-        public override bool IsError(SseReader frame) => frame.EventName == "error";
+        public override bool IsError(SseReader frame) => frame.EventName == AnthropicEvents.Error;
 
-        public override bool IsEnd(SseReader frame) => frame.EventName == "message_stop";
+        public override bool IsEnd(SseReader frame) => frame.EventName == AnthropicEvents.MessageStop;
     }
 }

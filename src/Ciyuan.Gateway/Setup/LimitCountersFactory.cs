@@ -7,11 +7,11 @@ namespace Ciyuan.Gateway.Setup;
 /// <summary>Rate and concurrency counters: in this process, or in Redis (<c>storage.redis</c>) when several instances share limits.</summary>
 internal static class LimitCountersFactory
 {
-    public static async Task<ILimitCounters> OpenAsync(StorageConfig storage, CancellationToken cancellationToken)
+    public static async Task<ILimitCounters> OpenAsync(StorageConfig storage, TimeProvider time, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         return storage.RedisConnectionString is { } redis
             ? await RedisLimitCounters.ConnectAsync(redis).ConfigureAwait(false)
-            : new MemoryLimitCounters(TimeProvider.System);
+            : new MemoryLimitCounters(time);
     }
 }

@@ -7,11 +7,12 @@ namespace Ciyuan.Gateway.Setup;
 /// <summary>Opens the configured backend (SQLite under the data directory, or PostgreSQL), migrated to this build's schema.</summary>
 internal static class StoreFactory
 {
-    public static Task<IStorageBackend> OpenAsync(CiyuanPaths paths, CiyuanConfig config, CancellationToken cancellationToken) =>
-        StorageBackends.OpenAsync(OptionsFor(paths, config), cancellationToken);
+    public static Task<IStorageBackend> OpenAsync(CiyuanPaths paths, CiyuanConfig config, CancellationToken cancellationToken, TimeProvider? time = null) =>
+        StorageBackends.OpenAsync(OptionsFor(paths, config, time ?? TimeProvider.System), cancellationToken);
 
-    public static StorageOptions OptionsFor(CiyuanPaths paths, CiyuanConfig config) => new()
+    public static StorageOptions OptionsFor(CiyuanPaths paths, CiyuanConfig config, TimeProvider time) => new()
     {
+        Time = time,
         Config = config.Storage,
         DataDirectory = paths.DataDirectory,
         InstanceId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}",

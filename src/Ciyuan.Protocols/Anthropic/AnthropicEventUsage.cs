@@ -13,7 +13,7 @@ public static class AnthropicEventUsage
     public static bool TryRead(string? eventName, ReadOnlySpan<byte> data, TokenUsage current, out TokenUsage usage)
     {
         usage = current;
-        if (eventName is not ("message_start" or "message_delta"))
+        if (eventName is not (AnthropicEvents.MessageStart or AnthropicEvents.MessageDelta))
         {
             return false;
         }
@@ -22,7 +22,7 @@ public static class AnthropicEventUsage
         {
             using var document = JsonDocument.Parse(data.ToArray());
             var root = document.RootElement;
-            var node = eventName == "message_start"
+            var node = eventName == AnthropicEvents.MessageStart
                 ? root.TryGetProperty("message", out var message) && message.TryGetProperty("usage", out var startUsage) ? startUsage : default
                 : root.TryGetProperty("usage", out var deltaUsage) ? deltaUsage : default;
             if (node.ValueKind != JsonValueKind.Object)

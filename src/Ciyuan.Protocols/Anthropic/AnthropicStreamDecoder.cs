@@ -52,22 +52,22 @@ public sealed class AnthropicStreamDecoder
             : eventName;
         switch (type)
         {
-            case "message_start":
+            case AnthropicEvents.MessageStart:
                 MessageStart(root, output);
                 break;
-            case "content_block_start":
+            case AnthropicEvents.ContentBlockStart:
                 BlockStart(root, output);
                 break;
-            case "content_block_delta":
+            case AnthropicEvents.ContentBlockDelta:
                 BlockDelta(root, output);
                 break;
-            case "message_delta":
+            case AnthropicEvents.MessageDelta:
                 MessageDelta(root, output);
                 break;
-            case "ping":
+            case AnthropicEvents.Ping:
                 output.Add(KeepAlive.Instance);
                 break;
-            case "error":
+            case AnthropicEvents.Error:
                 var error = root.TryGetProperty("error", out var e) ? e : root;
                 output.Add(new StreamError(String(error, "type") ?? "api_error", String(error, "message") ?? "upstream error"));
                 break;

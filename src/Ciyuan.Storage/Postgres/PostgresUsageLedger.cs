@@ -15,13 +15,15 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
     private readonly PostgresDatabase _database;
     private readonly CurrencyConverter _currency;
     private readonly string _instanceId;
+    private readonly TimeProvider _time;
     private readonly GroupCommitQueue<PendingWrite> _queue;
 
-    public PostgresUsageLedger(PostgresDatabase database, CurrencyConverter currency, string instanceId)
+    public PostgresUsageLedger(PostgresDatabase database, CurrencyConverter currency, string instanceId, TimeProvider time)
     {
         _database = database;
         _currency = currency;
         _instanceId = instanceId;
+        _time = time;
         _queue = new GroupCommitQueue<PendingWrite>(WriteBatchAsync, ex => $"the ledger could not be written to the {database.Description}: {ex.Message}");
     }
 
@@ -34,7 +36,7 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
 
     /// <summary>Makes a fallback attempt durable (the <c>attempt</c> entry) before it is sent.</summary>
     internal ValueTask AppendAttemptAsync(string requestId, int attempt, string provider, string deployment, CancellationToken cancellationToken) =>
-        _queue.EnqueueAsync(new PendingWrite { Attempt = new EntryRow(requestId, "attempt", attempt, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), provider, deployment, 0) }, cancellationToken);
+        _queue.EnqueueAsync(new PendingWrite { Attempt = new EntryRow(requestId, "attempt", attempt, _time.GetUtcNow().ToUnixTimeMilliseconds(), provider, deployment, 0) }, cancellationToken);
 
     private async Task WriteBatchAsync(IReadOnlyList<PendingWrite> batch)
     {
@@ -54,7 +56,7 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
             }
             else if (pending.Release is { } released)
             {
-                var entry = new EntryRow(released.RequestId, "release", 0, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), released.Provider, released.Deployment, 0);
+                var entry = new EntryRow(released.RequestId, "release", 0, _time.GetUtcNow().ToUnixTimeMilliseconds(), released.Provider, released.Deployment, 0);
                 settlements.Add((entry, released, null));
                 entries.Add(entry);
             }

@@ -15,7 +15,7 @@ public sealed class SqliteBackend : IStorageBackend
     private SqliteBackend(SqliteDatabase database, StorageOptions options)
     {
         Database = database;
-        _ledger = new SqliteUsageLedger(database, options.Currency, options.InstanceId, committed: record => _budgetLedger!.Committed(record));
+        _ledger = new SqliteUsageLedger(database, options.Currency, options.InstanceId, committed: record => _budgetLedger!.Committed(record), options.Time);
 
         // The journal lives beside the database file it belongs to.
         var directory = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(database.Path)) ?? ".", Path.GetFileNameWithoutExtension(database.Path) + "-holds");

@@ -14,6 +14,7 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
     private readonly SqliteDatabase _database;
     private readonly CurrencyConverter _currency;
     private readonly string _instanceId;
+    private readonly TimeProvider _time;
     private readonly GroupCommitQueue<PendingWrite> _queue;
     private readonly Action<UsageRecord>? _committed;
     private readonly UsageRollupBatch _rollups = new();
@@ -24,12 +25,13 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
     private LedgerStatements? _statements;
 
     /// <param name="committed">Told of each record once its transaction committed (the budget book settles on it).</param>
-    public SqliteUsageLedger(SqliteDatabase database, CurrencyConverter? currency = null, string instanceId = "", Action<UsageRecord>? committed = null)
+    public SqliteUsageLedger(SqliteDatabase database, CurrencyConverter? currency = null, string instanceId = "", Action<UsageRecord>? committed = null, TimeProvider? time = null)
     {
         _committed = committed;
         _database = database;
-        _currency = currency ?? new CurrencyConverter(0.14m);
+        _currency = currency ?? CurrencyConverter.Default;
         _instanceId = instanceId;
+        _time = time ?? TimeProvider.System;
         _queue = new GroupCommitQueue<PendingWrite>(WriteBatchAsync, ex => $"the ledger could not be written: {ex.Message}");
     }
 
@@ -105,7 +107,7 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
         }
         else if (pending.Release is { } released)
         {
-            statements.InsertEntry(released.RequestId, "release", 0, DateTimeOffset.UtcNow, _instanceId, released.Target,
+            statements.InsertEntry(released.RequestId, "release", 0, _time.GetUtcNow(), _instanceId, released.Target,
                 released.Provider, released.Deployment, 0, null);
         }
     }

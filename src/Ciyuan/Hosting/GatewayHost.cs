@@ -20,8 +20,9 @@ internal static partial class GatewayHost
 {
     public static async Task<WebApplication> BuildAsync(GatewayHostOptions options, CancellationToken cancellationToken)
     {
-        var store = await StoreFactory.OpenAsync(options.Paths, options.Config, cancellationToken).ConfigureAwait(false);
-        var limitCounters = await LimitCountersFactory.OpenAsync(options.Config.Storage, cancellationToken).ConfigureAwait(false);
+        var time = options.Time ?? TimeProvider.System;
+        var store = await StoreFactory.OpenAsync(options.Paths, options.Config, cancellationToken, time).ConfigureAwait(false);
+        var limitCounters = await LimitCountersFactory.OpenAsync(options.Config.Storage, time, cancellationToken).ConfigureAwait(false);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(options.Urls);
@@ -44,6 +45,7 @@ internal static partial class GatewayHost
         // log of them is a stack trace.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
+        builder.Services.AddSingleton(time);
         builder.Services.AddCiyuanGateway(options.Config, options.MasterKey, store, limitCounters);
         var app = builder.Build();
 
@@ -137,4 +139,5 @@ internal static partial class GatewayHost
     }
 }
 
-internal sealed record GatewayHostOptions(CiyuanPaths Paths, CiyuanConfig Config, string Urls, string? MasterKey, LogLevel LogLevel = LogLevel.Information);
+/// <summary>What <c>serve</c> (or a test host) builds the gateway from; <see cref="Time"/> is the clock of every money and window decision.</summary>
+internal sealed record GatewayHostOptions(CiyuanPaths Paths, CiyuanConfig Config, string Urls, string? MasterKey, LogLevel LogLevel = LogLevel.Information, TimeProvider? Time = null);
