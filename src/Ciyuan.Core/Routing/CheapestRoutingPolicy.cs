@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using Ciyuan.Core.Metering;
 
@@ -11,45 +10,16 @@ namespace Ciyuan.Core.Routing;
 /// from each deployment's <see cref="IPriceQuote"/> at the request time, so time-of-day tiers
 /// (DeepSeek off-peak) count, and are converted to USD. Unknown prices rank last.
 /// </summary>
-public sealed class CheapestRoutingPolicy(CurrencyConverter rates) : IRoutingPolicy, IRankExplainer
+public sealed class CheapestRoutingPolicy(CurrencyConverter rates) : ScoredRoutingPolicy, IRankExplainer
 {
-    public string Name => RoutingPolicyNames.Cheapest;
+    public override string Name => RoutingPolicyNames.Cheapest;
 
-    public int Rank(in RoutingContext context, ReadOnlySpan<DeploymentState> candidates, Span<int> order)
-    {
-        var n = candidates.Length;
-        RankingSort.CheckOrderLength(n, order);
-        double[]? rented = null;
-        Span<double> scores = n <= RankingSort.StackLimit
-            ? stackalloc double[RankingSort.StackLimit]
-            : (rented = ArrayPool<double>.Shared.Rent(n));
-        scores = scores[..n];
-        try
-        {
-            for (var i = 0; i < n; i++)
-            {
-                scores[i] = ExpectedCostUsdMicros(context, candidates[i], i);
-            }
+    protected override double Score(in RoutingContext context, ReadOnlySpan<DeploymentState> candidates, int index) =>
+        ExpectedCostUsdMicros(context, candidates[index], index);
 
-            RankingSort.SortAscending(scores, order[..n]);
-
-            // On a tie the affine deployment wins: its cache may hit even where the price list cannot say so.
-            var affine = context.AffinityIndex;
-            if ((uint)affine < (uint)n && scores[affine] <= scores[order[0]])
-            {
-                RankingSort.PromoteToFront(order[..n], affine);
-            }
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<double>.Shared.Return(rented);
-            }
-        }
-
-        return n;
-    }
+    /// <summary>On a tie the affine deployment wins: its cache may hit even where the price list cannot say so.</summary>
+    protected override bool PromotesAffine(ReadOnlySpan<double> scores, ReadOnlySpan<int> order, int affine) =>
+        scores[affine] <= scores[order[0]];
 
     /// <summary>Expected cost in USD micro-units (millionths of a dollar); +∞ when the price is unknown.</summary>
     public double ExpectedCostUsdMicros(in RoutingContext context, DeploymentState candidate, int index)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 
 namespace Ciyuan.Core.Routing;
@@ -10,42 +9,12 @@ namespace Ciyuan.Core.Routing;
 /// runs it ranks last. With prompt-cache affinity the affine deployment goes first (a cache hit
 /// also shortens time to first token).
 /// </summary>
-public sealed class FastestRoutingPolicy : IRoutingPolicy, IRankExplainer
+public sealed class FastestRoutingPolicy : ScoredRoutingPolicy, IRankExplainer
 {
-    public string Name => RoutingPolicyNames.Fastest;
+    public override string Name => RoutingPolicyNames.Fastest;
 
-    public int Rank(in RoutingContext context, ReadOnlySpan<DeploymentState> candidates, Span<int> order)
-    {
-        var n = candidates.Length;
-        RankingSort.CheckOrderLength(n, order);
-        double[]? rented = null;
-        Span<double> scores = n <= RankingSort.StackLimit
-            ? stackalloc double[RankingSort.StackLimit]
-            : (rented = ArrayPool<double>.Shared.Rent(n));
-        scores = scores[..n];
-        try
-        {
-            for (var i = 0; i < n; i++)
-            {
-                scores[i] = ExpectedMilliseconds(context, candidates[i]);
-            }
-
-            RankingSort.SortAscending(scores, order[..n]);
-            if ((uint)context.AffinityIndex < (uint)n)
-            {
-                RankingSort.PromoteToFront(order[..n], context.AffinityIndex);
-            }
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<double>.Shared.Return(rented);
-            }
-        }
-
-        return n;
-    }
+    protected override double Score(in RoutingContext context, ReadOnlySpan<DeploymentState> candidates, int index) =>
+        ExpectedMilliseconds(context, candidates[index]);
 
     /// <summary>The score: -1 to explore, +∞ while the exploring call runs, otherwise milliseconds.</summary>
     internal static double ExpectedMilliseconds(in RoutingContext context, DeploymentState candidate)

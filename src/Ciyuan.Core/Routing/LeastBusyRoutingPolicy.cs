@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 
 namespace Ciyuan.Core.Routing;
@@ -12,44 +11,16 @@ namespace Ciyuan.Core.Routing;
 /// fails a prefix's requests all move to the same second home (whose cache then warms up) rather
 /// than scattering.
 /// </summary>
-public sealed class LeastBusyRoutingPolicy(IRandomSource random) : IRoutingPolicy, IRankExplainer
+public sealed class LeastBusyRoutingPolicy(IRandomSource random) : ScoredRoutingPolicy, IRankExplainer
 {
-    public string Name => RoutingPolicyNames.LeastBusy;
+    public override string Name => RoutingPolicyNames.LeastBusy;
 
-    public int Rank(in RoutingContext context, ReadOnlySpan<DeploymentState> candidates, Span<int> order)
+    protected override double Score(in RoutingContext context, ReadOnlySpan<DeploymentState> candidates, int index)
     {
-        var n = candidates.Length;
-        RankingSort.CheckOrderLength(n, order);
-        double[]? rented = null;
-        Span<double> scores = n <= RankingSort.StackLimit
-            ? stackalloc double[RankingSort.StackLimit]
-            : (rented = ArrayPool<double>.Shared.Rent(n));
-        scores = scores[..n];
-        try
-        {
-            for (var i = 0; i < n; i++)
-            {
-                var tieBreak = context.AffinityKey != 0
-                    ? 0.5 - ((StableHash.Rendezvous(context.AffinityKey, candidates[i].IdHash) >> 11) * (0.5 / (1UL << 53)))
-                    : random.NextDouble() * 0.5;
-                scores[i] = candidates[i].InFlight + tieBreak;
-            }
-
-            RankingSort.SortAscending(scores, order[..n]);
-            if ((uint)context.AffinityIndex < (uint)n)
-            {
-                RankingSort.PromoteToFront(order[..n], context.AffinityIndex);
-            }
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<double>.Shared.Return(rented);
-            }
-        }
-
-        return n;
+        var tieBreak = context.AffinityKey != 0
+            ? 0.5 - ((StableHash.Rendezvous(context.AffinityKey, candidates[index].IdHash) >> 11) * (0.5 / (1UL << 53)))
+            : random.NextDouble() * 0.5;
+        return candidates[index].InFlight + tieBreak;
     }
 
     string IRankExplainer.Describe(in RoutingContext context, ReadOnlySpan<DeploymentState> candidates, int index)

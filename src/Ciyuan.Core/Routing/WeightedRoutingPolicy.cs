@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 
 namespace Ciyuan.Core.Routing;
@@ -9,44 +8,14 @@ namespace Ciyuan.Core.Routing;
 /// −ln(u) / weight). Weight 0 means "fallback only" and ranks last. With prompt-cache affinity
 /// the affine deployment goes first; the weights then spread the distinct prefixes.
 /// </summary>
-public sealed class WeightedRoutingPolicy(IRandomSource random) : IRoutingPolicy, IRankExplainer
+public sealed class WeightedRoutingPolicy(IRandomSource random) : ScoredRoutingPolicy, IRankExplainer
 {
-    public string Name => RoutingPolicyNames.Weighted;
+    public override string Name => RoutingPolicyNames.Weighted;
 
-    public int Rank(in RoutingContext context, ReadOnlySpan<DeploymentState> candidates, Span<int> order)
+    protected override double Score(in RoutingContext context, ReadOnlySpan<DeploymentState> candidates, int index)
     {
-        var n = candidates.Length;
-        RankingSort.CheckOrderLength(n, order);
-        double[]? rented = null;
-        Span<double> scores = n <= RankingSort.StackLimit
-            ? stackalloc double[RankingSort.StackLimit]
-            : (rented = ArrayPool<double>.Shared.Rent(n));
-        scores = scores[..n];
-        try
-        {
-            for (var i = 0; i < n; i++)
-            {
-                var weight = candidates[i].Config.Weight;
-                scores[i] = weight > 0
-                    ? -Math.Log(1.0 - random.NextDouble()) / weight
-                    : double.PositiveInfinity;
-            }
-
-            RankingSort.SortAscending(scores, order[..n]);
-            if ((uint)context.AffinityIndex < (uint)n)
-            {
-                RankingSort.PromoteToFront(order[..n], context.AffinityIndex);
-            }
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<double>.Shared.Return(rented);
-            }
-        }
-
-        return n;
+        var weight = candidates[index].Config.Weight;
+        return weight > 0 ? -Math.Log(1.0 - random.NextDouble()) / weight : double.PositiveInfinity;
     }
 
     string IRankExplainer.Describe(in RoutingContext context, ReadOnlySpan<DeploymentState> candidates, int index)

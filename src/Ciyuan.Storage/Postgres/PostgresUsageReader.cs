@@ -15,28 +15,13 @@ public sealed class PostgresUsageReader(PostgresDatabase database) : IUsageReade
             $"SELECT {PostgresUsageRecords.Columns} FROM usage_records WHERE {Filters} AND ($6 = 0 OR usage_suspect = 1) ORDER BY created_at DESC, request_id LIMIT $5;",
             query.Since?.ToUnixTimeMilliseconds(), query.KeyId, query.Project, query.RunId, query.Limit, query.SuspectOnly ? 1 : 0);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var records = new List<UsageRecord>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            records.Add(Rows.UsageRecordRows.Read(reader));
-        }
-
-        return records;
+        return await Rows.UsageRecordRows.ReadAllAsync(reader, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<UsageSummaryRow>> SummarizeAsync(UsageGrouping grouping, UsageQuery query, CancellationToken cancellationToken)
     {
         var fromRollups = query.Since is null;
-        var group = grouping switch
-        {
-            UsageGrouping.Key => "key_id",
-            UsageGrouping.Project => fromRollups ? "CASE project WHEN '' THEN '(none)' ELSE project END" : "coalesce(project, '(none)')",
-            UsageGrouping.Run => fromRollups ? "CASE run_id WHEN '' THEN '(none)' ELSE run_id END" : "coalesce(run_id, '(none)')",
-            UsageGrouping.Model => "model_alias",
-            UsageGrouping.Provider => "provider",
-            UsageGrouping.Day => fromRollups ? "day" : "to_char(to_timestamp(created_at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
-            _ => throw new ArgumentOutOfRangeException(nameof(grouping)),
-        };
+        var group = Rows.UsageGroupingColumns.For(grouping, fromRollups, "to_char(to_timestamp(created_at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')");
         var sql = fromRollups
             ? $"""
                 SELECT {group} AS grp, currency, sum(requests)::bigint, sum(input_uncached)::bigint, sum(cache_read)::bigint, sum(cache_write)::bigint,
@@ -54,12 +39,6 @@ public sealed class PostgresUsageReader(PostgresDatabase database) : IUsageReade
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = PgSql.Command(connection, sql, query.Since?.ToUnixTimeMilliseconds(), query.KeyId, query.Project, query.RunId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var rows = new List<UsageSummaryRow>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(Rows.UsageRecordRows.ReadSummary(reader));
-        }
-
-        return rows;
+        return await Rows.UsageRecordRows.ReadSummariesAsync(reader, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -43,6 +43,30 @@ internal static class UsageRecordRows
         ClaimedUsage = ClaimedUsageText.Read(reader.IsDBNull(28) ? null : reader.GetString(28)),
     };
 
+    /// <summary>Every record the reader returns.</summary>
+    public static async Task<IReadOnlyList<UsageRecord>> ReadAllAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var records = new List<UsageRecord>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            records.Add(Read(reader));
+        }
+
+        return records;
+    }
+
+    /// <summary>Every summary row the reader returns.</summary>
+    public static async Task<IReadOnlyList<UsageSummaryRow>> ReadSummariesAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var rows = new List<UsageSummaryRow>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(ReadSummary(reader));
+        }
+
+        return rows;
+    }
+
     /// <summary>A summary row: group, currency, then the ten sums in <see cref="UsageSummaryRow"/> order.</summary>
     public static UsageSummaryRow ReadSummary(DbDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4),

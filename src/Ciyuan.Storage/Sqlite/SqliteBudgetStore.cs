@@ -70,19 +70,8 @@ public sealed class SqliteBudgetStore(SqliteDatabase database, TimeProvider time
         return deleted > 0;
     }
 
-    public async Task<long> GetVersionAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT value FROM meta WHERE name = 'budgets_version';";
-        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) ?? 0L);
-    }
+    public Task<long> GetVersionAsync(CancellationToken cancellationToken) => SqliteMeta.ReadAsync(database, "budgets_version", cancellationToken);
 
-    private static async Task BumpVersionAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var bump = connection.CreateCommand();
-        bump.Transaction = transaction;
-        bump.CommandText = "UPDATE meta SET value = value + 1 WHERE name = 'budgets_version';";
-        await bump.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    private static Task BumpVersionAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken) =>
+        SqliteMeta.BumpAsync(connection, transaction, "budgets_version", cancellationToken);
 }

@@ -18,13 +18,7 @@ public sealed class SqliteUsageReader(SqliteDatabase database) : IUsageReader
         command.Parameters.AddWithValue("$limit", query.Limit);
         command.Parameters.AddWithValue("$suspect", query.SuspectOnly ? 1 : 0);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var records = new List<UsageRecord>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            records.Add(Rows.UsageRecordRows.Read(reader));
-        }
-
-        return records;
+        return await Rows.UsageRecordRows.ReadAllAsync(reader, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -35,16 +29,7 @@ public sealed class SqliteUsageReader(SqliteDatabase database) : IUsageReader
     public async Task<IReadOnlyList<UsageSummaryRow>> SummarizeAsync(UsageGrouping grouping, UsageQuery query, CancellationToken cancellationToken)
     {
         var fromRollups = query.Since is null;
-        var groupExpression = grouping switch
-        {
-            UsageGrouping.Key => "key_id",
-            UsageGrouping.Project => fromRollups ? "CASE project WHEN '' THEN '(none)' ELSE project END" : "COALESCE(project, '(none)')",
-            UsageGrouping.Run => fromRollups ? "CASE run_id WHEN '' THEN '(none)' ELSE run_id END" : "COALESCE(run_id, '(none)')",
-            UsageGrouping.Model => "model_alias",
-            UsageGrouping.Provider => "provider",
-            UsageGrouping.Day => fromRollups ? "day" : "strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')",
-            _ => throw new ArgumentOutOfRangeException(nameof(grouping)),
-        };
+        var groupExpression = Rows.UsageGroupingColumns.For(grouping, fromRollups, "strftime('%Y-%m-%d', created_at / 1000, 'unixepoch')");
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = fromRollups
@@ -64,13 +49,7 @@ public sealed class SqliteUsageReader(SqliteDatabase database) : IUsageReader
                 """;
         AddFilters(command, query);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var rows = new List<UsageSummaryRow>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(Rows.UsageRecordRows.ReadSummary(reader));
-        }
-
-        return rows;
+        return await Rows.UsageRecordRows.ReadSummariesAsync(reader, cancellationToken).ConfigureAwait(false);
     }
 
     private const string Filters =
