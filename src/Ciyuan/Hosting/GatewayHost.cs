@@ -1,3 +1,4 @@
+using Ciyuan.AdminAccess;
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Keys;
 using Ciyuan.Core.Metering;
@@ -48,6 +49,7 @@ internal static partial class GatewayHost
         services.AddSingleton(store.Reports);
         services.AddSingleton(store.Budgets);
         services.AddSingleton(store.BudgetLedger);
+        services.AddAdminAccess(options.MasterKey, store.Admins);
         services.AddSingleton(new CurrencyConverter(options.Config.Routing.CnyToUsd));
         services.AddSingleton<BudgetLines>();
         services.AddHostedService(sp => sp.GetRequiredService<BudgetLines>());
@@ -98,7 +100,7 @@ internal static partial class GatewayHost
         app.MapOpenAIEndpoints();
         app.MapAnthropicEndpoints();
         app.MapTokenizeEndpoints();
-        app.MapAdminEndpoints(options.MasterKey);
+        app.MapAdminEndpoints();
 
         if (options.MasterKey is null)
         {

@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using Ciyuan.AdminAccess;
 using Ciyuan.Core.Keys;
 using Ciyuan.Core.Metering;
 using Ciyuan.Hosting;
@@ -8,32 +7,15 @@ using Ciyuan.Hosting;
 namespace Ciyuan.Http;
 
 /// <summary>
-/// <c>/admin</c>: key management and usage reports, behind <c>CIYUAN_MASTER_KEY</c>. Without a master
-/// key the routes exist but refuse every call with a message saying how to enable them.
+/// <c>/admin</c>: key management and usage reports, behind <c>CIYUAN_MASTER_KEY</c> or an admin token
+/// (<see cref="AdminAccessFilter"/>). Without a master key the routes exist but refuse every call
+/// with a message saying how to enable them.
 /// </summary>
 internal static class AdminEndpoints
 {
-    public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder routes, string? masterKey)
+    public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder routes)
     {
-        var admin = routes.MapGroup("/admin").AddEndpointFilter(async (invocation, next) =>
-        {
-            var context = invocation.HttpContext;
-            if (masterKey is null)
-            {
-                await OpenAIErrorWriter.WriteAsync(context, new OpenAIError(StatusCodes.Status403Forbidden,
-                    "The admin API is disabled: start `ciyuan serve` with CIYUAN_MASTER_KEY set to enable it.", "permission_error", "admin_disabled")).ConfigureAwait(false);
-                return null;
-            }
-
-            if (!IsMasterKey(ClientAuthenticator.PresentedKey(context.Request), masterKey))
-            {
-                await OpenAIErrorWriter.WriteAsync(context, OpenAIError.Unauthorized(
-                    "The admin API needs the master key (CIYUAN_MASTER_KEY) as 'Authorization: Bearer KEY'.")).ConfigureAwait(false);
-                return null;
-            }
-
-            return await next(invocation).ConfigureAwait(false);
-        });
+        var admin = routes.MapGroup("/admin").AddEndpointFilter<AdminAccessFilter>();
 
         admin.MapGet("/keys", ListKeysAsync);
         admin.MapPost("/keys", CreateKeyAsync);
@@ -42,16 +24,6 @@ internal static class AdminEndpoints
         admin.MapGet("/usage", UsageAsync);
         admin.MapBudgetRoutes();
         return routes;
-    }
-
-    private static bool IsMasterKey(ReadOnlySpan<char> presented, string masterKey)
-    {
-        // Compare hashes in constant time so response timing reveals nothing about the key.
-        Span<byte> a = stackalloc byte[32];
-        Span<byte> b = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(presented.ToString()), a);
-        SHA256.HashData(Encoding.UTF8.GetBytes(masterKey), b);
-        return !presented.IsEmpty && CryptographicOperations.FixedTimeEquals(a, b);
     }
 
     private static async Task ListKeysAsync(HttpContext context, KeyService keys)
