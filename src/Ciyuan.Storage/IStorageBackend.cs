@@ -28,8 +28,8 @@ public interface IStorageBackend : IAsyncDisposable
     /// <summary>Admin tokens and dashboard sessions.</summary>
     IAdminStore Admins { get; }
 
-    /// <summary>The ledger in quarter-hour rollups, for the dashboard.</summary>
-    IUsageSeriesReader Series { get; }
+    /// <summary>The ledger over time for the dashboard: quarter-hour rollups and the newest records.</summary>
+    IUsageTimeline Timeline { get; }
 
     /// <summary>
     /// Start-up reconciliation: holds of instances that died become in-doubt (counted as spent at

@@ -186,6 +186,7 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
             Urls = node.OptionalString("urls"),
             MaxBodyBytes = node.OptionalInteger("max_body_bytes", 1024, 1L << 31) ?? ServerConfig.Default.MaxBodyBytes,
             RefuseUnpriced = node.OptionalBool("refuse_unpriced") ?? false,
+            Ui = node.OptionalBool("ui") ?? true,
         };
         node.RejectUnknownKeys();
         return server;

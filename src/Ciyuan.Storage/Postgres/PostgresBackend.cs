@@ -35,7 +35,7 @@ public sealed class PostgresBackend : IStorageBackend
         Reports = new PostgresUsageReader(database);
         Budgets = new PostgresBudgetStore(database, options.Time);
         Admins = new PostgresAdminStore(database);
-        Series = new PostgresUsageSeries(database);
+        Timeline = new PostgresUsageTimeline(database);
         _background = Task.Run(() => BackgroundAsync(_stopping.Token));
     }
 
@@ -53,7 +53,7 @@ public sealed class PostgresBackend : IStorageBackend
 
     public IAdminStore Admins { get; }
 
-    public IUsageSeriesReader Series { get; }
+    public IUsageTimeline Timeline { get; }
 
     public static Task<IStorageBackend> OpenAsync(StorageOptions options, CancellationToken cancellationToken) =>
         OpenAsync(options, options.Config.OrphanAfter, cancellationToken);

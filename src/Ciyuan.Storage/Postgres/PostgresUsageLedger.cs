@@ -70,7 +70,7 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
         var moves = await MovesAsync(connection, transaction, settlements, inserted.Entries).ConfigureAwait(false);
         var newRecords = records.Where(r => inserted.Records.Contains(r.RequestId)).ToList();
         await PostgresRollups.UpsertAsync(connection, transaction, newRecords, CancellationToken.None).ConfigureAwait(false);
-        await PostgresUsageSeries.UpsertAsync(connection, transaction, newRecords, CancellationToken.None).ConfigureAwait(false);
+        await PostgresUsageTimeline.UpsertAsync(connection, transaction, newRecords, CancellationToken.None).ConfigureAwait(false);
 
         // Counters last: their row locks, which reservations wait on, are held only until the commit.
         await moves.ApplyAsync(connection, transaction, CancellationToken.None).ConfigureAwait(false);

@@ -26,7 +26,7 @@ public sealed class SqliteBackend : IStorageBackend
         Reports = new SqliteUsageReader(database);
         Budgets = new SqliteBudgetStore(database, options.Time);
         Admins = new SqliteAdminStore(database);
-        Series = new SqliteUsageSeriesReader(database);
+        Timeline = new SqliteUsageTimeline(database);
     }
 
     public string Name => "sqlite";
@@ -45,7 +45,7 @@ public sealed class SqliteBackend : IStorageBackend
 
     public IAdminStore Admins { get; }
 
-    public IUsageSeriesReader Series { get; }
+    public IUsageTimeline Timeline { get; }
 
     /// <summary>Opens (creating if needed) and migrates the file the options name.</summary>
     public static async Task<IStorageBackend> OpenAsync(StorageOptions options, CancellationToken cancellationToken)

@@ -15,15 +15,20 @@ internal static class AdminEndpoints
 {
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder routes)
     {
-        var admin = routes.MapGroup("/admin").AddEndpointFilter<AdminAccessFilter>();
+        routes.MapGroup("/admin").AddEndpointFilter<AdminAccessFilter>().MapAdminRoutes();
+        return routes;
+    }
 
+    /// <summary>The admin routes on a group whose filter decides who may call them (<c>/admin</c>, and the dashboard's API).</summary>
+    public static RouteGroupBuilder MapAdminRoutes(this RouteGroupBuilder admin)
+    {
         admin.MapGet("/keys", ListKeysAsync);
         admin.MapPost("/keys", CreateKeyAsync);
         admin.MapDelete("/keys/{id}", RevokeKeyAsync);
         admin.MapPost("/keys/{id}/revoke", RevokeKeyAsync);
         admin.MapGet("/usage", UsageAsync);
         admin.MapBudgetRoutes();
-        return routes;
+        return admin;
     }
 
     private static async Task ListKeysAsync(HttpContext context, KeyService keys)
@@ -118,10 +123,29 @@ internal static class AdminEndpoints
             return;
         }
 
+        DateOnly? from = null, to = null;
+        foreach (var (name, assign) in new (string, Action<DateOnly>)[] { ("from", d => from = d), ("to", d => to = d) })
+        {
+            if (Param(context, name) is { } text)
+            {
+                if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day))
+                {
+                    await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest($"'{name}' must be a UTC day as yyyy-MM-dd.", "invalid_day", name)).ConfigureAwait(false);
+                    return;
+                }
+
+                assign(day);
+            }
+        }
+
         var query = new UsageQuery(KeyId: Param(context, "key"))
         {
             Project = Param(context, "project"),
             RunId = Param(context, "run"),
+            Model = Param(context, "model"),
+            Provider = Param(context, "provider"),
+            FromDay = from,
+            ToDay = to,
         };
         var rows = await reader.SummarizeAsync(grouping, query, context.RequestAborted).ConfigureAwait(false);
         var requests = query.RunId is null ? null : await reader.ListAsync(query with { Limit = 100_000 }, context.RequestAborted).ConfigureAwait(false);

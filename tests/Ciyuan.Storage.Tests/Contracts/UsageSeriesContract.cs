@@ -18,8 +18,8 @@ public abstract class UsageSeriesContract : StorageContract
             store.Usage.RecordAsync(Record("r5", 700, currency: "CNY", at: quarter.AddMinutes(15)), CancellationToken.None).AsTask());
         await store.Usage.RecordAsync(Record("r1", 100, at: quarter.AddMinutes(1)), CancellationToken.None);
 
-        var rows = await store.Series.ReadAsync(quarter, quarter.AddHours(1), CancellationToken.None);
-        var none = await store.Series.ReadAsync(quarter.AddHours(1), quarter.AddHours(2), CancellationToken.None);
+        var rows = await store.Timeline.ReadSeriesAsync(quarter, quarter.AddHours(1), CancellationToken.None);
+        var none = await store.Timeline.ReadSeriesAsync(quarter.AddHours(1), quarter.AddHours(2), CancellationToken.None);
 
         Assert.Equal(2, rows.Count);
         var first = rows[0];
@@ -37,9 +37,28 @@ public abstract class UsageSeriesContract : StorageContract
         await store.Usage.RecordAsync(Record("old", 123, at: Now.AddDays(-100)), CancellationToken.None);
 
         await store.ApplyRetentionAsync(Now.AddDays(-90), CancellationToken.None);
-        var rows = await store.Series.ReadAsync(Now.AddDays(-101), Now, CancellationToken.None);
+        var rows = await store.Timeline.ReadSeriesAsync(Now.AddDays(-101), Now, CancellationToken.None);
 
         Assert.Empty(await store.Reports.ListAsync(new UsageQuery(), CancellationToken.None));
         Assert.Equal(123L, Assert.Single(rows).Cost.Value);
+    }
+
+    [Fact]
+    public async Task Newest_AndRun_AreReadNewestFirstWithinTheirBounds()
+    {
+        var store = await OpenAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await store.Usage.RecordAsync(Record($"r{i}", i, run: i % 2 == 0 ? "even" : "odd", at: Now.AddMinutes(i)), CancellationToken.None);
+        }
+
+        var newest = await store.Timeline.ReadNewestAsync(Now.AddMinutes(1), 3, CancellationToken.None);
+        var sinceLast = await store.Timeline.ReadNewestAsync(Now.AddMinutes(4), 10, CancellationToken.None);
+        var even = await store.Timeline.ReadRunAsync("even", 10, CancellationToken.None);
+
+        Assert.Equal(["r4", "r3", "r2"], newest.Select(r => r.RequestId));
+        Assert.Equal(["r4"], sinceLast.Select(r => r.RequestId));
+        Assert.Equal(["r4", "r2", "r0"], even.Select(r => r.RequestId));
+        Assert.Equal(Record("r2", 2, run: "even", at: Now.AddMinutes(2)), even[1]);
     }
 }
