@@ -2,6 +2,7 @@ using Ciyuan.AdminAccess;
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Keys;
 using Ciyuan.Core.Metering;
+using Ciyuan.Dashboard;
 using Ciyuan.Http;
 using Ciyuan.Pipeline;
 using Ciyuan.Providers;
@@ -50,6 +51,7 @@ internal static partial class GatewayHost
         services.AddSingleton(store.Budgets);
         services.AddSingleton(store.BudgetLedger);
         services.AddAdminAccess(options.MasterKey, store.Admins);
+        services.AddDashboard(store.Usage, store.Timeline, options.MasterKey);
         services.AddSingleton(new CurrencyConverter(options.Config.Routing.CnyToUsd));
         services.AddSingleton<BudgetLines>();
         services.AddHostedService(sp => sp.GetRequiredService<BudgetLines>());
@@ -101,6 +103,10 @@ internal static partial class GatewayHost
         app.MapAnthropicEndpoints();
         app.MapTokenizeEndpoints();
         app.MapAdminEndpoints();
+        if (options.Config.Server.Ui)
+        {
+            app.MapDashboard();
+        }
 
         if (options.MasterKey is null)
         {

@@ -22,10 +22,11 @@ internal static class SessionCookie
         response.Cookies.Append(Name, id, Options(secure, Lifetime));
 
     public static void Clear(HttpResponse response, bool secure) =>
-        response.Cookies.Append(Name, "", Options(secure, TimeSpan.Zero) with { Expires = DateTimeOffset.UnixEpoch });
+        response.Cookies.Append(Name, "", Options(secure, TimeSpan.Zero, DateTimeOffset.UnixEpoch));
 
-    private static CookieOptions Options(bool secure, TimeSpan maxAge) => new()
+    private static CookieOptions Options(bool secure, TimeSpan maxAge, DateTimeOffset? expires = null) => new()
     {
+        Expires = expires,
         HttpOnly = true,
         Secure = secure,
         SameSite = SameSiteMode.Strict,
