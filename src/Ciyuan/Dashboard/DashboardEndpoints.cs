@@ -20,12 +20,7 @@ internal static class DashboardEndpoints
             DashboardHeaders.Apply(invocation.HttpContext.Response);
             return await next(invocation).ConfigureAwait(false);
         });
-        ui.MapGet("", static context =>
-        {
-            context.Response.Redirect("/ui/");
-            return Task.CompletedTask;
-        });
-        ui.MapGet("/", static (HttpContext context, DashboardAssets assets) => ServeAsync(context, assets, "index.html"));
+        ui.MapGet("/", static (HttpContext context, DashboardAssets assets) => IndexAsync(context, assets));
         ui.MapGet("/{**path}", static (HttpContext context, DashboardAssets assets, string path) => ServeAsync(context, assets, path));
         ui.MapSessionRoutes();
 
@@ -55,6 +50,18 @@ internal static class DashboardEndpoints
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = json.Length;
         await context.Response.Body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>The page at <c>/ui/</c>; <c>/ui</c> redirects there so the page's relative links resolve under <c>/ui/</c>.</summary>
+    private static Task IndexAsync(HttpContext context, DashboardAssets assets)
+    {
+        if (!context.Request.Path.Value!.EndsWith('/'))
+        {
+            context.Response.Redirect("/ui/");
+            return Task.CompletedTask;
+        }
+
+        return ServeAsync(context, assets, "index.html");
     }
 
     private static async Task ServeAsync(HttpContext context, DashboardAssets assets, string path)
