@@ -39,7 +39,7 @@ function content(data) {
     table(t('tokens'), ['', { text: t('today'), num: true }, { text: t('month'), num: true }],
       ['input_uncached', 'cache_read', 'cache_write', 'output', 'reasoning', 'total'].map(bucket => [
         t(bucket), n(data.today.tokens[bucket]), n(data.month.tokens[bucket])]), { id: 'tokens-table' }),
-    table(t('month'), ['', { text: t('today'), num: true }, { text: t('month'), num: true }], [
+    table(t('requests'), ['', { text: t('today'), num: true }, { text: t('month'), num: true }], [
       [t('requests'), n(data.today.requests), n(data.month.requests)],
       [t('errors'), n(data.today.errors), n(data.month.errors)],
       [t('estimated'), n(data.today.estimated_requests), n(data.month.estimated_requests)],
