@@ -16,6 +16,10 @@ results="$(mktemp -d "${TMPDIR:-/tmp}/ciyuan-test-results.XXXXXX")"
 trap 'stop_test_services; rm -rf "$results"' EXIT
 start_test_services
 
+# Screenshots of every dashboard page, for a person to look at (not committed: TestResults/ is ignored).
+export CIYUAN_TEST_SCREENSHOTS="$PWD/TestResults/screenshots"
+rm -rf "$CIYUAN_TEST_SCREENSHOTS"
+
 status=0
 dotnet test Ciyuan.slnx --nologo --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
 
@@ -30,6 +34,9 @@ for trx in "$results"/*.trx; do
   failed=$((failed + ${f:-0}))
 done
 
+if [ -d "$CIYUAN_TEST_SCREENSHOTS" ]; then
+  echo "Dashboard screenshots: $CIYUAN_TEST_SCREENSHOTS"
+fi
 echo "$passed passed, $failed failed"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
   exit 1

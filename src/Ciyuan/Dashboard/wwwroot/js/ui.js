@@ -128,5 +128,10 @@ export function stackedChart(container, points, series, format) {
     }))],
     axes: [{}, { values: (u, ticks) => ticks.map(format), size: 80 }],
   };
-  return new window.uPlot(options, [xs, ...order.map(i => tops[i])], container);
+  const plot = new window.uPlot(options, [xs, ...order.map(i => tops[i])], container);
+  // The page is built before it is shown; size the chart to its box once it has one, and on every resize.
+  new ResizeObserver(() => {
+    if (container.clientWidth > 0) plot.setSize({ width: container.clientWidth - 32, height: 300 });
+  }).observe(container);
+  return plot;
 }
