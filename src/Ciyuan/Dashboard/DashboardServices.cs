@@ -10,9 +10,9 @@ namespace Ciyuan.Dashboard;
 internal static class DashboardServices
 {
     /// <summary>
-    /// Also puts <see cref="LedgerFeed"/> in front of <paramref name="ledger"/> as the
+    /// Registers <paramref name="ledger"/>, behind <see cref="LedgerFeed"/>, as the
     /// <see cref="IUsageLedger"/> the request path uses, so the dashboard hears of each committed
-    /// record without a hook in the pipeline.
+    /// record without a hook in the pipeline. Called whether or not <c>/ui</c> is served.
     /// </summary>
     public static IServiceCollection AddDashboard(this IServiceCollection services, IUsageLedger ledger, IUsageTimeline timeline, string? masterKey)
     {

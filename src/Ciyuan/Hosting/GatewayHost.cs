@@ -46,11 +46,11 @@ internal static partial class GatewayHost
         services.AddSingleton(state);
         services.AddSingleton(store);
         services.AddSingleton(store.Keys);
-        services.AddSingleton(store.Usage);
         services.AddSingleton(store.Reports);
         services.AddSingleton(store.Budgets);
         services.AddSingleton(store.BudgetLedger);
         services.AddAdminAccess(options.MasterKey, store.Admins);
+        // The usage ledger, as the request path sees it (the dashboard hears of each committed record).
         services.AddDashboard(store.Usage, store.Timeline, options.MasterKey);
         services.AddSingleton(new CurrencyConverter(options.Config.Routing.CnyToUsd));
         services.AddSingleton<BudgetLines>();

@@ -123,19 +123,10 @@ internal static class AdminEndpoints
             return;
         }
 
-        DateOnly? from = null, to = null;
-        foreach (var (name, assign) in new (string, Action<DateOnly>)[] { ("from", d => from = d), ("to", d => to = d) })
+        if (!TryDay(context, "from", out var from) || !TryDay(context, "to", out var to))
         {
-            if (Param(context, name) is { } text)
-            {
-                if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var day))
-                {
-                    await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest($"'{name}' must be a UTC day as yyyy-MM-dd.", "invalid_day", name)).ConfigureAwait(false);
-                    return;
-                }
-
-                assign(day);
-            }
+            await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest("'from' and 'to' must be UTC days as yyyy-MM-dd.", "invalid_day")).ConfigureAwait(false);
+            return;
         }
 
         var query = new UsageQuery(KeyId: Param(context, "key"))
@@ -157,6 +148,24 @@ internal static class AdminEndpoints
         }
 
         await WriteJsonAsync(context, StatusCodes.Status200OK, json => UsageReportWriter.WriteJson(json, grouping.ToString().ToLowerInvariant(), rows, requests)).ConfigureAwait(false);
+    }
+
+    /// <summary>A query parameter read as a UTC day; false when it is present but not <c>yyyy-MM-dd</c>.</summary>
+    private static bool TryDay(HttpContext context, string name, out DateOnly? day)
+    {
+        day = null;
+        if (Param(context, name) is not { } text)
+        {
+            return true;
+        }
+
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var parsed))
+        {
+            return false;
+        }
+
+        day = parsed;
+        return true;
     }
 
     private static string? Param(HttpContext context, string name) =>

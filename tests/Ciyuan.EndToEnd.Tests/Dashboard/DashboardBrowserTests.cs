@@ -12,6 +12,7 @@ using Microsoft.Playwright;
 namespace Ciyuan.EndToEnd.Tests.Dashboard;
 
 /// <summary>The dashboard in a real Chromium, as an operator uses it; screenshots of every page are saved.</summary>
+[Collection(ChromiumCollection.Name)]
 public sealed class DashboardBrowserTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     private static readonly string[] Pages = ["overview", "share", "usage", "elsewhere", "requests", "runs", "budgets", "keys", "deployments", "in-doubt", "catalog"];
@@ -47,6 +48,8 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : IClassFixt
             await page.WaitForSelectorAsync($"section[data-page='{name}'] h1");
             await ChromiumFixture.ScreenshotAsync(page, $"admin-{name}");
         }
+
+        await AssertShareAndUsageEqualLedgerAsync(page, gateway);
 
         // Requests arrive live too.
         await page.GotoAsync("ui/#/requests");
@@ -180,6 +183,35 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : IClassFixt
 
         var p50 = LedgerFigures.Percentile(ledger.Where(r => r.Status == RequestStatus.Ok).Select(r => r.LatencyMs), 0.5);
         Assert.Equal(p50, double.Parse((await page.Locator("#latency [data-value]").First.GetAttributeAsync("data-value"))!, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The Token share ranking and the Usage table, as the page shows them, against the ledger grouped by model.</summary>
+    private static async Task AssertShareAndUsageEqualLedgerAsync(IPage page, GatewayFixture gateway)
+    {
+        var ledger = await gateway.LedgerAsync();
+        await page.GotoAsync("ui/#/share");
+        await page.WaitForSelectorAsync("#share-ranking tbody tr");
+        foreach (var group in ledger.GroupBy(r => r.ModelAlias))
+        {
+            var cells = page.Locator("#share-ranking tbody tr", new() { HasText = group.Key }).Locator("td");
+            var expected = LedgerFigures.Of(group, _ => null);
+            Assert.Equal(expected.Requests.ToString(CultureInfo.InvariantCulture), await cells.Nth(3).GetAttributeAsync("data-value"));
+            Assert.Equal(expected.Tokens.ToString(CultureInfo.InvariantCulture), await cells.Nth(4).GetAttributeAsync("data-value"));
+            foreach (var (currency, micros) in expected.CostByCurrency)
+            {
+                Assert.Equal(micros.ToString(CultureInfo.InvariantCulture), await cells.Nth(9).Locator($"[data-currency='{currency}']").GetAttributeAsync("data-micros"));
+            }
+        }
+
+        await page.GotoAsync("ui/#/usage");
+        await page.WaitForSelectorAsync("#usage-table tbody tr");
+        foreach (var group in ledger.GroupBy(r => (r.ModelAlias, r.Currency)))
+        {
+            var cells = page.Locator("#usage-table tbody tr", new() { HasText = group.Key.ModelAlias }).Locator("td");
+            Assert.Equal(group.Count().ToString(CultureInfo.InvariantCulture), await cells.Nth(2).GetAttributeAsync("data-value"));
+            Assert.Equal(group.Sum(r => r.Usage.CacheRead).ToString(CultureInfo.InvariantCulture), await cells.Nth(4).GetAttributeAsync("data-value"));
+            Assert.Equal(group.Sum(r => r.Cost.Value).ToString(CultureInfo.InvariantCulture), await cells.Nth(8).Locator("[data-micros]").GetAttributeAsync("data-micros"));
+        }
     }
 
     private static StringContent Chat() => new("""{"model":"test-model","max_tokens":20,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json");

@@ -34,7 +34,7 @@ export function table(caption, headers, rows, { id, sortable = false } = {}) {
   const head = h('tr', {}, headers.map((header, index) => {
     const numeric = typeof header === 'object' && header.num;
     const text = typeof header === 'object' ? header.text : header;
-    const th = h('th', { scope: 'col', class: numeric ? 'num' : null }, sortable ? h('button', { class: 'sort', type: 'button', onclick: () => sortBy(index, numeric) }, text) : text);
+    const th = h('th', { scope: 'col', class: numeric ? 'num' : null }, sortable && text ? h('button', { class: 'sort', type: 'button', onclick: () => sortBy(index, numeric) }, text) : text);
     return th;
   }));
   let direction = 1;

@@ -23,8 +23,12 @@ export async function render(root) {
       const tier = m.price?.tiers[0];
       const box = h('input', { type: 'checkbox', 'aria-label': m.name, checked: chosen.has(m.id) });
       box.addEventListener('change', () => { box.checked ? chosen.add(m.id) : chosen.delete(m.id); compare(); });
+      const tiers = m.price?.tiers.length > 1
+        ? h('span', { class: 'badge', title: m.price.tiers.map(tierText).join('\n') }, `${m.price.tiers.length} ${t('cat.tiers')}`)
+        : null;
       return [box, { v: h('span', {}, m.name, m.configured ? h('span', { class: 'badge' }, t('configured')) : null), sort: m.name }, m.provider_name, m.jurisdiction || '–',
-        n(m.context), m.price?.currency || '–', n(tier?.input, 4), n(tier?.cache_hit, 4), n(tier?.output, 4), m.license || '–', m.source_date];
+        n(m.context), { v: h('span', {}, m.price?.currency || '–', ' ', tiers), sort: m.price?.currency }, n(tier?.input, 4), n(tier?.cache_hit, 4), n(tier?.output, 4),
+        m.license || '–', m.source_date];
     }), { id: 'catalog-table', sortable: true }));
   };
 
@@ -40,6 +44,11 @@ export async function render(root) {
   };
 
   search.addEventListener('input', draw);
+  // Each tier as one line: its prompt band or time-of-day window, then its prices.
+  function tierText(tier) {
+    const band = tier.max_input_tokens ? `≤ ${num(tier.max_input_tokens)}` : tier.time_of_day ? t('cat.time_of_day') : t('cat.other_times');
+    return `${band}: ${t('input')} ${tier.input} · ${t('cache_hit')} ${tier.cache_hit ?? '–'} · ${t('output')} ${tier.output}`;
+  }
   hitShare.addEventListener('input', compare);
   draw();
   compare();
