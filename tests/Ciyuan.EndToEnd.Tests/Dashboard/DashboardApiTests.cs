@@ -217,6 +217,33 @@ public sealed class DashboardApiTests
         Assert.Equal("/ui/", redirect.Headers.Location?.ToString());
     }
 
+    [Fact]
+    public async Task Events_StreamLiveRequests_AndEndWhenTheGatewayStops()
+    {
+        await using var gateway = await DashboardGateway.StartAsync();
+        var (ui, _) = await DashboardGateway.SignInAsync(gateway, GatewayFixture.MasterKey);
+        using (ui)
+        {
+            using var response = await ui.GetAsync("ui/api/events", HttpCompletionOption.ResponseHeadersRead);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            await DashboardGateway.SendTrafficAsync(gateway, 3);
+            var seen = new StringBuilder();
+            while (!seen.ToString().Contains("event: requests", StringComparison.Ordinal))
+            {
+                seen.AppendLine(await reader.ReadLineAsync());
+            }
+
+            var data = await reader.ReadLineAsync();
+            gateway.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().StopApplication();
+
+            // The stream ends at once instead of holding up the shutdown (whose own limit is 30 s).
+            var rest = await reader.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+            Assert.StartsWith("data: {\"data\":[", data, StringComparison.Ordinal);
+            Assert.DoesNotContain(DashboardGateway.ProviderSecret, seen + data + rest, StringComparison.Ordinal);
+        }
+    }
+
     private static (string Currency, decimal PerToken)? Saving(UsageRecord record) =>
         record.Deployment == "local/upstream-model" ? ("USD", 0.9m) : record.Deployment == "cnhost/cny-upstream" ? ("CNY", 1.5m) : null;
 
