@@ -11,7 +11,8 @@ duration="${2:-600}"
 clients="${3:-1}"
 jar="$(mktemp)"
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null; rm -f "$jar"' EXIT
+report() { echo "dashboard polls answered: $polls"; }
+trap 'kill "${pids[@]}" 2>/dev/null; rm -f "$jar"; report' EXIT
 end=$(( $(date +%s) + duration ))
 polls=0
 sign_in() { curl -s -o /dev/null -w '%{http_code}' -c "$jar" -H 'Content-Type: application/json' -d "{\"secret\":\"$CIYUAN_MASTER_KEY\"}" "$base/ui/api/session"; }
@@ -38,4 +39,3 @@ while [ "$(date +%s)" -lt "$end" ]; do
   fi
   sleep 1
 done
-echo "dashboard polls answered: $polls"
