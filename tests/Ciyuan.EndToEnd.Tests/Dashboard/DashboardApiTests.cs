@@ -165,15 +165,15 @@ public sealed class DashboardApiTests
                 }
             }
 
-            var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            var filtered = JsonNode.Parse(await ui.GetStringAsync($"ui/api/admin/usage?by=model&model=cny-model&from={today}"))!["rows"]!.AsArray();
+            var utcDay = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var filtered = JsonNode.Parse(await ui.GetStringAsync($"ui/api/admin/usage?by=model&model=cny-model&from={utcDay}"))!["rows"]!.AsArray();
             Assert.Equal(ledger.Count(r => r.ModelAlias == "cny-model"), Assert.Single(filtered)!["requests"]!.GetValue<long>());
             Assert.Empty(JsonNode.Parse(await ui.GetStringAsync("ui/api/admin/usage?by=model&to=2000-01-01"))!["rows"]!.AsArray());
 
             // The explorer's CSV with filters is the CLI's, byte for byte.
-            var csv = await ui.GetStringAsync($"ui/api/admin/usage?by=key&provider=local&from={today}&to={today}&format=csv");
+            var csv = await ui.GetStringAsync($"ui/api/admin/usage?by=key&provider=local&from={utcDay}&to={utcDay}&format=csv");
             var cli = await CiyuanProcess.RunAsync(gateway.DataDirectory, new Dictionary<string, string> { ["CIYUAN_DATA_DIR"] = gateway.DataDirectory },
-                "usage", "--by", "key", "--provider", "local", "--from", today, "--to", today, "--csv");
+                "usage", "--by", "key", "--provider", "local", "--from", utcDay, "--to", utcDay, "--csv");
             Assert.Equal(cli.Stdout, csv);
             Assert.Contains(gateway.KeyId, csv, StringComparison.Ordinal);
         }
