@@ -24,6 +24,9 @@ public interface IStorageBackend : IAsyncDisposable
 
     IBudgetLedger BudgetLedger { get; }
 
+    /// <summary>Stored Responses answers (<c>store: true</c>).</summary>
+    Core.Responses.IResponseStore Responses { get; }
+
     /// <summary>
     /// Start-up reconciliation: holds of instances that died become in-doubt (counted as spent at
     /// the held amount). Returns how many were found. Safe to call again.

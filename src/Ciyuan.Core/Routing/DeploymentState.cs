@@ -6,8 +6,8 @@ namespace Ciyuan.Core.Routing;
 /// <summary>
 /// A deployment at run time: its immutable config and traits plus lock-free live counters
 /// (in-flight calls, EWMAs of time-to-first-token and tokens per second, Retry-After hold, and one
-/// circuit per <see cref="UpstreamEndpoint"/>: a provider whose Messages endpoint fails keeps serving
-/// through its OpenAI-dialect endpoint). One instance per deployment is shared by every request, so
+/// circuit per <see cref="UpstreamEndpoint"/>: a provider whose Messages or Responses endpoint fails
+/// keeps serving through its OpenAI-dialect endpoint). One instance per deployment is shared by every request, so
 /// all members are thread-safe. Members without an endpoint argument mean the OpenAI-dialect one.
 /// </summary>
 public sealed class DeploymentState
@@ -34,7 +34,7 @@ public sealed class DeploymentState
         Keys = keys;
         _time = timeProvider ?? TimeProvider.System;
         var options = circuitBreaker ?? CircuitBreakerOptions.Default;
-        _breakers = [new CircuitBreaker(options), new CircuitBreaker(options)];
+        _breakers = [.. Enum.GetValues<UpstreamEndpoint>().Select(_ => new CircuitBreaker(options))];
         IdHash = StableHash.Of(config.Id);
     }
 

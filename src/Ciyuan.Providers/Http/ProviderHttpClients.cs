@@ -18,10 +18,10 @@ public sealed class ProviderHttpClients : IDisposable
     public HttpMessageInvoker For(ProviderConfig provider) =>
         _invokers.GetOrAdd(provider.Name, static (_, p) => Create(p), provider);
 
-    /// <summary>The route on the provider's endpoint for that dialect: its Messages base for Anthropic, its OpenAI-dialect base otherwise.</summary>
+    /// <summary>The route on the provider's endpoint for that dialect: its Messages base for Anthropic, its Responses base for Responses, its OpenAI-dialect base otherwise.</summary>
     public Uri RouteUri(ProviderConfig provider, Dialect dialect, string route) =>
         _routes.GetOrAdd((provider.Name, dialect, route), static (key, p) =>
-            ProviderEndpoints.RouteUri(p, key.Dialect == Dialect.Anthropic ? UpstreamEndpoint.Messages : UpstreamEndpoint.OpenAI, key.Route), provider);
+            ProviderEndpoints.RouteUri(p, ProviderEndpoints.EndpointOf(key.Dialect), key.Route), provider);
 
     private static HttpMessageInvoker Create(ProviderConfig provider) => new(
         new SocketsHttpHandler

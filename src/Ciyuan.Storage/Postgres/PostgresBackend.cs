@@ -33,6 +33,7 @@ public sealed class PostgresBackend : IStorageBackend
         Keys = new PostgresKeyStore(database);
         Reports = new PostgresUsageReader(database);
         Budgets = new PostgresBudgetStore(database, options.Time);
+        Responses = new Storage.Responses.DbResponseStore(async token => await database.OpenAsync(token).ConfigureAwait(false));
         _background = Task.Run(() => BackgroundAsync(_stopping.Token));
     }
 
@@ -47,6 +48,8 @@ public sealed class PostgresBackend : IStorageBackend
     public IBudgetStore Budgets { get; }
 
     public IBudgetLedger BudgetLedger => _budgetLedger;
+
+    public Core.Responses.IResponseStore Responses { get; }
 
     public static Task<IStorageBackend> OpenAsync(StorageOptions options, CancellationToken cancellationToken) =>
         OpenAsync(options, options.Config.OrphanAfter, cancellationToken);

@@ -24,6 +24,7 @@ public sealed class SqliteBackend : IStorageBackend
         Keys = new SqliteKeyStore(database);
         Reports = new SqliteUsageReader(database);
         Budgets = new SqliteBudgetStore(database, options.Time);
+        Responses = new Storage.Responses.DbResponseStore(async token => await database.OpenAsync(token).ConfigureAwait(false));
     }
 
     public string Name => "sqlite";
@@ -39,6 +40,8 @@ public sealed class SqliteBackend : IStorageBackend
     public IBudgetStore Budgets { get; }
 
     public IBudgetLedger BudgetLedger => _budgetLedger;
+
+    public Core.Responses.IResponseStore Responses { get; }
 
     /// <summary>Opens (creating if needed) and migrates the file the options name.</summary>
     public static async Task<IStorageBackend> OpenAsync(StorageOptions options, CancellationToken cancellationToken)

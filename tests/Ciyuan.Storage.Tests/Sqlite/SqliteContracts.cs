@@ -31,3 +31,8 @@ public sealed class SqliteKeyStoreContractTests : KeyStoreContract
 {
     protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(ScratchDirectory, instanceId);
 }
+
+public sealed class SqliteResponseStoreContractTests : ResponseStoreContract
+{
+    protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(ScratchDirectory, instanceId);
+}
