@@ -18,7 +18,7 @@ namespace Ciyuan.Protocols.Responses;
 /// when its call closes, as the upstream streams it inside JSON arguments. Not thread-safe: one
 /// instance per response.
 /// </summary>
-public sealed class ResponsesStreamEncoder : IStreamEncoder
+public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
 {
     private readonly ResponsesObject _response;
     private readonly ResponsesToolTable _tools;
@@ -147,6 +147,18 @@ public sealed class ResponsesStreamEncoder : IStreamEncoder
         var state = ResponseState.Finished(_finish.Reason);
         WriteResponseEvent(state.Status == "completed" ? ResponsesEvents.Completed : ResponsesEvents.Incomplete, state, output);
         _ended = true;
+    }
+
+    public byte[]? WholeAnswer(TokenUsage usage)
+    {
+        if (_finish is null)
+        {
+            return null;
+        }
+
+        var state = ResponseState.Finished(_finish.Reason);
+        var items = _items.Where(static i => i.Done).ToList();
+        return JsonOutput.Write((this, state, items, usage), static (json, s) => s.Item1._response.Write(json, null, s.state, s.items, s.usage));
     }
 
     private void EnsureStarted(IBufferWriter<byte> output)

@@ -80,6 +80,7 @@ internal static partial class GatewayHost
         app.UseUnhandledErrors();
         app.MapOpsEndpoints();
         app.MapGatewayEndpoints();
+        app.MapResponsesEndpoints();
         app.MapTokenizeEndpoints();
         app.MapAdminEndpoints(options.MasterKey);
         app.MapModelEndpoints();

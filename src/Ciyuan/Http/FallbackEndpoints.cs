@@ -33,7 +33,7 @@ internal static class FallbackEndpoints
 
         var message = allowed.Count > 0
             ? $"{request.Method} is not allowed on {path}; it takes {string.Join(", ", allowed)}."
-            : $"There is no route {request.Method} {path}. OpenAI clients use /v1/chat/completions, /v1/embeddings and /v1/models; Anthropic clients use /v1/messages.";
+            : $"There is no route {request.Method} {path}. OpenAI clients use /v1/chat/completions, /v1/responses, /v1/embeddings and /v1/models; Anthropic clients use /v1/messages.";
         if (IsAnthropic(request, path))
         {
             return AnthropicErrorWriter.WriteAsync(context, status, status == StatusCodes.Status404NotFound ? "not_found_error" : "invalid_request_error", message);
