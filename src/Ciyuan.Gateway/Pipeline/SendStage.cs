@@ -78,7 +78,7 @@ internal sealed class SendStage(GatewayState state, IProviderAdapter adapter, Re
         if (door.Dialect == Dialect.Responses)
         {
             // A continued conversation is already inlined in input (recall), so the upstream needs no stored state of its own.
-            return new Prepared(door.UpstreamRoute, payload, new ResponsesPassthroughCodec(), null, patched);
+            return new Prepared(door.UpstreamRoute, payload, new ResponsesPassthroughCodec(ResponsesDoor.AnswerIdOf(context.RequestId), PreviousResponseId(context)), null, patched);
         }
 
         // Vendor parameter rules: most requests pass untouched; a rule either rewrites (listed) or refuses, never silently mangles.
@@ -138,6 +138,18 @@ internal sealed class SendStage(GatewayState state, IProviderAdapter adapter, Re
         var decoder = upstream == Dialect.OpenAI ? UpstreamDecoder.OpenAI(profile) : UpstreamDecoder.Anthropic();
         var route = upstream == Dialect.OpenAI ? "chat/completions" : "v1/messages";
         return new Prepared(route, payload, new TranslatingCodec(door, decoder, encoder, answer), null, null);
+    }
+
+    /// <summary>The <c>previous_response_id</c> the client sent (kept in the body recall rebuilt), for the answer to repeat.</summary>
+    private static string? PreviousResponseId(GatewayContext context)
+    {
+        if (context.Facts.PreviousResponseIdValue is not { } value)
+        {
+            return null;
+        }
+
+        var reader = new System.Text.Json.Utf8JsonReader(context.Body.Span[value]);
+        return reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.String ? reader.GetString() : null;
     }
 
     private static KeyValuePair<string, string>[] ForwardedHeaders(ClientExchange client)

@@ -13,12 +13,15 @@ namespace Ciyuan.Gateway.Relay;
 
 /// <summary>
 /// A native Responses answer for a Responses client (OpenAI, OpenRouter, a vendor's Responses route):
-/// events and bodies go through unchanged, metered from the usage of <c>response.completed</c> (or
-/// <c>response.incomplete</c>), which is held back until the ledger line is durable and the answer
-/// kept. A stream that fails after it began ends as Responses streams do: an <c>error</c> event and
-/// <c>response.failed</c>, numbered after the upstream's last event.
+/// events and bodies go through unchanged but for the response object's <c>id</c>, which becomes
+/// Ciyuan's (ids of stored responses are Ciyuan's to give, unique whoever served them), and its
+/// <c>previous_response_id</c>, which is the client's (the upstream got the conversation inlined).
+/// Metered from the usage of <c>response.completed</c> (or <c>response.incomplete</c>), which is held
+/// back until the ledger line is durable and the answer kept. A stream that fails after it began
+/// ends as Responses streams do: an <c>error</c> event and <c>response.failed</c>, numbered after the
+/// upstream's last event.
 /// </summary>
-internal sealed class ResponsesPassthroughCodec : AnswerCodec
+internal sealed class ResponsesPassthroughCodec(string answerId, string? previousResponseId) : AnswerCodec
 {
     private ReadOnlyMemory<byte> _answer;
     private ReadOnlyMemory<byte> _frame;
@@ -26,7 +29,6 @@ internal sealed class ResponsesPassthroughCodec : AnswerCodec
     private bool _comment;
     private bool _forward;
     private long _lastSequence = -1;
-    private string? _responseId;
     private byte[]? _completed;
 
     public override BodyReading ReadBody(ReadOnlyMemory<byte> body, string provider)
@@ -49,7 +51,9 @@ internal sealed class ResponsesPassthroughCodec : AnswerCodec
             }
 
             TokenUsage? usage = root.TryGetProperty("usage", out var usageElement) && ResponsesUsage.TryRead(usageElement, out var tokens) ? tokens : null;
-            return new BodyReading(null, usage, ResponsesFrame.GeneratedBytes(root));
+            var generated = ResponsesFrame.GeneratedBytes(root);
+            _answer = ResponsesIdentity.Rewrite(body.Span, answerId, previousResponseId);
+            return new BodyReading(null, usage, generated);
         }
         catch (JsonException)
         {
@@ -76,14 +80,17 @@ internal sealed class ResponsesPassthroughCodec : AnswerCodec
 
         var read = ResponsesFrame.Read(_event, _frame.Span);
         _lastSequence = Math.Max(_lastSequence, read.Sequence ?? _lastSequence);
-        _responseId ??= read.ResponseId;
+        if (ResponsesIdentity.CarriesResponse(read.Type))
+        {
+            _frame = ResponsesIdentity.RewriteEvent(_frame.Span, answerId, previousResponseId);
+        }
+
         if (read.IsTerminal)
         {
             // Held back: written by WriteCompletion once the ledger line is durable.
             _forward = false;
             _event ??= read.Type;
-            _frame = _frame.ToArray();
-            _completed = read.Response;
+            _completed = read.Response is { } whole ? ResponsesIdentity.Rewrite(whole, answerId, previousResponseId) : null;
             return new FrameReading(read.TextBytes, read.Usage, FrameEnd.Completed);
         }
 
@@ -121,13 +128,13 @@ internal sealed class ResponsesPassthroughCodec : AnswerCodec
             json.WriteNull("param");
             json.WriteEndObject();
         }));
-        SseFrames.WriteEvent(client, "response.failed"u8, JsonOutput.Write((error, sequence: ++_lastSequence, id: _responseId), static (json, s) =>
+        SseFrames.WriteEvent(client, "response.failed"u8, JsonOutput.Write((error, sequence: ++_lastSequence, id: answerId), static (json, s) =>
         {
             json.WriteStartObject();
             json.WriteString("type", ResponsesEvents.Failed);
             json.WriteNumber("sequence_number", s.sequence);
             json.WriteStartObject("response");
-            json.WriteString("id", s.id ?? "resp_unknown");
+            json.WriteString("id", s.id);
             json.WriteString("object", "response");
             json.WriteString("status", "failed");
             json.WriteStartObject("error");
