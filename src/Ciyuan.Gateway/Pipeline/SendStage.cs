@@ -118,7 +118,7 @@ internal sealed class SendStage(GatewayState state, IProviderAdapter adapter, Re
         }
         catch (TranslationException ex)
         {
-            return Prepared.Refused(GatewayErrors.UnsupportedByUpstream(ex.Message));
+            return Prepared.Refused(GatewayErrors.UnsupportedByUpstream(ex.Message) with { Param = ex.Field });
         }
 
         if (dropped.Count > 0)
