@@ -122,6 +122,53 @@ public sealed class ResponsesErrorTests
     }
 
     [Fact]
+    public async Task CreateResponseStreaming_NativeUpstreamFailsMidStream_ClientGetsItsFailureOnceAndIsNotBilled()
+    {
+        await using var gateway = await ResponsesSdkTests.StartAsync();
+        gateway.Upstream.Default = new Raw(200, "text/event-stream", """
+            event: response.created
+            data: {"type":"response.created","sequence_number":0,"response":{"id":"resp_up","object":"response","status":"in_progress","output":[]}}
+
+            event: response.output_text.delta
+            data: {"type":"response.output_text.delta","sequence_number":1,"item_id":"msg_1","output_index":0,"content_index":0,"delta":"Half"}
+
+            event: response.failed
+            data: {"type":"response.failed","sequence_number":2,"response":{"id":"resp_up","object":"response","status":"failed","error":{"code":"server_error","message":"The model crashed."},"output":[],"usage":null}}
+
+
+            """);
+
+        var response = await gateway.Http.PostAsync("v1/responses", Json("""{"model":"native-model","input":"hi","stream":true}"""));
+        var events = SseText.Events(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("event: response.failed\n", events[^1], StringComparison.Ordinal);
+        Assert.Single(events, e => e.StartsWith("event: response.failed", StringComparison.Ordinal));
+        Assert.DoesNotContain("resp_up", events[^1], StringComparison.Ordinal);
+        Assert.DoesNotContain(events, e => e.StartsWith("event: response.completed", StringComparison.Ordinal));
+        var row = Assert.Single(await gateway.LedgerWhenAsync(1));
+        Assert.NotEqual(RequestStatus.Ok, row.Status);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CreateResponse_NativeUpstreamRateLimited_Is429RateLimitExceededBeforeAnyEvent(bool stream)
+    {
+        await using var gateway = await ResponsesSdkTests.StartAsync();
+        gateway.Upstream.Default = new Fail(429, """{"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}}""", RetryAfterSeconds: 7);
+
+        var response = await gateway.Http.PostAsync("v1/responses", Json($$"""{"model":"native-model","input":"hi","stream":{{(stream ? "true" : "false")}}}"""));
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal("rate_limit_exceeded", error["code"]!.GetValue<string>());
+        Assert.Equal("native", error["provider"]!.GetValue<string>());
+        Assert.Equal(TimeSpan.FromSeconds(7), response.Headers.RetryAfter?.Delta);
+        Assert.Equal("/v1/responses", gateway.Upstream.Requests[0].Path);
+    }
+
+    [Fact]
     public async Task CreateResponseStreaming_Translated_LastEventIsCompletedWithTheLedgersUsage()
     {
         await using var gateway = await ResponsesSdkTests.StartAsync();
