@@ -6,13 +6,27 @@
 #   bash bench/load/run.sh                 # full run (~20 min)
 #   bash bench/load/run.sh --quick         # smoke run
 #   bash bench/load/run.sh --peers "direct yarp" --tests "ns_c64 st_ttft"
+#   bash bench/load/run.sh --baseline REV  # also runs the build of git revision REV, as target ciyuan-base
 # Extra arguments go to the harness.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 harness="${HARNESS:-$repo/../shared/bench/run-peers.sh}"
 port="${CIYUAN_BENCH_PORT:-18090}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/ciyuan-bench.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+baseline=""
+passed=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --baseline) baseline="$2"; shift 2 ;;
+    *) passed+=("$1"); shift ;;
+  esac
+done
+set -- "${passed[@]+"${passed[@]}"}"
+cleanup() {
+  if [ -d "$work/base-src" ]; then git -C "$repo" worktree remove --force "$work/base-src" >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 dotnet publish "$repo/src/Ciyuan" -c Release -o "$work/app" --nologo -v quiet >/dev/null
 
@@ -35,6 +49,15 @@ key="$(dotnet "$work/app/ciyuan.dll" keys create --config "$work/ciyuan.yaml" --
 args=(--target "ciyuan=$port"
       --target-cmd "ciyuan=dotnet $work/app/ciyuan.dll serve --config $work/ciyuan.yaml --urls http://127.0.0.1:$port"
       --target-header "ciyuan=x-api-key: $key")
+if [ -n "$baseline" ]; then
+  # The same load on an earlier build, in the same run: ratios between the two are what a change cost.
+  git -C "$repo" worktree add --detach --quiet "$work/base-src" "$baseline"
+  dotnet publish "$work/base-src/src/Ciyuan" -c Release -o "$work/base-app" --nologo -v quiet >/dev/null
+  base_key="$(CIYUAN_DATA_DIR="$work/base-data" dotnet "$work/base-app/ciyuan.dll" keys create --config "$work/ciyuan.yaml" --name bench 2>/dev/null)"
+  args+=(--target "ciyuan-base=$((port + 1))"
+         --target-cmd "ciyuan-base=env CIYUAN_DATA_DIR=$work/base-data dotnet $work/base-app/ciyuan.dll serve --config $work/ciyuan.yaml --urls http://127.0.0.1:$((port + 1))"
+         --target-header "ciyuan-base=x-api-key: $base_key")
+fi
 if [[ " $* " != *" --peers "* ]]; then
   args+=(--peers "direct nginx yarp")
 fi

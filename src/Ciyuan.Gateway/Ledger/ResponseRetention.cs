@@ -1,6 +1,6 @@
-using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Responses;
 using Ciyuan.Gateway.Diagnostics;
+using Ciyuan.Gateway.State;
 using Ciyuan.Storage;
 
 namespace Ciyuan.Gateway.Ledger;
@@ -10,7 +10,7 @@ namespace Ciyuan.Gateway.Ledger;
 /// (default 30, OpenAI's own retention) are deleted with their input items. A conversation that
 /// continued one of them can no longer be rebuilt, and says so.
 /// </summary>
-internal sealed partial class ResponseRetention(IResponseStore store, CiyuanConfig config, TimeProvider time, ILogger<ResponseRetention> logger) : BackgroundService
+internal sealed partial class ResponseRetention(IResponseStore store, LiveConfig live, TimeProvider time, ILogger<ResponseRetention> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
@@ -34,7 +34,8 @@ internal sealed partial class ResponseRetention(IResponseStore store, CiyuanConf
     /// <summary>Deletes what has expired; how many responses went.</summary>
     public async Task<long> PruneOnceAsync(CancellationToken stoppingToken)
     {
-        var days = config.Storage.ResponsesRetentionDays;
+        // Read at each pass: a reload that changes the retention applies from the next one.
+        var days = live.Current.Config.Storage.ResponsesRetentionDays;
         try
         {
             var deleted = await store.PruneAsync(time.GetUtcNow().AddDays(-days), stoppingToken).ConfigureAwait(false);

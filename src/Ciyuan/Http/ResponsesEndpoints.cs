@@ -148,12 +148,11 @@ internal static class ResponsesEndpoints
     private static async Task CountAsync(HttpContext http)
     {
         var services = http.RequestServices;
-        var state = services.GetRequiredService<GatewayState>();
         var limits = services.GetRequiredService<AdmitStage>();
-        var counter = services.GetRequiredService<TokenCounter>();
         var door = ResponsesDoor.InputTokens;
         var client = new HttpClientExchange(http);
-        var read = await services.GetRequiredService<IntakeStage>().ReadAsync(client, door, state.Config.Server.MaxTokenizeBytes, "server.max_tokenize_bytes").ConfigureAwait(false);
+        var maxBytes = services.GetRequiredService<LiveConfig>().Current.Config.Server.MaxTokenizeBytes;
+        var read = await services.GetRequiredService<IntakeStage>().ReadAsync(client, door, maxBytes, "server.max_tokenize_bytes").ConfigureAwait(false);
         if (read.Context is not { } request)
         {
             await AnswerErrors.WriteAsync(client, door, read.RequestId, read.Error!).ConfigureAwait(false);
@@ -187,7 +186,7 @@ internal static class ResponsesEndpoints
                     return;
                 }
 
-                var tokenizer = counter.For(request.Alias);
+                var tokenizer = request.Snapshot.Tokens.For(request.Alias);
                 var count = TokenCounter.CountChat(tokenizer, canonical);
                 http.Response.Headers[TokenizeEndpoints.CountHeader] = tokenizer.IsExact ? "exact" : "estimated";
                 http.Response.ContentType = "application/json";
