@@ -94,7 +94,11 @@ public sealed class DrainTests
             var exited = await ExitAsync(process);
 
             // Each client is told in its own dialect that the stream ended, not cut off.
-            TestContext.Current.TestOutputHelper?.WriteLine(openAIAnswer.Body[^Math.Min(600, openAIAnswer.Body.Length)..]);
+            foreach (var answer in (ReadOnlySpan<Answer>)[openAIAnswer, anthropicAnswer, responsesAnswer])
+            {
+                TestContext.Current.TestOutputHelper?.WriteLine(answer.Body[^Math.Min(600, answer.Body.Length)..]);
+            }
+
             Assert.Contains("gateway_shutting_down", openAIAnswer.Body, StringComparison.Ordinal);
             Assert.Contains("\"error\"", SseText.DataPayloads(openAIAnswer.Body).Last(p => p != "[DONE]"), StringComparison.Ordinal);
             Assert.Contains("event: error", anthropicAnswer.Body, StringComparison.Ordinal);
