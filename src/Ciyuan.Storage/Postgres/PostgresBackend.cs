@@ -1,3 +1,4 @@
+using Ciyuan.Core.Admin;
 using Ciyuan.Core.Budgets;
 using Ciyuan.Core.Keys;
 using Ciyuan.Core.Metering;
@@ -33,6 +34,8 @@ public sealed class PostgresBackend : IStorageBackend
         Keys = new PostgresKeyStore(database);
         Reports = new PostgresUsageReader(database);
         Budgets = new PostgresBudgetStore(database, options.Time);
+        Admins = new PostgresAdminStore(database);
+        Timeline = new PostgresUsageTimeline(database);
         Responses = new Storage.Responses.DbResponseStore(async token => await database.OpenAsync(token).ConfigureAwait(false));
         _background = Task.Run(() => BackgroundAsync(_stopping.Token));
     }
@@ -48,6 +51,10 @@ public sealed class PostgresBackend : IStorageBackend
     public IBudgetStore Budgets { get; }
 
     public IBudgetLedger BudgetLedger => _budgetLedger;
+
+    public IAdminStore Admins { get; }
+
+    public IUsageTimeline Timeline { get; }
 
     public Core.Responses.IResponseStore Responses { get; }
 

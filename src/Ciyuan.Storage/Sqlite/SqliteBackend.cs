@@ -1,3 +1,4 @@
+using Ciyuan.Core.Admin;
 using Ciyuan.Core.Budgets;
 using Ciyuan.Core.Keys;
 using Ciyuan.Core.Metering;
@@ -24,6 +25,8 @@ public sealed class SqliteBackend : IStorageBackend
         Keys = new SqliteKeyStore(database);
         Reports = new SqliteUsageReader(database);
         Budgets = new SqliteBudgetStore(database, options.Time);
+        Admins = new SqliteAdminStore(database);
+        Timeline = new SqliteUsageTimeline(database);
         Responses = new Storage.Responses.DbResponseStore(async token => await database.OpenAsync(token).ConfigureAwait(false));
     }
 
@@ -40,6 +43,10 @@ public sealed class SqliteBackend : IStorageBackend
     public IBudgetStore Budgets { get; }
 
     public IBudgetLedger BudgetLedger => _budgetLedger;
+
+    public IAdminStore Admins { get; }
+
+    public IUsageTimeline Timeline { get; }
 
     public Core.Responses.IResponseStore Responses { get; }
 

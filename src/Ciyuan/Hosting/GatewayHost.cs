@@ -1,3 +1,4 @@
+using Ciyuan.AdminAccess;
 using Ciyuan.Core.Configuration;
 using Ciyuan.Gateway.Budgets;
 using Ciyuan.Gateway.Diagnostics;
@@ -6,6 +7,7 @@ using Ciyuan.Gateway.Lifecycle;
 using Ciyuan.Gateway.Reload;
 using Ciyuan.Gateway.Setup;
 using Ciyuan.Gateway.State;
+using Ciyuan.Dashboard;
 using Ciyuan.Http;
 
 namespace Ciyuan.Hosting;
@@ -51,6 +53,9 @@ internal static partial class GatewayHost
         }
 
         builder.Services.AddCiyuanGateway(options.Config, new ConfigOrigin(options.Paths, options.MasterKey), store, limitCounters);
+        builder.Services.AddAdminAccess(options.MasterKey, store.Admins);
+        // The usage ledger, as the request path sees it (the dashboard hears of each committed record).
+        builder.Services.AddDashboard(store.Usage, store.Timeline);
         var app = builder.Build();
 
         // The first generation is derived now, so a tokenizer file that cannot be read is a start-up
@@ -82,8 +87,13 @@ internal static partial class GatewayHost
         app.MapGatewayEndpoints();
         app.MapResponsesEndpoints();
         app.MapTokenizeEndpoints();
-        app.MapAdminEndpoints(options.MasterKey);
+        app.MapAdminEndpoints();
         app.MapModelEndpoints();
+        if (options.Config.Server.Ui)
+        {
+            app.MapDashboard();
+        }
+
         app.MapFallbackEndpoints();
 
         if (options.MasterKey is null)

@@ -32,6 +32,16 @@ public sealed class SqliteKeyStoreContractTests : KeyStoreContract
     protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(ScratchDirectory, instanceId);
 }
 
+public sealed class SqliteAdminStoreContractTests : AdminStoreContract
+{
+    protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(ScratchDirectory, instanceId);
+}
+
+public sealed class SqliteUsageSeriesContractTests : UsageSeriesContract
+{
+    protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(ScratchDirectory, instanceId);
+}
+
 public sealed class SqliteResponseStoreContractTests : ResponseStoreContract
 {
     protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(ScratchDirectory, instanceId);
