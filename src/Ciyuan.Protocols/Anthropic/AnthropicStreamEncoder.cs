@@ -105,7 +105,7 @@ public sealed class AnthropicStreamEncoder : IStreamEncoder
                 Finished(finished, output);
                 break;
             case StreamError error:
-                Error(error.Type, error.Message, output, error.Code);
+                Error(error.Type, error.Message, output);
                 break;
             default:
                 break;
@@ -286,23 +286,13 @@ public sealed class AnthropicStreamEncoder : IStreamEncoder
         _ended = true;
     }
 
-    /// <summary>
-    /// The <c>error</c> event. When the gateway ended the stream it carries Ciyuan's <paramref name="code"/>
-    /// beside Anthropic's type (<c>gateway_shutting_down</c>, <c>stream_truncated</c>…), as every
-    /// Anthropic-shaped error from the gateway does; an upstream's own error has none.
-    /// </summary>
-    private void Error(string type, string message, IBufferWriter<byte> output, string? code = null)
+    private void Error(string type, string message, IBufferWriter<byte> output)
     {
         using var json = Event(output, "error"u8);
         json.WriteString("type", "error");
         json.WriteStartObject("error");
         json.WriteString("type", AnthropicErrors.NormalizeType(type));
         json.WriteString("message", message);
-        if (code is not null)
-        {
-            json.WriteString("code", code);
-        }
-
         json.WriteEndObject();
         EndEvent(json, output);
         _ended = true;

@@ -94,15 +94,11 @@ public sealed class DrainTests
             var exited = await ExitAsync(process);
 
             // Each client is told in its own dialect that the stream ended, not cut off.
-            foreach (var answer in (ReadOnlySpan<Answer>)[openAIAnswer, anthropicAnswer, responsesAnswer])
-            {
-                TestContext.Current.TestOutputHelper?.WriteLine(answer.Body[^Math.Min(600, answer.Body.Length)..]);
-            }
-
             Assert.Contains("gateway_shutting_down", openAIAnswer.Body, StringComparison.Ordinal);
             Assert.Contains("\"error\"", SseText.DataPayloads(openAIAnswer.Body).Last(p => p != "[DONE]"), StringComparison.Ordinal);
+            // Anthropic's error event has a type and a message, no code: the message says why.
             Assert.Contains("event: error", anthropicAnswer.Body, StringComparison.Ordinal);
-            Assert.Contains("gateway_shutting_down", anthropicAnswer.Body, StringComparison.Ordinal);
+            Assert.Contains("drain deadline passed", anthropicAnswer.Body, StringComparison.Ordinal);
             var responsesEvents = SseText.Events(responsesAnswer.Body);
             Assert.StartsWith("event: error\n", responsesEvents[^2], StringComparison.Ordinal);
             Assert.StartsWith("event: response.failed\n", responsesEvents[^1], StringComparison.Ordinal);
