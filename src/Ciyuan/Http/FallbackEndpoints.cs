@@ -28,7 +28,6 @@ internal static class FallbackEndpoints
         var request = context.Request;
         var path = request.Path.Value ?? "/";
         var allowed = MethodsFor(context, path);
-        var status = allowed.Count > 0 ? StatusCodes.Status405MethodNotAllowed : StatusCodes.Status404NotFound;
         if (allowed.Count > 0)
         {
             context.Response.Headers.Allow = string.Join(", ", allowed);
@@ -36,7 +35,7 @@ internal static class FallbackEndpoints
 
         var message = allowed.Count > 0
             ? $"{request.Method} is not allowed on {path}; it takes {string.Join(", ", allowed)}."
-            : $"There is no route {request.Method} {path}. OpenAI clients use /v1/chat/completions, /v1/embeddings and /v1/models; Anthropic clients use /v1/messages.";
+            : $"There is no route {request.Method} {path}. OpenAI clients use /v1/chat/completions, /v1/responses, /v1/embeddings and /v1/models; Anthropic clients use /v1/messages.";
         var error = allowed.Count > 0 ? GatewayErrors.MethodNotAllowed(message) : GatewayErrors.NotFound(message, "unknown_route");
         return ErrorAnswers.WriteAsync(context, error, IsAnthropic(request, path) ? AnthropicDoor.Messages : null);
     }
