@@ -9,6 +9,11 @@ namespace Ciyuan.Storage;
 /// and the contract tests open a backend through <c>StorageBackends.OpenAsync</c> and see
 /// only these interfaces.
 /// </summary>
+/// <remarks>
+/// Disposing is a clean stop: everything queued is written first, and with PostgreSQL the slices of
+/// budget lines this instance leased go back to their lines at once. A host calls it once requests
+/// have drained (after <c>ApplicationStopped</c>).
+/// </remarks>
 public interface IStorageBackend : IAsyncDisposable
 {
     /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
@@ -23,6 +28,12 @@ public interface IStorageBackend : IAsyncDisposable
     IBudgetStore Budgets { get; }
 
     IBudgetLedger BudgetLedger { get; }
+
+    /// <summary>When shared keys and budget lines may have changed in another process.</summary>
+    IChangeFeed Changes { get; }
+
+    /// <summary>The database's state as this instance last saw it, and writes waiting for it.</summary>
+    StorageHealth Health { get; }
 
     /// <summary>
     /// Start-up reconciliation: holds of instances that died become in-doubt (counted as spent at

@@ -61,6 +61,10 @@ internal static class GatewayErrors
         "(and billed by the provider): it shows as in doubt until an operator settles it. Retry shortly.")
     { RetryAfter = TimeSpan.FromSeconds(5) };
 
+    /// <summary>The shared limit store cannot be reached and the gateway is set to refuse rather than count locally.</summary>
+    public static GatewayError LimitsUnavailable(string message) =>
+        new(Shape(503, "api_error", "limits_unavailable", anthropicType: "api_error"), message) { RetryAfter = TimeSpan.FromSeconds(1) };
+
     public static GatewayError Internal(string requestId) =>
         new(Shape(500, "api_error", "internal_error"),
             $"The gateway failed on this request (request id {requestId}); nothing was billed for it. Report the request id to the operator.");

@@ -30,6 +30,7 @@ internal static class GatewayServices
         services.AddSingleton(store.Reports);
         services.AddSingleton(store.Budgets);
         services.AddSingleton(store.BudgetLedger);
+        services.AddSingleton(store.Changes);
         services.AddSingleton(limitCounters);
         return services;
     }

@@ -3,19 +3,39 @@ using Npgsql;
 
 namespace Ciyuan.Storage.Postgres;
 
-/// <summary>The one place that maps <see cref="UsageRecord"/> to and from <c>usage_records</c> on PostgreSQL.</summary>
+/// <summary>The one place that maps <see cref="UsageRecord"/> to <c>usage_records</c> on PostgreSQL.</summary>
 internal static class PostgresUsageRecords
 {
     public const string Columns = Rows.UsageRecordRows.Columns;
 
-    /// <summary>All records in one statement (a column per array); a request id already recorded is skipped. Returns the new ids.</summary>
-    public static NpgsqlBatchCommand Insert(IReadOnlyList<UsageRecord> r) => PgSql.Command($"""
-        INSERT INTO usage_records ({Columns})
-        SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-            $10::text[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::integer[], $17::bigint[], $18::text[],
-            $19::integer[], $20::text[], $21::integer[], $22::text[], $23::integer[], $24::integer[], $25::double precision[],
-            $26::double precision[], $27::text[], $28::integer[], $29::text[])
-        ON CONFLICT (request_id) DO NOTHING RETURNING request_id;
+    /// <summary>
+    /// All records in one statement (a column per array); a request id already recorded is skipped,
+    /// and the daily rollups take only the records that went in — summed per rollup row and upserted
+    /// in key order, so instances writing at once lock rollup rows in the same order.
+    /// </summary>
+    public static NpgsqlBatchCommand InsertWithRollups(IReadOnlyList<UsageRecord> r) => PgSql.Command($"""
+        WITH rec AS (
+            INSERT INTO usage_records ({Columns})
+            SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                $10::text[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::integer[], $17::bigint[], $18::text[],
+                $19::integer[], $20::text[], $21::integer[], $22::text[], $23::integer[], $24::integer[], $25::double precision[],
+                $26::double precision[], $27::text[], $28::integer[], $29::text[])
+            ON CONFLICT (request_id) DO NOTHING
+            RETURNING *)
+        INSERT INTO usage_rollups (day, key_id, project, run_id, model_alias, provider, currency, requests, input_uncached, cache_read,
+                                   cache_write, output, reasoning, cost_micros, estimated, unpriced, suspect)
+        SELECT to_char(to_timestamp(created_at / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, key_id, coalesce(project, '') AS project,
+               coalesce(run_id, '') AS run_id, model_alias, provider, currency, count(*), sum(input_uncached), sum(cache_read), sum(cache_write),
+               sum(output), sum(reasoning), sum(cost_micros), sum(usage_estimated), sum(unpriced), sum(usage_suspect)
+        FROM rec
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
+        ORDER BY 1, 2, 3, 4, 5, 6, 7
+        ON CONFLICT (day, key_id, project, run_id, model_alias, provider, currency) DO UPDATE SET
+            requests = usage_rollups.requests + excluded.requests, input_uncached = usage_rollups.input_uncached + excluded.input_uncached,
+            cache_read = usage_rollups.cache_read + excluded.cache_read, cache_write = usage_rollups.cache_write + excluded.cache_write,
+            output = usage_rollups.output + excluded.output, reasoning = usage_rollups.reasoning + excluded.reasoning,
+            cost_micros = usage_rollups.cost_micros + excluded.cost_micros, estimated = usage_rollups.estimated + excluded.estimated,
+            unpriced = usage_rollups.unpriced + excluded.unpriced, suspect = usage_rollups.suspect + excluded.suspect;
         """,
         r.Select(x => x.RequestId).ToArray(),
         r.Select(x => x.CreatedAt.ToUnixTimeMilliseconds()).ToArray(),

@@ -40,6 +40,10 @@ public sealed class SqliteBackend : IStorageBackend
 
     public IBudgetLedger BudgetLedger => _budgetLedger;
 
+    public IChangeFeed Changes { get; } = new PollingChangeFeed(PollingChangeFeed.DefaultInterval);
+
+    public StorageHealth Health { get; } = StorageHealth.Local("sqlite");
+
     /// <summary>Opens (creating if needed) and migrates the file the options name.</summary>
     public static async Task<IStorageBackend> OpenAsync(StorageOptions options, CancellationToken cancellationToken)
     {
