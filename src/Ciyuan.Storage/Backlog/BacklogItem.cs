@@ -24,8 +24,8 @@ internal sealed record BacklogItem
 /// <summary>A fallback attempt noted while the database was away.</summary>
 internal sealed record BacklogAttempt(string RequestId, int Attempt, string Provider, string Deployment, long At);
 
-/// <summary>The journal's first line: whose writes the file holds.</summary>
-internal sealed record BacklogHeader(string Instance);
+/// <summary>The journal's first line: whose writes the file holds, and for which database (a data directory may have served several).</summary>
+internal sealed record BacklogHeader(string Instance, string Database);
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(BacklogItem))]

@@ -18,6 +18,7 @@ internal sealed class OutageJournal : IDisposable
 
     private readonly string _directory;
     private readonly string _instanceId;
+    private readonly string _database;
     private readonly string _filePrefix;
     private readonly bool _flush;
     private readonly Lock _gate = new();
@@ -26,10 +27,12 @@ internal sealed class OutageJournal : IDisposable
     private int _segment;
     private long _offset;
 
-    public OutageJournal(string directory, string instanceId, bool flush)
+    /// <param name="database">Which database the writes are for: only an instance of the same database reads them back.</param>
+    public OutageJournal(string directory, string instanceId, string database, bool flush)
     {
         _directory = directory;
         _instanceId = instanceId;
+        _database = database;
         _filePrefix = Sanitize(instanceId) + ".";
         _flush = flush;
     }
@@ -79,8 +82,8 @@ internal sealed class OutageJournal : IDisposable
         }
     }
 
-    /// <summary>Journal files in <paramref name="directory"/> not written by <paramref name="exceptInstance"/>, with the instance that wrote each.</summary>
-    public static IReadOnlyList<(string File, string Instance)> Others(string directory, string exceptInstance)
+    /// <summary>Journal files in <paramref name="directory"/> for <paramref name="database"/> not written by <paramref name="exceptInstance"/>, with the instance that wrote each.</summary>
+    public static IReadOnlyList<(string File, string Instance)> Others(string directory, string database, string exceptInstance)
     {
         if (!Directory.Exists(directory))
         {
@@ -97,11 +100,12 @@ internal sealed class OutageJournal : IDisposable
             }
 
             using var reader = new StreamReader(file, Encoding.UTF8);
-            if (reader.ReadLine() is { } first && TryHeader(first) is { } header)
+            var header = reader.ReadLine() is { } first ? TryHeader(first) : null;
+            if (header is not null && header.Database == database)
             {
                 found.Add((file, header.Instance));
             }
-            else
+            else if (header is null)
             {
                 // Killed before its header reached the disk: it holds nothing.
                 TryDelete(file);
@@ -176,7 +180,7 @@ internal sealed class OutageJournal : IDisposable
         }
 
         _offset = 0;
-        Write(JsonSerializer.Serialize(new BacklogHeader(_instanceId), BacklogJson.Default.BacklogHeader));
+        Write(JsonSerializer.Serialize(new BacklogHeader(_instanceId, _database), BacklogJson.Default.BacklogHeader));
     }
 
     private void Write(string line)

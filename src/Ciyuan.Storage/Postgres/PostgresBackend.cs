@@ -38,7 +38,7 @@ public sealed class PostgresBackend : IStorageBackend
     private readonly Task _background;
     private DateTimeOffset? _unreachableSince;
 
-    private PostgresBackend(PostgresDatabase database, StorageOptions options, TimeSpan orphanAfter)
+    private PostgresBackend(PostgresDatabase database, StorageOptions options, TimeSpan orphanAfter, bool background)
     {
         // Beat well inside the silence that marks an instance dead; look for the dead as often.
         _heartbeatInterval = TimeSpan.FromMilliseconds(Math.Clamp(orphanAfter.TotalMilliseconds / 3, 100, 5_000));
@@ -47,7 +47,7 @@ public sealed class PostgresBackend : IStorageBackend
         _database = database;
         _options = options;
         _book = new LeaseBook(options.Time, options.Config.Leases);
-        _journal = new OutageJournal(BacklogDirectory(options), options.InstanceId, options.Config.SyncToDisk);
+        _journal = new OutageJournal(BacklogDirectory(options), options.InstanceId, database.Description, options.Config.SyncToDisk);
         _ledger = new PostgresUsageLedger(database, options, _book, new OutageBacklog(_journal, BacklogCapacity));
         _leases = new PostgresLeases(database, options, _book);
         _budgetLedger = new PostgresBudgetLedger(database, _ledger, _leases, _book, options) { OrphanAfter = orphanAfter };
@@ -55,7 +55,7 @@ public sealed class PostgresBackend : IStorageBackend
         Keys = new PostgresKeyStore(database);
         Reports = new PostgresUsageReader(database);
         Budgets = new PostgresBudgetStore(database, options.Time);
-        _background = Task.Run(() => BackgroundAsync(_stopping.Token));
+        _background = background ? Task.Run(() => BackgroundAsync(_stopping.Token)) : Task.CompletedTask;
     }
 
     public string Name => "postgres";
@@ -90,8 +90,11 @@ public sealed class PostgresBackend : IStorageBackend
     public static Task<IStorageBackend> OpenAsync(StorageOptions options, CancellationToken cancellationToken) =>
         OpenAsync(options, options.Config.OrphanAfter, cancellationToken);
 
-    /// <summary>Opens with a chosen silence after which an instance's holds are orphans (tests shorten it).</summary>
-    internal static async Task<IStorageBackend> OpenAsync(StorageOptions options, TimeSpan orphanAfter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens with a chosen silence after which an instance's holds are orphans (tests shorten it);
+    /// without <paramref name="background"/>, nothing happens unless asked (tests drive each step).
+    /// </summary>
+    internal static async Task<IStorageBackend> OpenAsync(StorageOptions options, TimeSpan orphanAfter, CancellationToken cancellationToken, bool background = true)
     {
         var database = new PostgresDatabase(options.Config.PostgresConnectionString
             ?? throw new StorageException("storage.postgres is not set"));
@@ -110,7 +113,7 @@ public sealed class PostgresBackend : IStorageBackend
             throw;
         }
 
-        var backend = new PostgresBackend(database, options, orphanAfter);
+        var backend = new PostgresBackend(database, options, orphanAfter, background);
         try
         {
             // Writes another process on this data directory left waiting when it died go in first.
@@ -126,6 +129,26 @@ public sealed class PostgresBackend : IStorageBackend
     }
 
     public Task<int> ReconcileOrphansAsync(CancellationToken cancellationToken) => _budgetLedger.ReconcileOrphansAsync(cancellationToken);
+
+    /// <summary>What the background does with leases each few hundred milliseconds: renew those due, give back the unused.</summary>
+    internal Task MaintainLeasesAsync(CancellationToken cancellationToken) => _leases.MaintainAsync(cancellationToken);
+
+    /// <summary>What the background does once the database is back: writes the outage backlog.</summary>
+    internal Task<int> FlushBacklogAsync(CancellationToken cancellationToken) => _ledger.FlushBacklogAsync(cancellationToken);
+
+    /// <summary>
+    /// Stops as a killed process would: no backlog flush, no lease returned, no goodbye. What it had
+    /// leased and held is left to expiry and orphan reconciliation; its outage journal to the next
+    /// instance on its data directory.
+    /// </summary>
+    internal async ValueTask AbandonAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _background.ConfigureAwait(false);
+        await _changes.DisposeAsync().ConfigureAwait(false);
+        _journal.Dispose();
+        await _database.DisposeAsync().ConfigureAwait(false);
+    }
 
     public async Task<long> ScrubSecretsAsync(IReadOnlyList<string> secrets, CancellationToken cancellationToken)
     {
@@ -177,7 +200,7 @@ public sealed class PostgresBackend : IStorageBackend
     private async Task FoldJournalsAsync(CancellationToken cancellationToken)
     {
         var live = await LiveInstancesAsync(cancellationToken).ConfigureAwait(false);
-        await _ledger.FoldJournalsAsync(BacklogDirectory(_options), instance => !live.Contains(instance), cancellationToken).ConfigureAwait(false);
+        await _ledger.FoldJournalsAsync(BacklogDirectory(_options), _database.Description, instance => !live.Contains(instance), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Instances that beat within <c>orphan_after</c>: their journals are theirs to write.</summary>

@@ -18,15 +18,16 @@ namespace Ciyuan.Storage.Postgres;
 public sealed class PostgresBudgetLedger : IBudgetLedger
 {
     /// <summary>How many times a request goes round (renew, hold) before its hold is given up as unavailable.</summary>
-    private const int MaxRounds = 24;
+    private const int MaxRounds = 64;
 
     /// <summary>
-    /// How long a request short on a nearly spent line waits for other instances to give back unused
-    /// slices (they are asked to at once) before it is refused.
+    /// A request short on a nearly spent line while other instances hold unused slices of it (they
+    /// are asked to give them back at once) looks again this many times, <see cref="TailPause"/>
+    /// apart, before it is refused.
     /// </summary>
-    private static readonly TimeSpan TailWait = TimeSpan.FromMilliseconds(400);
+    private const int TailLooks = 16;
 
-    private static readonly TimeSpan TailPause = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan TailPause = TimeSpan.FromMilliseconds(25);
 
     private readonly PostgresDatabase _database;
     private readonly PostgresUsageLedger _writer;
@@ -51,7 +52,7 @@ public sealed class PostgresBudgetLedger : IBudgetLedger
         ArgumentNullException.ThrowIfNull(hold);
         ArgumentNullException.ThrowIfNull(lines);
         _leases.Remember(hold, lines);
-        var tailUntil = _options.Time.GetTimestamp() + (long)(TailWait.TotalSeconds * _options.Time.TimestampFrequency);
+        var tailLooks = 0;
         for (var round = 0; round < MaxRounds; round++)
         {
             var decision = _book.TryHold(hold);
@@ -90,9 +91,9 @@ public sealed class PostgresBudgetLedger : IBudgetLedger
 
             // Short of room on a line. If other instances hold unused slices of it, they were asked
             // to give them back: wait a little for that before refusing.
-            if (lacking.Any(r => r.Row.OthersFree > 0) && _options.Time.GetTimestamp() < tailUntil)
+            if (lacking.Any(r => r.Row.OthersFree > 0) && tailLooks++ < TailLooks)
             {
-                await Task.Delay(TailPause, _options.Time, CancellationToken.None).ConfigureAwait(false);
+                await Task.Delay(TailPause, CancellationToken.None).ConfigureAwait(false);
                 continue;
             }
 

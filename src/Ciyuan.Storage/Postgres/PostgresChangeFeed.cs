@@ -83,10 +83,10 @@ internal sealed class PostgresChangeFeed : IChangeFeed, IAsyncDisposable
 
                 Listening = true;
                 backoff = TimeSpan.FromMilliseconds(250);
-                _firstConnect.TrySetResult();
 
                 // Whatever changed while nobody listened is found by looking once.
                 Signal(null);
+                _firstConnect.TrySetResult();
                 while (!stopping.IsCancellationRequested)
                 {
                     if (!await connection.WaitAsync(SafetyInterval, stopping).ConfigureAwait(false))

@@ -161,10 +161,10 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
     }
 
     /// <summary>Writes the journals other instances left in this data directory (once they are known dead), then deletes them.</summary>
-    internal async Task<int> FoldJournalsAsync(string directory, Func<string, bool> isDead, CancellationToken cancellationToken)
+    internal async Task<int> FoldJournalsAsync(string directory, string database, Func<string, bool> isDead, CancellationToken cancellationToken)
     {
         var written = 0;
-        foreach (var (file, instance) in OutageJournal.Others(directory, _options.InstanceId))
+        foreach (var (file, instance) in OutageJournal.Others(directory, database, _options.InstanceId))
         {
             if (!isDead(instance))
             {
