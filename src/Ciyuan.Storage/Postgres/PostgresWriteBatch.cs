@@ -13,6 +13,9 @@ namespace Ciyuan.Storage.Postgres;
 /// </summary>
 internal sealed class PostgresWriteBatch(string instanceId, CurrencyConverter currency)
 {
+    /// <summary>The columns of <c>ciyuan_write</c>'s answer: refused, line_id, window_start, granted, held, spent, version.</summary>
+    private const int WriterColumns = 7;
+
     private readonly List<UsageRecord> _records = [];
     private readonly List<PendingWrite> _holds = [];
     private readonly Columns _h = new(10);
@@ -86,30 +89,32 @@ internal sealed class PostgresWriteBatch(string instanceId, CurrencyConverter cu
                     .. _s.Arrays<string, string, long, long, long>()]));
         }
 
-        // One Sync for the whole batch: PostgreSQL runs it as one implicit transaction.
+        // One Sync for the whole batch: PostgreSQL runs it as one implicit transaction. The records'
+        // insert returns no rows, and Npgsql does not stop on a statement without a result set, so the
+        // writer's answer is found by its shape, never by position: reading the wrong result set
+        // would take a hold the fence refused for granted.
         await using var reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
-        if (_records.Count > 0)
-        {
-            await reader.NextResultAsync().ConfigureAwait(false);
-        }
-
-        if (!callsWriter)
-        {
-            return;
-        }
-
         var refused = new HashSet<string>(StringComparer.Ordinal);
-        while (await reader.ReadAsync().ConfigureAwait(false))
+        do
         {
-            if (!reader.IsDBNull(0))
+            if (reader.FieldCount != WriterColumns)
             {
-                refused.Add(reader.GetString(0));
+                continue;
             }
-            else
+
+            while (await reader.ReadAsync().ConfigureAwait(false))
             {
-                Leases.Add(new LeaseRow(new SliceKey(reader.GetString(1), reader.GetInt64(2)), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6)));
+                if (!reader.IsDBNull(0))
+                {
+                    refused.Add(reader.GetString(0));
+                }
+                else
+                {
+                    Leases.Add(new LeaseRow(new SliceKey(reader.GetString(1), reader.GetInt64(2)), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6)));
+                }
             }
         }
+        while (await reader.NextResultAsync().ConfigureAwait(false));
 
         foreach (var pending in _holds)
         {
