@@ -55,7 +55,7 @@ public sealed class PostgresBudgetLedger : IBudgetLedger
         var tailLooks = 0;
         for (var round = 0; round < MaxRounds; round++)
         {
-            var decision = _book.TryHold(hold);
+            var decision = _book.TryHold(hold, firstAsk: round == 0);
             if (decision.Granted)
             {
                 if (await _writer.HoldAsync(hold).ConfigureAwait(false))

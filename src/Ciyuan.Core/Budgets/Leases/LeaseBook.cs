@@ -34,8 +34,11 @@ public sealed class LeaseBook(TimeProvider time, LeaseConfig config)
     /// <summary>
     /// Grants <paramref name="hold"/> on every line or none. Granted amounts are pending until
     /// <see cref="Flushed"/> (the database took or refused them) or <see cref="Abandon"/>.
+    /// <paramref name="firstAsk"/> says this is the request's first look: its amount counts towards
+    /// the spend rate the slices are sized by whether it is granted now or has to wait — counting only
+    /// what was granted would size a slice by what the last, too small, slice let through.
     /// </summary>
-    public HoldDecision TryHold(BudgetHold hold)
+    public HoldDecision TryHold(BudgetHold hold, bool firstAsk = true)
     {
         ArgumentNullException.ThrowIfNull(hold);
         lock (_gate)
@@ -45,6 +48,11 @@ public sealed class LeaseBook(TimeProvider time, LeaseConfig config)
             foreach (var (key, amount) in Amounts(hold))
             {
                 var slice = GetOrAdd(key);
+                if (firstAsk)
+                {
+                    slice.NoteDemand(amount, now, time);
+                }
+
                 if (!slice.UsableAt(now) || slice.Free < amount)
                 {
                     (lacking ??= []).Add((key, amount));
@@ -60,7 +68,7 @@ public sealed class LeaseBook(TimeProvider time, LeaseConfig config)
             {
                 var slice = _slices[key];
                 slice.Pending += amount;
-                slice.NoteDemand(amount, now, time);
+                slice.NoteHold(amount, now);
             }
 
             return HoldDecision.Grant;
@@ -328,11 +336,18 @@ public sealed class LeaseBook(TimeProvider time, LeaseConfig config)
 
         public bool UsableAt(long now) => Version > 0 && now < ExpiresAt;
 
-        public void NoteDemand(long amount, long now, TimeProvider time)
+        /// <summary>A hold granted from this slice.</summary>
+        public void NoteHold(long amount, long now)
         {
             LastHoldAt = now;
             LastActivity = now;
             LastAmount = amount;
+        }
+
+        /// <summary>A request asked this slice for <paramref name="amount"/> (granted or not): the spend rate's sample.</summary>
+        public void NoteDemand(long amount, long now, TimeProvider time)
+        {
+            LastActivity = now;
             if (_windowStart == 0)
             {
                 _windowStart = now;

@@ -399,3 +399,12 @@ BEGIN
     LEFT JOIN budget_leases b ON b.line_id = t.l AND b.window_start = t.w AND b.instance = p_instance;
 END;
 $$;
+
+-- PL/pgSQL keeps a statement's plan once it has run a few times. Planned while budget_entries was
+-- small, a lookup of a batch's holds scans every hold row instead of using the primary key, and a
+-- batch then costs seconds on a ledger of a few hundred thousand rows. Each call is planned for the
+-- arrays and the table as they are.
+ALTER FUNCTION ciyuan_write SET plan_cache_mode = force_custom_plan;
+ALTER FUNCTION ciyuan_lease SET plan_cache_mode = force_custom_plan;
+ALTER FUNCTION ciyuan_reclaim_line SET plan_cache_mode = force_custom_plan;
+ALTER FUNCTION ciyuan_reclaim_expired SET plan_cache_mode = force_custom_plan;
