@@ -1,3 +1,4 @@
+using Ciyuan.Core.Admin;
 using Ciyuan.Core.Budgets;
 using Ciyuan.Core.Keys;
 using Ciyuan.Core.Metering;
@@ -34,6 +35,12 @@ public interface IStorageBackend : IAsyncDisposable
 
     /// <summary>The database's state as this instance last saw it, and writes waiting for it.</summary>
     StorageHealth Health { get; }
+
+    /// <summary>Admin tokens and dashboard sessions.</summary>
+    IAdminStore Admins { get; }
+
+    /// <summary>The ledger over time for the dashboard: quarter-hour rollups and the newest records.</summary>
+    IUsageTimeline Timeline { get; }
 
     /// <summary>
     /// Start-up reconciliation: holds of instances that died become in-doubt (counted as spent at

@@ -25,5 +25,20 @@ public sealed record ServerConfig
     /// </summary>
     public bool RefuseUnpriced { get; init; }
 
+    /// <summary>
+    /// After SIGTERM or SIGINT, how long the gateway keeps accepting connections while <c>/readyz</c>
+    /// answers 503, so a load balancer notices before the listener closes.
+    /// </summary>
+    public TimeSpan DrainDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// After the listener closes, how long requests and streams in flight may take to finish; those
+    /// still open then end with an error event and a ledger line.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Serve the dashboard at <c>/ui</c> (on by default; it still needs the master key or an admin token to sign in).</summary>
+    public bool Ui { get; init; } = true;
+
     public static ServerConfig Default { get; } = new();
 }

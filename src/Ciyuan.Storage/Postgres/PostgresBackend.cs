@@ -1,3 +1,4 @@
+using Ciyuan.Core.Admin;
 using Ciyuan.Core.Budgets;
 using Ciyuan.Core.Budgets.Leases;
 using Ciyuan.Core.Keys;
@@ -55,6 +56,8 @@ public sealed class PostgresBackend : IStorageBackend
         Keys = new PostgresKeyStore(database);
         Reports = new PostgresUsageReader(database);
         Budgets = new PostgresBudgetStore(database, options.Time);
+        Admins = new PostgresAdminStore(database);
+        Timeline = new PostgresUsageTimeline(database);
         _background = background ? Task.Run(() => BackgroundAsync(_stopping.Token)) : Task.CompletedTask;
     }
 
@@ -86,6 +89,10 @@ public sealed class PostgresBackend : IStorageBackend
 
     /// <summary>Lease renewals so far, each one database round trip (diagnostics and benchmarks).</summary>
     internal long LeaseRenewals => _leases.Renewals;
+
+    public IAdminStore Admins { get; }
+
+    public IUsageTimeline Timeline { get; }
 
     public static Task<IStorageBackend> OpenAsync(StorageOptions options, CancellationToken cancellationToken) =>
         OpenAsync(options, options.Config.OrphanAfter, cancellationToken);

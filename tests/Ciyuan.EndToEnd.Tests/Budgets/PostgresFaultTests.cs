@@ -110,7 +110,12 @@ public sealed class PostgresFaultTests
         await using var upstream = await UpstreamServer.StartAsync();
         upstream.Default = new Reply { Content = "counted", PromptTokens = 10, CompletionTokens = 2 };
         using var dir = new TempDirectory();
-        dir.File("ciyuan.yaml", Yaml(database).Replace("{upstream}", upstream.BaseUrl.ToString(), StringComparison.Ordinal));
+        // The drain's grace for the load balancer is a second here (5 by default): nothing to move away.
+        dir.File("ciyuan.yaml", Yaml(database).Replace("{upstream}", upstream.BaseUrl.ToString(), StringComparison.Ordinal) + """
+
+            server:
+              drain_delay_seconds: 1
+            """);
         var secret = (await CiyuanProcess.RunAsync(dir.Path, null, "keys", "create", "--name", "load")).Stdout.Trim();
         var (process, baseUrl) = await CiyuanProcess.StartServeAsync(dir.Path, null);
         using (process)
