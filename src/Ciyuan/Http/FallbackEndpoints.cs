@@ -1,3 +1,6 @@
+using Ciyuan.Gateway.Doors;
+using Ciyuan.Gateway.Errors;
+
 namespace Ciyuan.Http;
 
 /// <summary>
@@ -34,12 +37,8 @@ internal static class FallbackEndpoints
         var message = allowed.Count > 0
             ? $"{request.Method} is not allowed on {path}; it takes {string.Join(", ", allowed)}."
             : $"There is no route {request.Method} {path}. OpenAI clients use /v1/chat/completions, /v1/embeddings and /v1/models; Anthropic clients use /v1/messages.";
-        if (IsAnthropic(request, path))
-        {
-            return AnthropicErrorWriter.WriteAsync(context, status, status == StatusCodes.Status404NotFound ? "not_found_error" : "invalid_request_error", message);
-        }
-
-        return OpenAIErrorWriter.WriteAsync(context, new OpenAIError(status, message, "invalid_request_error", status == StatusCodes.Status404NotFound ? "unknown_route" : "method_not_allowed"));
+        var error = allowed.Count > 0 ? GatewayErrors.MethodNotAllowed(message) : GatewayErrors.NotFound(message, "unknown_route");
+        return ErrorAnswers.WriteAsync(context, error, IsAnthropic(request, path) ? AnthropicDoor.Messages : null);
     }
 
     private static bool IsAnthropic(HttpRequest request, string path) =>
