@@ -7,13 +7,15 @@ namespace Ciyuan.Storage;
 /// writes everything waiting as one batch (one transaction) and then completes every caller at
 /// once. A caller's task completes only after its item is committed, yet a thousand concurrent
 /// requests share one commit. A failed batch fails each of its callers with the reason; the writer
-/// carries on with the next, whatever went wrong, so no caller is left waiting.
+/// carries on with the next, whatever went wrong, so no caller is left waiting. A batch writer may
+/// also refuse single items it could not take (bad data) without failing the others.
 /// </summary>
 internal sealed class GroupCommitQueue<T> : IAsyncDisposable
 {
     private const int MaxBatch = 2048;
     private readonly Func<IReadOnlyList<T>, Task> _writeBatch;
     private readonly Func<Exception, string> _describeFailure;
+    private readonly Func<T, Exception?>? _itemFailure;
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(65_536)
     {
         SingleReader = true,
@@ -24,10 +26,12 @@ internal sealed class GroupCommitQueue<T> : IAsyncDisposable
 
     /// <param name="writeBatch">Writes and commits one batch; called on the writer task only, never concurrently.</param>
     /// <param name="describeFailure">The message callers get when a batch fails (no secrets in it).</param>
-    public GroupCommitQueue(Func<IReadOnlyList<T>, Task> writeBatch, Func<Exception, string> describeFailure)
+    /// <param name="itemFailure">After a batch was written, why an item of it was left out (null: it was written).</param>
+    public GroupCommitQueue(Func<IReadOnlyList<T>, Task> writeBatch, Func<Exception, string> describeFailure, Func<T, Exception?>? itemFailure = null)
     {
         _writeBatch = writeBatch;
         _describeFailure = describeFailure;
+        _itemFailure = itemFailure;
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -57,7 +61,14 @@ internal sealed class GroupCommitQueue<T> : IAsyncDisposable
                 await _writeBatch(items).ConfigureAwait(false);
                 foreach (var pending in batch)
                 {
-                    pending.Completion.TrySetResult();
+                    if (_itemFailure?.Invoke(pending.Item) is { } refused)
+                    {
+                        pending.Completion.TrySetException(new StorageException(_describeFailure(refused), refused));
+                    }
+                    else
+                    {
+                        pending.Completion.TrySetResult();
+                    }
                 }
             }
             catch (Exception ex)

@@ -10,6 +10,11 @@ namespace Ciyuan.Storage;
 /// and the contract tests open a backend through <c>StorageBackends.OpenAsync</c> and see
 /// only these interfaces.
 /// </summary>
+/// <remarks>
+/// Disposing is a clean stop: everything queued is written first, and with PostgreSQL the slices of
+/// budget lines this instance leased go back to their lines at once. A host calls it once requests
+/// have drained (after <c>ApplicationStopped</c>).
+/// </remarks>
 public interface IStorageBackend : IAsyncDisposable
 {
     /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
@@ -24,6 +29,12 @@ public interface IStorageBackend : IAsyncDisposable
     IBudgetStore Budgets { get; }
 
     IBudgetLedger BudgetLedger { get; }
+
+    /// <summary>When shared keys and budget lines may have changed in another process.</summary>
+    IChangeFeed Changes { get; }
+
+    /// <summary>The database's state as this instance last saw it, and writes waiting for it.</summary>
+    StorageHealth Health { get; }
 
     /// <summary>Admin tokens and dashboard sessions.</summary>
     IAdminStore Admins { get; }

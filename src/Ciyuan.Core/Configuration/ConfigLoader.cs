@@ -35,7 +35,7 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
         }
 
         var server = ReadServer(root.OptionalMapping("server"));
-        var storage = ReadStorage(root.OptionalMapping("storage"));
+        var storage = StorageConfigReader.Read(root.OptionalMapping("storage"), ResolveSecret);
         var budgets = BudgetsConfigReader.ReadBudgets(root.OptionalMapping("budgets"));
         var projects = BudgetsConfigReader.ReadProjects(root.OptionalMapping("projects"));
         var providers = ReadProviders(root.OptionalMapping("providers"));
@@ -195,37 +195,6 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
         };
         node.RejectUnknownKeys();
         return server;
-    }
-
-    private StorageConfig ReadStorage(ConfigMapping? node)
-    {
-        if (node is null)
-        {
-            return StorageConfig.Default;
-        }
-
-        var storage = StorageConfig.Default;
-        if (node.OptionalMapping("sqlite") is { } sqlite)
-        {
-            storage = storage with
-            {
-                SqlitePath = sqlite.OptionalString("path") ?? storage.SqlitePath,
-                SyncToDisk = sqlite.OptionalBool("sync_to_disk") ?? storage.SyncToDisk,
-            };
-            sqlite.RejectUnknownKeys();
-        }
-
-        storage = storage with
-        {
-            PostgresConnectionString = node.OptionalString("postgres") is { } postgres ? ResolveSecret(node.Join("postgres"), postgres) : null,
-            RedisConnectionString = node.OptionalString("redis") is { } redis ? ResolveSecret(node.Join("redis"), redis) : null,
-            RetentionDays = (int?)node.OptionalInteger("retention_days", 1, 100_000),
-            ResponsesRetentionDays = (int?)node.OptionalInteger("responses_retention_days", 1, 100_000) ?? storage.ResponsesRetentionDays,
-            OrphanAfter = node.OptionalInteger("orphan_after_seconds", 2, 86_400) is { } orphan ? TimeSpan.FromSeconds(orphan) : storage.OrphanAfter,
-        };
-
-        node.RejectUnknownKeys();
-        return storage;
     }
 
     private Dictionary<string, ProviderConfig> ReadProviders(ConfigMapping? node)

@@ -31,5 +31,11 @@ public sealed record StorageConfig
     /// </summary>
     public TimeSpan OrphanAfter { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>With PostgreSQL: how instances lease slices of budget lines (<c>storage.leases</c>).</summary>
+    public LeaseConfig Leases { get; init; } = LeaseConfig.Default;
+
+    /// <summary>With Redis: refuse limited requests (default) or count limits per instance while Redis is away (<c>storage.redis_unavailable</c>).</summary>
+    public RedisUnavailableMode RedisUnavailable { get; init; } = RedisUnavailableMode.FailClosed;
+
     public static StorageConfig Default { get; } = new();
 }

@@ -4,6 +4,7 @@ using Ciyuan.Core.Keys;
 using Ciyuan.Core.Metering;
 using Ciyuan.Gateway.Diagnostics;
 using Ciyuan.Gateway.State;
+using Ciyuan.Storage;
 
 namespace Ciyuan.Gateway.Budgets;
 
@@ -11,12 +12,10 @@ namespace Ciyuan.Gateway.Budgets;
 /// Every budget line in force — from config, from the admin API (the store), and from keys' own
 /// <c>--budget-usd</c> caps — indexed by scope and subject so a request finds its lines with three
 /// lookups. Changes through this server apply at once; another process's (another instance, the
-/// CLI) are noticed by polling the store's change counter.
+/// CLI) are noticed through the store's change feed, after which its change counter decides.
 /// </summary>
-internal sealed partial class BudgetLines(LiveConfig live, IBudgetStore store, ILogger<BudgetLines> logger) : BackgroundService
+internal sealed partial class BudgetLines(LiveConfig live, IBudgetStore store, IChangeFeed changes, ILogger<BudgetLines> logger) : BackgroundService
 {
-    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
-
     private volatile Snapshot _snapshot = Snapshot.Build(live.Current.Config.Budgets.Lines, [], []);
     private IReadOnlyList<BudgetLine> _stored = [];
     private IReadOnlyList<ClientKey> _keys = [];
@@ -81,11 +80,11 @@ internal sealed partial class BudgetLines(LiveConfig live, IBudgetStore store, I
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(PollInterval);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            while (!stoppingToken.IsCancellationRequested)
             {
+                await changes.WaitAsync(ChangeTopics.Budgets, stoppingToken).ConfigureAwait(false);
                 try
                 {
                     if (await store.GetVersionAsync(stoppingToken).ConfigureAwait(false) != Interlocked.Read(ref _version))

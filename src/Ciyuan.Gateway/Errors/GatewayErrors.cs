@@ -77,6 +77,10 @@ internal static class GatewayErrors
         "(and billed by the provider): it shows as in doubt until an operator settles it. Retry shortly.")
     { RetryAfter = TimeSpan.FromSeconds(5) };
 
+    /// <summary>The shared limit store cannot be reached and the gateway is set to refuse rather than count locally.</summary>
+    public static GatewayError LimitsUnavailable(string message) =>
+        new(Shape(503, "api_error", "limits_unavailable", anthropicType: "api_error"), message) { RetryAfter = TimeSpan.FromSeconds(1) };
+
     /// <summary>The gateway reached its drain deadline before the upstream answered: nothing was billed; another instance can serve a retry.</summary>
     public static GatewayError ShuttingDown { get; } = new(Shape(503, "api_error", GatewayStoppedCode, anthropicStatus: 529, anthropicType: "overloaded_error"),
         "The gateway is shutting down and its drain deadline passed before the upstream answered; nothing was billed. Retry: another instance will serve it.")

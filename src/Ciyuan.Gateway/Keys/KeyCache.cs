@@ -2,18 +2,18 @@ using System.Collections.Frozen;
 using Ciyuan.Core.Keys;
 using Ciyuan.Gateway.Budgets;
 using Ciyuan.Gateway.Diagnostics;
+using Ciyuan.Storage;
 
 namespace Ciyuan.Gateway.Keys;
 
 /// <summary>
 /// Client keys in memory, keyed by hash, so authentication is one hash and one lookup. Changes made
-/// through this server's admin API apply at once; changes by another process (the <c>keys</c> CLI)
-/// are noticed by polling the store's change counter every <see cref="PollInterval"/>.
+/// through this server's admin API apply at once; changes by another process (another instance, the
+/// <c>keys</c> CLI) are noticed through the store's change feed — pushed by PostgreSQL, polled every
+/// 200 ms on the local SQLite file — after which the store's change counter decides whether to reload.
 /// </summary>
-internal sealed partial class KeyCache(IKeyStore store, BudgetLines budgetLines, ILogger<KeyCache> logger) : BackgroundService
+internal sealed partial class KeyCache(IKeyStore store, IChangeFeed changes, BudgetLines budgetLines, ILogger<KeyCache> logger) : BackgroundService
 {
-    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
-
     private volatile FrozenDictionary<KeyHash, ClientKey> _keys = FrozenDictionary<KeyHash, ClientKey>.Empty;
     private long _version = -1;
     private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -38,11 +38,11 @@ internal sealed partial class KeyCache(IKeyStore store, BudgetLines budgetLines,
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(PollInterval);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            while (!stoppingToken.IsCancellationRequested)
             {
+                await changes.WaitAsync(ChangeTopics.Keys, stoppingToken).ConfigureAwait(false);
                 await RefreshAsync(stoppingToken).ConfigureAwait(false);
             }
         }

@@ -22,8 +22,24 @@ internal sealed class AdmitStage(ILimitCounters counters)
     /// <summary>Admits the request on its key's and project's limits, or says which limit it hit.</summary>
     public Task<GatewayError?> AdmitAsync(GatewayContext context) => AdmitAsync(context, EstimatedTokens(context));
 
-    /// <summary>Admits on the key's and project's limits with <paramref name="estimatedTokens"/> up front.</summary>
+    /// <summary>
+    /// Admits on the key's and project's limits with <paramref name="estimatedTokens"/> up front. When
+    /// the shared counters cannot be reached and the gateway must not count locally, the answer is a 503.
+    /// </summary>
     public async Task<GatewayError?> AdmitAsync(GatewayContext request, long estimatedTokens)
+    {
+        try
+        {
+            return await AdmitOnLimitsAsync(request, estimatedTokens).ConfigureAwait(false);
+        }
+        catch (LimitsUnavailableException ex)
+        {
+            await FinishAsync(request).ConfigureAwait(false);
+            return GatewayErrors.LimitsUnavailable(ex.Message);
+        }
+    }
+
+    private async Task<GatewayError?> AdmitOnLimitsAsync(GatewayContext request, long estimatedTokens)
     {
         var key = request.Key;
         var project = key.Project is { } name ? request.Snapshot.Config.Projects.GetValueOrDefault(name) : null;
@@ -83,7 +99,17 @@ internal sealed class AdmitStage(ILimitCounters counters)
         var estimatedTokens = EstimatedTokens(request);
         var charges = new LimitCharges(estimatedTokens);
         charges.AddRates($"deployment:{deployment.Id}", "it", deployment.RequestsPerMinute, deployment.TokensPerMinute);
-        var decision = await counters.TryAddAsync(charges.Rates, CancellationToken.None).ConfigureAwait(false);
+        LimitDecision decision;
+        try
+        {
+            decision = await counters.TryAddAsync(charges.Rates, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (LimitsUnavailableException ex)
+        {
+            // Its limits cannot be checked: as good as overloaded, so the plan moves on.
+            return new ProviderFailure(ProviderFailureKind.Overloaded, 503, $"Deployment '{deployment.Id}': {ex.Message}");
+        }
+
         if (!decision.Allowed)
         {
             return new ProviderFailure(ProviderFailureKind.RateLimited, 429,

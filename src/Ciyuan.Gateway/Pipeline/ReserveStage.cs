@@ -80,7 +80,17 @@ internal sealed partial class ReserveStage(BudgetLines lines, IBudgetLedger ledg
             return await ReserveAsync(request, plan, deployment).ConfigureAwait(false);
         }
 
-        await ledger.RecordAttemptAsync(request.RequestId, attempt, deployment.Provider.Name, deployment.Id, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            await ledger.RecordAttemptAsync(request.RequestId, attempt, deployment.Provider.Name, deployment.Id, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Storage.StorageException ex)
+        {
+            // A fallback that cannot be noted durably is not sent; the hold is released as the request ends.
+            Log.ReserveFailed(logger, request.RequestId, ex.Message);
+            return GatewayErrors.HoldUnavailable;
+        }
+
         return null;
     }
 

@@ -29,6 +29,7 @@ internal static class GatewayServices
         services.AddSingleton(store.Budgets);
         services.AddSingleton(store.BudgetLedger);
         services.AddSingleton(store.Responses);
+        services.AddSingleton(store.Changes);
         services.AddSingleton(limitCounters);
         return services;
     }

@@ -1,43 +1,65 @@
 using Ciyuan.Core.Admin;
 using Ciyuan.Core.Budgets;
+using Ciyuan.Core.Budgets.Leases;
 using Ciyuan.Core.Keys;
 using Ciyuan.Core.Metering;
+using Ciyuan.Storage.Backlog;
 
 namespace Ciyuan.Storage.Postgres;
 
 /// <summary>
 /// The shared backend: several gateway instances on one PostgreSQL database. Each instance
-/// heartbeats every few seconds; holds of an instance silent for 30 s are reconciled into in-doubt
-/// by whichever instance looks next (every 30 s, and at start-up).
+/// heartbeats every few seconds; holds of an instance silent for <c>orphan_after</c> are reconciled
+/// into in-doubt by whichever instance looks next (every <c>orphan_after</c>, and at start-up).
+/// Budgets are checked against leased slices in memory; keys and budget lines are reloaded when
+/// another instance notifies a change. In the background it also renews and gives back slices and
+/// writes the outage backlog once the database is back.
 /// </summary>
 public sealed class PostgresBackend : IStorageBackend
 {
+    /// <summary>How many writes may wait for an unreachable database (each also in the outage journal).</summary>
+    internal const int BacklogCapacity = 100_000;
+
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(5);
+
     private readonly TimeSpan _heartbeatInterval;
     private readonly TimeSpan _reconcileInterval;
+    private readonly TimeSpan _maintainInterval;
 
     private readonly PostgresDatabase _database;
     private readonly PostgresUsageLedger _ledger;
     private readonly PostgresBudgetLedger _budgetLedger;
+    private readonly PostgresLeases _leases;
+    private readonly PostgresChangeFeed _changes;
+    private readonly LeaseBook _book;
+    private readonly OutageJournal _journal;
     private readonly StorageOptions _options;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _background;
+    private DateTimeOffset? _unreachableSince;
 
-    private PostgresBackend(PostgresDatabase database, StorageOptions options, TimeSpan orphanAfter)
+    private PostgresBackend(PostgresDatabase database, StorageOptions options, TimeSpan orphanAfter, bool background)
     {
         // Beat well inside the silence that marks an instance dead; look for the dead as often.
         _heartbeatInterval = TimeSpan.FromMilliseconds(Math.Clamp(orphanAfter.TotalMilliseconds / 3, 100, 5_000));
         _reconcileInterval = orphanAfter > TimeSpan.FromSeconds(1) ? orphanAfter : TimeSpan.FromSeconds(1);
+        _maintainInterval = TimeSpan.FromMilliseconds(Math.Clamp(options.Config.Leases.Duration.TotalMilliseconds / 10, 250, 2_000));
         _database = database;
         _options = options;
-        _ledger = new PostgresUsageLedger(database, options.Currency, options.InstanceId, options.Time);
-        _budgetLedger = new PostgresBudgetLedger(database, _ledger, options) { OrphanAfter = orphanAfter };
+        _book = new LeaseBook(options.Time, options.Config.Leases);
+        _journal = new OutageJournal(BacklogDirectory(options), options.InstanceId, database.Description, options.Config.SyncToDisk);
+        _ledger = new PostgresUsageLedger(database, options, _book, new OutageBacklog(_journal, BacklogCapacity));
+        _leases = new PostgresLeases(database, options, _book);
+        _budgetLedger = new PostgresBudgetLedger(database, _ledger, _leases, _book, options) { OrphanAfter = orphanAfter };
+        _changes = new PostgresChangeFeed(database, Recall);
         Keys = new PostgresKeyStore(database);
         Reports = new PostgresUsageReader(database);
         Budgets = new PostgresBudgetStore(database, options.Time);
         Admins = new PostgresAdminStore(database);
         Timeline = new PostgresUsageTimeline(database);
         Responses = new Storage.Responses.DbResponseStore(async token => await database.OpenAsync(token).ConfigureAwait(false));
-        _background = Task.Run(() => BackgroundAsync(_stopping.Token));
+        _background = background ? Task.Run(() => BackgroundAsync(_stopping.Token)) : Task.CompletedTask;
     }
 
     public string Name => "postgres";
@@ -52,6 +74,23 @@ public sealed class PostgresBackend : IStorageBackend
 
     public IBudgetLedger BudgetLedger => _budgetLedger;
 
+    public IChangeFeed Changes => _changes;
+
+    public StorageHealth Health
+    {
+        get
+        {
+            var since = _unreachableSince ?? (_ledger.LastWrite is { Reached: false } failed ? failed.At : null);
+            return new(Name, since is null, since, _ledger.Backlog);
+        }
+    }
+
+    /// <summary>This instance's slices of budget lines (diagnostics and tests).</summary>
+    internal LeaseBook Leases => _book;
+
+    /// <summary>Lease renewals so far, each one database round trip (diagnostics and benchmarks).</summary>
+    internal long LeaseRenewals => _leases.Renewals;
+
     public IAdminStore Admins { get; }
 
     public IUsageTimeline Timeline { get; }
@@ -61,8 +100,11 @@ public sealed class PostgresBackend : IStorageBackend
     public static Task<IStorageBackend> OpenAsync(StorageOptions options, CancellationToken cancellationToken) =>
         OpenAsync(options, options.Config.OrphanAfter, cancellationToken);
 
-    /// <summary>Opens with a chosen silence after which an instance's holds are orphans (tests shorten it).</summary>
-    internal static async Task<IStorageBackend> OpenAsync(StorageOptions options, TimeSpan orphanAfter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens with a chosen silence after which an instance's holds are orphans (tests shorten it);
+    /// without <paramref name="background"/>, nothing happens unless asked (tests drive each step).
+    /// </summary>
+    internal static async Task<IStorageBackend> OpenAsync(StorageOptions options, TimeSpan orphanAfter, CancellationToken cancellationToken, bool background = true)
     {
         var database = new PostgresDatabase(options.Config.PostgresConnectionString
             ?? throw new StorageException("storage.postgres is not set"));
@@ -81,10 +123,42 @@ public sealed class PostgresBackend : IStorageBackend
             throw;
         }
 
-        return new PostgresBackend(database, options, orphanAfter);
+        var backend = new PostgresBackend(database, options, orphanAfter, background);
+        try
+        {
+            // Writes another process on this data directory left waiting when it died go in first.
+            await backend.FoldJournalsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await backend.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return backend;
     }
 
     public Task<int> ReconcileOrphansAsync(CancellationToken cancellationToken) => _budgetLedger.ReconcileOrphansAsync(cancellationToken);
+
+    /// <summary>What the background does with leases each few hundred milliseconds: renew those due, give back the unused.</summary>
+    internal Task MaintainLeasesAsync(CancellationToken cancellationToken) => _leases.MaintainAsync(cancellationToken);
+
+    /// <summary>What the background does once the database is back: writes the outage backlog.</summary>
+    internal Task<int> FlushBacklogAsync(CancellationToken cancellationToken) => _ledger.FlushBacklogAsync(cancellationToken);
+
+    /// <summary>
+    /// Stops as a killed process would: no backlog flush, no lease returned, no goodbye. What it had
+    /// leased and held is left to expiry and orphan reconciliation; its outage journal to the next
+    /// instance on its data directory.
+    /// </summary>
+    internal async ValueTask AbandonAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _background.ConfigureAwait(false);
+        await _changes.DisposeAsync().ConfigureAwait(false);
+        _journal.Dispose();
+        await _database.DisposeAsync().ConfigureAwait(false);
+    }
 
     public async Task<long> ScrubSecretsAsync(IReadOnlyList<string> secrets, CancellationToken cancellationToken)
     {
@@ -128,38 +202,107 @@ public sealed class PostgresBackend : IStorageBackend
         return changed;
     }
 
-    public async Task<long> ApplyRetentionAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
+    public Task<long> ApplyRetentionAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) =>
+        PostgresRetention.ApplyAsync(_database, olderThan.ToUnixTimeMilliseconds(), _options.Config.OrphanAfter, cancellationToken);
+
+    private static string BacklogDirectory(StorageOptions options) => Path.Combine(options.DataDirectory, "ciyuan-backlog");
+
+    private async Task FoldJournalsAsync(CancellationToken cancellationToken)
     {
+        var live = await LiveInstancesAsync(cancellationToken).ConfigureAwait(false);
+        await _ledger.FoldJournalsAsync(BacklogDirectory(_options), _database.Description, instance => !live.Contains(instance), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Instances that beat within <c>orphan_after</c>: their journals are theirs to write.</summary>
+    private async Task<HashSet<string>> LiveInstancesAsync(CancellationToken cancellationToken)
+    {
+        var live = new HashSet<string>(StringComparer.Ordinal);
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var delete = PgSql.Command(connection, "DELETE FROM usage_records WHERE created_at < $1;", olderThan.ToUnixTimeMilliseconds());
-        return await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = PgSql.Command(connection, "SELECT id FROM instances WHERE NOT gone AND last_seen >= ciyuan_now_ms() - $1;",
+            (long)_budgetLedger.OrphanAfter.TotalMilliseconds);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            live.Add(reader.GetString(0));
+        }
+
+        return live;
+    }
+
+    private void Recall(SliceKey key)
+    {
+        if (_book.Read(key).Free <= 0 || _stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        // Another instance is short on a line this one holds an unused slice of: give it back now.
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await _leases.GiveBackAsync([key], _stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is StorageException or Npgsql.NpgsqlException or OperationCanceledException or TimeoutException)
+            {
+                // The slice expires on its own; the short instance's request may be refused meanwhile.
+            }
+        });
     }
 
     private async Task BackgroundAsync(CancellationToken stopping)
     {
+        var sinceBeat = TimeSpan.Zero;
         var sinceReconcile = TimeSpan.Zero;
-        using var timer = new PeriodicTimer(_heartbeatInterval, _options.Time);
+        var sinceMaintain = TimeSpan.Zero;
+        var reconcileAfterOutage = TimeSpan.Zero;
+        using var timer = new PeriodicTimer(Tick, _options.Time);
         try
         {
             while (await timer.WaitForNextTickAsync(stopping).ConfigureAwait(false))
             {
+                sinceBeat += Tick;
+                sinceReconcile += Tick;
+                sinceMaintain += Tick;
                 try
                 {
-                    await HeartbeatAsync(_database, _options, stopping).ConfigureAwait(false);
-                    sinceReconcile += _heartbeatInterval;
-                    if (sinceReconcile >= _reconcileInterval)
+                    if (sinceBeat >= _heartbeatInterval || _unreachableSince is not null)
+                    {
+                        sinceBeat = TimeSpan.Zero;
+                        await HeartbeatAsync(_database, _options, stopping).ConfigureAwait(false);
+                        if (_unreachableSince is not null)
+                        {
+                            // Back after an outage: other instances could not beat either, so they get a
+                            // whole orphan_after to do so before any of them is taken for dead.
+                            _unreachableSince = null;
+                            reconcileAfterOutage = _reconcileInterval;
+                            sinceReconcile = TimeSpan.Zero;
+                        }
+                    }
+
+                    if (_ledger.Backlog > 0 || _ledger.LastWrite is { Reached: false })
+                    {
+                        await _ledger.FlushBacklogAsync(stopping).ConfigureAwait(false);
+                    }
+
+                    if (sinceMaintain >= _maintainInterval)
+                    {
+                        sinceMaintain = TimeSpan.Zero;
+                        await _leases.MaintainAsync(stopping).ConfigureAwait(false);
+                    }
+
+                    if (sinceReconcile >= _reconcileInterval + reconcileAfterOutage)
                     {
                         sinceReconcile = TimeSpan.Zero;
+                        reconcileAfterOutage = TimeSpan.Zero;
                         await _budgetLedger.ReconcileOrphansAsync(stopping).ConfigureAwait(false);
+                        await FoldJournalsAsync(stopping).ConfigureAwait(false);
                     }
                 }
-                catch (StorageException)
+                catch (Exception ex) when (ex is StorageException || (ex is not OperationCanceledException && PostgresFailures.IsTransient(ex)) || ex is Npgsql.NpgsqlException)
                 {
                     // The database is away; the next tick tries again, and requests report their own errors.
-                }
-                catch (Npgsql.NpgsqlException)
-                {
-                    // As above.
+                    _unreachableSince ??= _options.Time.GetUtcNow();
                 }
             }
         }
@@ -173,17 +316,57 @@ public sealed class PostgresBackend : IStorageBackend
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var beat = PgSql.Command(connection,
-            $"INSERT INTO instances (id, last_seen) VALUES ($1, {PostgresClock.NowMilliseconds}) ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen;",
+            $"INSERT INTO instances (id, last_seen) VALUES ($1, {PostgresClock.NowMilliseconds}) ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen, gone = false;",
             options.InstanceId);
         await beat.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A clean stop: the background work ends, writes waiting for the database get one more chance,
+    /// everything queued is written, this instance's slices go back to their lines, and with nothing
+    /// left open the instance is marked gone. Each step is bounded; what the database cannot take now
+    /// stays in the outage journal, and the leases then expire on their own.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _background.ConfigureAwait(false);
+        using var budget = new CancellationTokenSource(StopBudget);
+        await BestEffortAsync(() => _ledger.FlushBacklogAsync(budget.Token)).ConfigureAwait(false);
         await _ledger.DisposeAsync().ConfigureAwait(false);
+        await BestEffortAsync(() => _leases.ReturnAllAsync(budget.Token)).ConfigureAwait(false);
+        if (_ledger.Backlog == 0)
+        {
+            await BestEffortAsync(() => MarkGoneAsync(budget.Token)).ConfigureAwait(false);
+        }
+
+        await _changes.DisposeAsync().ConfigureAwait(false);
+        _journal.Dispose();
         await _database.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
+    }
+
+    private async Task MarkGoneAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var gone = PgSql.Command(connection, """
+            UPDATE instances i SET gone = true WHERE i.id = $1
+              AND NOT EXISTS (SELECT 1 FROM budget_entries h WHERE h.instance = i.id AND h.kind = 'hold' AND h.seq = 0
+                  AND NOT EXISTS (SELECT 1 FROM budget_entries e WHERE e.request_id = h.request_id AND e.kind IN ('commit', 'release', 'in_doubt'))
+                  AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.request_id = h.request_id));
+            """, _options.InstanceId);
+        await gone.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task BestEffortAsync(Func<Task> step)
+    {
+        try
+        {
+            await step().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is StorageException or Npgsql.NpgsqlException or OperationCanceledException or TimeoutException or IOException)
+        {
+            // Stopping anyway: whatever was not done here is done by the next instance, or by expiry.
+        }
     }
 }

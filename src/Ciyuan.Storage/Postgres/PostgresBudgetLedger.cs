@@ -1,62 +1,137 @@
 using Ciyuan.Core.Budgets;
+using Ciyuan.Core.Budgets.Leases;
 using Ciyuan.Core.Metering;
 using Ciyuan.Storage.Rows;
+using Npgsql;
 
 namespace Ciyuan.Storage.Postgres;
 
 /// <summary>
-/// Budgets shared by several instances: every hold is checked and taken in the database, in one
-/// round trip (<c>ciyuan_reserve</c>), against counters that hold every instance's spend and holds.
-/// Settlements move the counters in the usage record's transaction (<see cref="PostgresUsageLedger"/>).
+/// Budgets shared by several instances, at in-memory speed: each instance leases slices of the
+/// lines it serves (<see cref="PostgresLeases"/>) and grants holds from them in memory
+/// (<see cref="LeaseBook"/>). A granted hold is still written to the database before its request
+/// leaves — in the writer's next group commit, fenced by the lease — so a request is never sent on a
+/// hold the database does not have, and the line's cap holds whatever any instance's memory says.
+/// Settlements move the lease's own counters in the usage record's transaction
+/// (<see cref="PostgresUsageLedger"/>). See docs/design/0008-budget-leases.md.
 /// </summary>
-public sealed class PostgresBudgetLedger(PostgresDatabase database, PostgresUsageLedger writer, StorageOptions options) : IBudgetLedger
+public sealed class PostgresBudgetLedger : IBudgetLedger
 {
+    /// <summary>How many times a request goes round (renew, hold) before its hold is given up as unavailable.</summary>
+    private const int MaxRounds = 64;
+
+    /// <summary>
+    /// A request short on a nearly spent line while other instances hold unused slices of it (they
+    /// are asked to give them back at once) looks again this many times, <see cref="TailPause"/>
+    /// apart, before it is refused.
+    /// </summary>
+    private const int TailLooks = 16;
+
+    private static readonly TimeSpan TailPause = TimeSpan.FromMilliseconds(25);
+
+    private readonly PostgresDatabase _database;
+    private readonly PostgresUsageLedger _writer;
+    private readonly PostgresLeases _leases;
+    private readonly LeaseBook _book;
+    private readonly StorageOptions _options;
+
+    internal PostgresBudgetLedger(PostgresDatabase database, PostgresUsageLedger writer, PostgresLeases leases, LeaseBook book, StorageOptions options)
+    {
+        _database = database;
+        _writer = writer;
+        _leases = leases;
+        _book = book;
+        _options = options;
+    }
+
     /// <summary>How long an instance may be silent before its open holds are taken for orphans.</summary>
     internal TimeSpan OrphanAfter { get; init; } = TimeSpan.FromSeconds(30);
 
     public async ValueTask<ReservationOutcome> ReserveAsync(BudgetHold hold, IReadOnlyList<BudgetLine> lines, CancellationToken cancellationToken)
     {
-        // Sorted by (line, window): the order every writer locks counters in.
-        var order = Enumerable.Range(0, lines.Count)
-            .OrderBy(i => hold.Lines[i].LineId, StringComparer.Ordinal).ThenBy(i => hold.Lines[i].WindowStart)
-            .ToArray();
-        var target = hold.Target;
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = PgSql.Command(connection,
-            "SELECT refused_index, remaining FROM ciyuan_reserve($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::text[], $13::bigint[], $14::bigint[], $15::bigint[]);",
-            hold.RequestId, hold.At.ToUnixTimeMilliseconds(), options.InstanceId, target.KeyId, target.Project, target.RunId, target.Model,
-            hold.Provider, hold.Deployment, hold.WorstCaseUsd.Value, HeldLinesText.Write(hold.Lines),
-            order.Select(i => hold.Lines[i].LineId).ToArray(),
-            order.Select(i => hold.Lines[i].WindowStart.ToUnixTimeMilliseconds()).ToArray(),
-            order.Select(i => hold.Lines[i].Amount.Value).ToArray(),
-            order.Select(i => lines[i].Limit.Value).ToArray());
-        await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
-        await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false);
-        var refused = reader.GetInt32(0);
-        if (refused < 0)
+        ArgumentNullException.ThrowIfNull(hold);
+        ArgumentNullException.ThrowIfNull(lines);
+        _leases.Remember(hold, lines);
+        var tailLooks = 0;
+        for (var round = 0; round < MaxRounds; round++)
         {
-            return ReservationOutcome.Grant;
+            var decision = _book.TryHold(hold, firstAsk: round == 0);
+            if (decision.Granted)
+            {
+                if (await _writer.HoldAsync(hold).ConfigureAwait(false))
+                {
+                    return ReservationOutcome.Grant;
+                }
+
+                // The fence refused it: another instance reclaimed part of a slice this book still
+                // counted. The slices are renewed before the next try.
+                foreach (var line in hold.Lines)
+                {
+                    _book.Invalidate(SliceKey.Of(line));
+                }
+
+                continue;
+            }
+
+            IReadOnlyList<(LeaseRow Row, bool Lacking)> renewed;
+            try
+            {
+                renewed = await _leases.RenewForAsync(decision.Short, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
+            {
+                throw new StorageException($"a budget lease could not be renewed in the {_database.Description}: {ex.Message}", ex);
+            }
+
+            var lacking = renewed.Where(r => r.Lacking).ToList();
+            if (lacking.Count == 0)
+            {
+                continue;
+            }
+
+            // Short of room on a line. If other instances hold unused slices of it, they were asked
+            // to give them back: wait a little for that before refusing.
+            if (lacking.Any(r => r.Row.OthersFree > 0) && tailLooks++ < TailLooks)
+            {
+                await Task.Delay(TailPause, CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+
+            if (await AlreadyHeldAsync(hold.RequestId).ConfigureAwait(false))
+            {
+                // A repeat of a request that holds already (its own hold may be what filled the line).
+                return ReservationOutcome.Grant;
+            }
+
+            var (row, _) = lacking[0];
+            var index = IndexOf(hold, row.Key);
+            var free = Math.Max(0, _book.Read(row.Key).Free);
+            return ReservationOutcome.Refuse(lines[index], new MicroUnits(free + Math.Max(0, row.Room)), hold.Lines[index].Amount);
         }
 
-        var index = order[refused];
-        return ReservationOutcome.Refuse(lines[index], new MicroUnits(reader.GetInt64(1)), hold.Lines[index].Amount);
+        throw new StorageException($"request {hold.RequestId}: its budget hold could not be taken after {MaxRounds} tries (the lines' leases kept changing); retry shortly.");
     }
 
     public ValueTask RecordAttemptAsync(string requestId, int attempt, string provider, string deployment, CancellationToken cancellationToken) =>
-        writer.AppendAttemptAsync(requestId, attempt, provider, deployment, cancellationToken);
+        _writer.AppendAttemptAsync(requestId, attempt, provider, deployment, cancellationToken);
 
-    public ValueTask ReleaseAsync(BudgetHold hold, CancellationToken cancellationToken) => writer.AppendReleaseAsync(hold, cancellationToken);
+    public ValueTask ReleaseAsync(BudgetHold hold, CancellationToken cancellationToken) => _writer.AppendReleaseAsync(hold, cancellationToken);
 
+    /// <summary>Each line in its window: spent and held by every instance, in leases or not.</summary>
     public async ValueTask<IReadOnlyList<BudgetStatus>> StatusAsync(IReadOnlyList<BudgetLine> lines, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var windows = lines.Select(l => BudgetWindows.StartOf(l.Period, now, options.TimeZone)).ToArray();
+        ArgumentNullException.ThrowIfNull(lines);
+        var windows = lines.Select(l => BudgetWindows.StartOf(l.Period, now, _options.TimeZone)).ToArray();
         var found = new Dictionary<(string, long), (long Spent, long Held)>();
         if (lines.Count > 0)
         {
-            await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var command = PgSql.Command(connection, """
-                SELECT b.line_id, b.window_start, b.spent_micros, b.held_micros FROM budget_counters b
-                JOIN unnest($1::text[], $2::bigint[]) AS u(l, w) ON b.line_id = u.l AND b.window_start = u.w;
+                SELECT u.l, u.w,
+                       coalesce(b.spent_micros, 0) + coalesce((SELECT sum(x.spent_micros) FROM budget_leases x WHERE x.line_id = u.l AND x.window_start = u.w), 0)::bigint,
+                       coalesce(b.held_micros, 0) + coalesce((SELECT sum(x.held_micros) FROM budget_leases x WHERE x.line_id = u.l AND x.window_start = u.w), 0)::bigint
+                FROM unnest($1::text[], $2::bigint[]) AS u(l, w)
+                LEFT JOIN budget_counters b ON b.line_id = u.l AND b.window_start = u.w;
                 """, lines.Select(l => l.Id).ToArray(), windows.Select(w => w.ToUnixTimeMilliseconds()).ToArray());
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -74,7 +149,7 @@ public sealed class PostgresBudgetLedger(PostgresDatabase database, PostgresUsag
 
     public async ValueTask<IReadOnlyList<InDoubtHold>> ListInDoubtAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = PgSql.Command(connection, BudgetRows.InDoubtQuery);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var holds = new List<InDoubtHold>();
@@ -86,118 +161,40 @@ public sealed class PostgresBudgetLedger(PostgresDatabase database, PostgresUsag
         return holds;
     }
 
-    public async ValueTask<bool> ReleaseInDoubtAsync(string requestId, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        string? linesText;
-        await using (var lockHold = PgSql.Command(connection,
-            "SELECT lines FROM budget_entries WHERE request_id = $1 AND kind = 'hold' AND seq = 0 FOR UPDATE;", requestId))
-        {
-            // The hold row is the lock a late settlement also takes, so the two cannot both count.
-            lockHold.Transaction = transaction;
-            linesText = await lockHold.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
-        }
-
-        await using (var insert = PgSql.Command(connection, """
-            INSERT INTO budget_entries (request_id, kind, seq, at, amount_micros)
-            SELECT h.request_id, 'release', 1, $2, h.amount_micros FROM budget_entries h
-            WHERE h.request_id = $1 AND h.kind = 'hold' AND h.seq = 0
-              AND EXISTS (SELECT 1 FROM budget_entries d WHERE d.request_id = $1 AND d.kind = 'in_doubt')
-              AND NOT EXISTS (SELECT 1 FROM budget_entries c WHERE c.request_id = $1 AND c.kind IN ('commit', 'release'))
-              AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.request_id = $1)
-            ON CONFLICT DO NOTHING;
-            """, requestId, at.ToUnixTimeMilliseconds()))
-        {
-            insert.Transaction = transaction;
-            if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
-            {
-                return false;
-            }
-        }
-
-        var moves = new CounterMoves();
-        foreach (var line in HeldLinesText.Read(linesText))
-        {
-            moves.Add(line.LineId, line.WindowStart.ToUnixTimeMilliseconds(), 0, -line.Amount.Value);
-        }
-
-        await moves.ApplyAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
-    }
+    public async ValueTask<bool> ReleaseInDoubtAsync(string requestId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        await PostgresInDoubt.ReleaseAsync(_database, requestId, at.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
 
     /// <summary>
-    /// Holds of instances silent for <see cref="OrphanAfter"/> by the database's clock (or never
-    /// seen) and never settled become in doubt: their held amount moves to spent. Several instances
-    /// may run this at once, and a presumed-dead instance may still settle: candidates are locked
-    /// (skipping any another transaction holds) and checked again by a later statement, and the
-    /// in_doubt entry's key lets only one transaction move each hold. Returns how many were marked.
+    /// Holds of instances silent for <see cref="OrphanAfter"/> (by the database's clock) become in
+    /// doubt, and expired leases give their unused part back to their lines. Returns how many holds were marked.
     /// </summary>
     internal async Task<int> ReconcileOrphansAsync(CancellationToken cancellationToken)
     {
-        const int BatchSize = 1000;
-        var at = options.Time.GetUtcNow().ToUnixTimeMilliseconds();
-        var marked = 0;
-        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        while (true)
+        var marked = await PostgresInDoubt.ReconcileOrphansAsync(_database, _options.InstanceId, OrphanAfter,
+            _options.Time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var reclaim = PgSql.Command(connection, "SELECT ciyuan_reclaim_expired();");
+        await reclaim.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return marked;
+    }
+
+    private async Task<bool> AlreadyHeldAsync(string requestId)
+    {
+        await using var connection = await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        await using var command = PgSql.Command(connection, "SELECT 1 FROM budget_entries WHERE request_id = $1 AND kind = 'hold' AND seq = 0;", requestId);
+        return await command.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false) is not null;
+    }
+
+    private static int IndexOf(BudgetHold hold, SliceKey key)
+    {
+        for (var i = 0; i < hold.Lines.Count; i++)
         {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var candidates = new Dictionary<string, string?>(StringComparer.Ordinal);
-            await using (var find = PgSql.Command(connection, $"""
-                SELECT h.request_id, h.lines FROM budget_entries h
-                LEFT JOIN instances i ON i.id = h.instance
-                WHERE h.kind = 'hold' AND h.seq = 0 AND h.instance IS DISTINCT FROM $1
-                  AND (i.id IS NULL OR i.last_seen < {PostgresClock.NowMilliseconds} - $2)
-                  AND NOT EXISTS (SELECT 1 FROM budget_entries e WHERE e.request_id = h.request_id AND e.kind IN ('commit', 'release', 'in_doubt'))
-                  AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.request_id = h.request_id)
-                ORDER BY h.request_id
-                LIMIT {BatchSize}
-                FOR UPDATE OF h SKIP LOCKED;
-                """, options.InstanceId, (long)OrphanAfter.TotalMilliseconds))
+            if (SliceKey.Of(hold.Lines[i]) == key)
             {
-                find.Transaction = transaction;
-                await using var reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    candidates[reader.GetString(0)] = reader.IsDBNull(1) ? null : reader.GetString(1);
-                }
-            }
-
-            if (candidates.Count == 0)
-            {
-                return marked;
-            }
-
-            var moves = new CounterMoves();
-            await using (var mark = PgSql.Command(connection, """
-                INSERT INTO budget_entries (request_id, kind, seq, at, amount_micros)
-                SELECT h.request_id, 'in_doubt', 0, $2, h.amount_micros FROM budget_entries h
-                WHERE h.request_id = ANY($1::text[]) AND h.kind = 'hold' AND h.seq = 0
-                  AND NOT EXISTS (SELECT 1 FROM budget_entries e WHERE e.request_id = h.request_id AND e.kind IN ('commit', 'release', 'in_doubt'))
-                  AND NOT EXISTS (SELECT 1 FROM usage_records u WHERE u.request_id = h.request_id)
-                ON CONFLICT DO NOTHING
-                RETURNING request_id;
-                """, candidates.Keys.ToArray(), at))
-            {
-                mark.Transaction = transaction;
-                await using var reader = await mark.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    marked++;
-                    foreach (var line in HeldLinesText.Read(candidates[reader.GetString(0)]))
-                    {
-                        moves.Add(line.LineId, line.WindowStart.ToUnixTimeMilliseconds(), -line.Amount.Value, line.Amount.Value);
-                    }
-                }
-            }
-
-            await moves.ApplyAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            if (candidates.Count < BatchSize)
-            {
-                return marked;
+                return i;
             }
         }
+
+        return 0;
     }
 }

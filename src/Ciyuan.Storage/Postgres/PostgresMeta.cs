@@ -2,12 +2,16 @@ using Npgsql;
 
 namespace Ciyuan.Storage.Postgres;
 
-/// <summary>The change counters in <c>meta</c> that instances poll to notice each other's edits.</summary>
+/// <summary>
+/// The change counters in <c>meta</c>: every change bumps its counter and notifies the other
+/// instances (<see cref="PostgresChangeFeed"/>) in the same transaction, so the notice is delivered
+/// once the change is committed and never before.
+/// </summary>
 internal static class PostgresMeta
 {
     public static async Task BumpAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken cancellationToken)
     {
-        await using var bump = new NpgsqlCommand("UPDATE meta SET value = value + 1 WHERE name = $1;", connection, transaction);
+        await using var bump = new NpgsqlCommand($"WITH bumped AS (UPDATE meta SET value = value + 1 WHERE name = $1 RETURNING name) SELECT pg_notify('{PostgresChangeFeed.ChangesChannel}', name) FROM bumped;", connection, transaction);
         bump.Parameters.Add(new NpgsqlParameter { Value = name });
         await bump.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -1,212 +1,298 @@
 using Ciyuan.Core.Budgets;
+using Ciyuan.Core.Budgets.Leases;
 using Ciyuan.Core.Metering;
-using Npgsql;
+using Ciyuan.Storage.Backlog;
 
 namespace Ciyuan.Storage.Postgres;
 
 /// <summary>
-/// Group commit on PostgreSQL: usage records (with the settlement entries and counter moves they
-/// carry), releases and fallback attempts queue for one writer, which applies everything waiting
-/// in one transaction of a few round trips — rows go in as arrays, not one statement each — and
-/// then completes every caller. A caller's task completes only once its write is committed.
+/// Group commit on PostgreSQL: holds, usage records (with the settlement entries and lease moves they
+/// carry), releases and fallback attempts queue for one writer, which applies everything waiting in
+/// one transaction of one round trip (<see cref="PostgresWriteBatch"/>) and then completes every
+/// caller. A caller's task completes only once its write is committed.
+/// <para>
+/// While the database is away (restarting, unreachable), a usage record, release or attempt that
+/// cannot be committed is kept in the outage backlog instead — in memory and in the outage journal,
+/// which survives the process being killed — and written when the database is back: a served
+/// request is never lost. A record that cannot be kept either (the backlog is full, the journal
+/// cannot be written, or the record can never be written) is not durable: its hold is marked in
+/// doubt, now or as soon as the database answers. Holds are never kept back: a request whose hold is
+/// not in the database is not sent.
+/// </para>
 /// </summary>
 public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
 {
-    private readonly PostgresDatabase _database;
-    private readonly CurrencyConverter _currency;
-    private readonly string _instanceId;
-    private readonly TimeProvider _time;
-    private readonly GroupCommitQueue<PendingWrite> _queue;
+    /// <summary>The longest a batch may take before the writer gives up on it (a batch of thousands takes a few hundred ms).</summary>
+    private static readonly TimeSpan BatchTimeout = TimeSpan.FromSeconds(15);
 
-    public PostgresUsageLedger(PostgresDatabase database, CurrencyConverter currency, string instanceId, TimeProvider time)
+    private readonly PostgresDatabase _database;
+    private readonly StorageOptions _options;
+    private readonly LeaseBook _book;
+    private readonly OutageBacklog _backlog;
+    private readonly GroupCommitQueue<PendingWrite> _queue;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _toDoubt = new();
+
+    internal PostgresUsageLedger(PostgresDatabase database, StorageOptions options, LeaseBook book, OutageBacklog backlog)
     {
         _database = database;
-        _currency = currency;
-        _instanceId = instanceId;
-        _time = time;
-        _queue = new GroupCommitQueue<PendingWrite>(WriteBatchAsync, ex => $"the ledger could not be written to the {database.Description}: {ex.Message}");
+        _options = options;
+        _book = book;
+        _backlog = backlog;
+        _queue = new GroupCommitQueue<PendingWrite>(WriteBatchAsync,
+            ex => $"the ledger could not be written to the {database.Description}: {ex.Message}", p => p.Failure);
     }
 
-    public ValueTask RecordAsync(UsageRecord record, CancellationToken cancellationToken) =>
-        _queue.EnqueueAsync(new PendingWrite { Record = record }, cancellationToken);
+    /// <summary>Writes waiting for the database in the outage backlog.</summary>
+    public int Backlog => _backlog.Count;
 
-    /// <summary>Settles a hold whose request left no usage record: the <c>release</c> entry, and the held amount freed.</summary>
-    internal ValueTask AppendReleaseAsync(BudgetHold hold, CancellationToken cancellationToken) =>
-        _queue.EnqueueAsync(new PendingWrite { Release = hold }, cancellationToken);
+    /// <summary>When the last write reached the database or failed to; null before the first.</summary>
+    public (DateTimeOffset At, bool Reached)? LastWrite { get; private set; }
 
-    /// <summary>Makes a fallback attempt durable (the <c>attempt</c> entry) before it is sent.</summary>
-    internal ValueTask AppendAttemptAsync(string requestId, int attempt, string provider, string deployment, CancellationToken cancellationToken) =>
-        _queue.EnqueueAsync(new PendingWrite { Attempt = new EntryRow(requestId, "attempt", attempt, _time.GetUtcNow().ToUnixTimeMilliseconds(), provider, deployment, 0) }, cancellationToken);
-
-    private async Task WriteBatchAsync(IReadOnlyList<PendingWrite> batch)
+    public async ValueTask RecordAsync(UsageRecord record, CancellationToken cancellationToken)
     {
-        var records = batch.Where(p => p.Record is not null).Select(p => p.Record!).ToList();
-        var settlements = new List<(EntryRow Entry, BudgetHold Hold, UsageRecord? Record)>();
-        var entries = new List<EntryRow>();
-        foreach (var pending in batch)
+        ArgumentNullException.ThrowIfNull(record);
+        try
         {
-            // As on SQLite: a hold on no line is settled by its record alone.
-            if (pending.Record is { Hold: { Lines.Count: > 0 } hold } record)
+            await _queue.EnqueueAsync(new PendingWrite { Record = record }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageException ex) when (PostgresFailures.IsTransient(ex) && _backlog.TryAdd(new BacklogItem { Record = record }))
+        {
+            // Durable in the outage journal; written when the database is back.
+        }
+        catch (StorageException)
+        {
+            // Not durable anywhere: the request may have been served, so its hold is in doubt.
+            if (record.Hold is { } hold)
             {
-                var billed = record.Status == "ok" || record.Cost.Value > 0;
-                var entry = new EntryRow(record.RequestId, billed ? "commit" : "release", 0, record.CreatedAt.ToUnixTimeMilliseconds(),
-                    record.Provider, record.Deployment, _currency.Convert(record.Cost, record.Currency, Currencies.Usd).Value);
-                settlements.Add((entry, hold, record));
-                entries.Add(entry);
-            }
-            else if (pending.Release is { } released)
-            {
-                var entry = new EntryRow(released.RequestId, "release", 0, _time.GetUtcNow().ToUnixTimeMilliseconds(), released.Provider, released.Deployment, 0);
-                settlements.Add((entry, released, null));
-                entries.Add(entry);
-            }
-            else if (pending.Attempt is { } attempt)
-            {
-                entries.Add(attempt);
-            }
-        }
-
-        await using var connection = await _database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
-        var inserted = await InsertAsync(connection, transaction, records, entries).ConfigureAwait(false);
-        var moves = await MovesAsync(connection, transaction, settlements, inserted.Entries).ConfigureAwait(false);
-        var newRecords = records.Where(r => inserted.Records.Contains(r.RequestId)).ToList();
-        await PostgresRollups.UpsertAsync(connection, transaction, newRecords, CancellationToken.None).ConfigureAwait(false);
-        await PostgresUsageTimeline.UpsertAsync(connection, transaction, newRecords, CancellationToken.None).ConfigureAwait(false);
-
-        // Counters last: their row locks, which reservations wait on, are held only until the commit.
-        await moves.ApplyAsync(connection, transaction, CancellationToken.None).ConfigureAwait(false);
-        await transaction.CommitAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>Inserts the records and entries (duplicates ignored) and says which were new.</summary>
-    private async Task<(HashSet<string> Records, HashSet<(string, string)> Entries)> InsertAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, List<UsageRecord> records, List<EntryRow> entries)
-    {
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        var settled = entries.Where(e => e.Kind != "attempt").Select(e => e.RequestId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        if (settled.Length > 0)
-        {
-            // The hold rows are the per-request lock shared with orphan reconciliation and an
-            // operator's release: whichever comes second sees what the first wrote, so a hold is
-            // never both settled and counted in doubt. Locked in request id order, like every writer.
-            batch.BatchCommands.Add(PgSql.Command(
-                "SELECT request_id FROM budget_entries WHERE kind = 'hold' AND seq = 0 AND request_id = ANY($1::text[]) ORDER BY request_id FOR UPDATE;",
-                (object)settled));
-        }
-
-        if (records.Count > 0)
-        {
-            batch.BatchCommands.Add(PostgresUsageRecords.Insert(records));
-        }
-
-        if (entries.Count > 0)
-        {
-            batch.BatchCommands.Add(PgSql.Command("""
-                INSERT INTO budget_entries (request_id, kind, seq, at, instance, provider, deployment, amount_micros)
-                SELECT u.r, u.k, u.s, u.a, $8, u.p, u.d, u.m
-                FROM unnest($1::text[], $2::text[], $3::integer[], $4::bigint[], $5::text[], $6::text[], $7::bigint[]) AS u(r, k, s, a, p, d, m)
-                ON CONFLICT DO NOTHING RETURNING request_id, kind;
-                """,
-                entries.Select(e => e.RequestId).ToArray(), entries.Select(e => e.Kind).ToArray(), entries.Select(e => e.Seq).ToArray(),
-                entries.Select(e => e.At).ToArray(), entries.Select(e => (string?)e.Provider).ToArray(), entries.Select(e => (string?)e.Deployment).ToArray(),
-                entries.Select(e => e.AmountMicros).ToArray(), _instanceId));
-        }
-
-        var newRecords = new HashSet<string>(StringComparer.Ordinal);
-        var newEntries = new HashSet<(string, string)>();
-        if (batch.BatchCommands.Count == 0)
-        {
-            return (newRecords, newEntries);
-        }
-
-        await using var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
-        if (settled.Length > 0)
-        {
-            await reader.NextResultAsync().ConfigureAwait(false);
-        }
-
-        if (records.Count > 0)
-        {
-            while (await reader.ReadAsync().ConfigureAwait(false))
-            {
-                newRecords.Add(reader.GetString(0));
+                _toDoubt.Enqueue(hold.RequestId);
             }
 
-            await reader.NextResultAsync().ConfigureAwait(false);
+            throw;
         }
-
-        if (entries.Count > 0)
-        {
-            while (await reader.ReadAsync().ConfigureAwait(false))
-            {
-                newEntries.Add((reader.GetString(0), reader.GetString(1)));
-            }
-        }
-
-        return (newRecords, newEntries);
     }
 
     /// <summary>
-    /// What the new settlements move: each frees its hold and adds its cost to spent. A hold already
-    /// reconciled as in doubt had its held amount moved to spent then, so only the difference moves;
-    /// if an operator has since released it, that amount already left spent, so the cost is added.
+    /// Writes a new hold, fenced by this instance's leases: true when the database took it, false
+    /// when a lease lacked room (the book was stale). Throws <see cref="StorageException"/> when the
+    /// database could not be reached; the hold is then not pending any more either way, and in case its
+    /// batch committed after all, its release waits in the backlog.
     /// </summary>
-    private async Task<CounterMoves> MovesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
-        List<(EntryRow Entry, BudgetHold Hold, UsageRecord? Record)> settlements, HashSet<(string, string)> inserted)
+    internal async Task<bool> HoldAsync(BudgetHold hold)
     {
-        var moves = new CounterMoves();
-        var fresh = settlements.Where(s => inserted.Contains((s.Entry.RequestId, s.Entry.Kind)) && s.Hold.Lines.Count > 0).ToList();
-        if (fresh.Count == 0)
+        var pending = new PendingWrite { Hold = hold };
+        try
         {
-            return moves;
+            await _queue.EnqueueAsync(pending, CancellationToken.None).ConfigureAwait(false);
+            return !pending.Refused;
         }
-
-        // A statement after the hold rows were locked, so it sees any reconciliation that finished first.
-        var doubted = new Dictionary<string, bool>(StringComparer.Ordinal);
-        await using (var command = PgSql.Command(connection, """
-            SELECT d.request_id, EXISTS (SELECT 1 FROM budget_entries r WHERE r.request_id = d.request_id AND r.kind = 'release' AND r.seq = 1)
-            FROM budget_entries d WHERE d.kind = 'in_doubt' AND d.seq = 0 AND d.request_id = ANY($1::text[]);
-            """, (object)fresh.Select(s => s.Entry.RequestId).ToArray()))
+        catch (StorageException ex)
         {
-            command.Transaction = transaction;
-            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-            while (await reader.ReadAsync().ConfigureAwait(false))
+            if (!pending.Flushed)
             {
-                doubted[reader.GetString(0)] = reader.GetBoolean(1);
+                _book.Abandon(hold);
             }
-        }
 
-        foreach (var (entry, hold, record) in fresh)
-        {
-            var inDoubt = doubted.TryGetValue(entry.RequestId, out var releasedByOperator);
-            foreach (var line in hold.Lines)
+            if (PostgresFailures.IsTransient(ex) && !_backlog.TryAdd(new BacklogItem { Release = hold, ReleasedAt = Now() }))
             {
-                var cost = record is null || entry.Kind == "release" ? 0 : _currency.Convert(record.Cost, record.Currency, line.Currency).Value;
-                var (held, spent) = (inDoubt, releasedByOperator) switch
-                {
-                    (false, _) => (-line.Amount.Value, cost),
-                    (true, false) => (0L, cost - line.Amount.Value),
-                    (true, true) => (0L, cost),
-                };
-                moves.Add(line.LineId, line.WindowStart.ToUnixTimeMilliseconds(), held, spent);
+                _toDoubt.Enqueue(hold.RequestId);
             }
-        }
 
-        return moves;
+            throw;
+        }
     }
 
+    /// <summary>Settles a hold whose request left no usage record: the <c>release</c> entry, and the held amount freed.</summary>
+    internal async ValueTask AppendReleaseAsync(BudgetHold hold, CancellationToken cancellationToken)
+    {
+        var at = Now();
+        try
+        {
+            await _queue.EnqueueAsync(new PendingWrite { Release = hold, ReleasedAt = at }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageException ex) when (PostgresFailures.IsTransient(ex) && _backlog.TryAdd(new BacklogItem { Release = hold, ReleasedAt = at }))
+        {
+            // Released when the database is back.
+        }
+    }
+
+    /// <summary>Makes a fallback attempt durable (the <c>attempt</c> entry) before it is sent.</summary>
+    internal async ValueTask AppendAttemptAsync(string requestId, int attempt, string provider, string deployment, CancellationToken cancellationToken)
+    {
+        var at = Now();
+        try
+        {
+            await _queue.EnqueueAsync(new PendingWrite { Attempt = new EntryRow(requestId, "attempt", attempt, at, provider, deployment, 0) }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageException ex) when (PostgresFailures.IsTransient(ex)
+            && _backlog.TryAdd(new BacklogItem { Attempt = new BacklogAttempt(requestId, attempt, provider, deployment, at) }))
+        {
+            // Noted durably in the outage journal.
+        }
+    }
+
+    /// <summary>
+    /// Writes what waits in the backlog (oldest first) and marks in doubt the holds whose records
+    /// could not be kept. Stops at the first sign the database is still away. Returns how many writes
+    /// reached the database.
+    /// </summary>
+    internal async Task<int> FlushBacklogAsync(CancellationToken cancellationToken)
+    {
+        await MarkDoubtsAsync(cancellationToken).ConfigureAwait(false);
+        var written = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var waiting = _backlog.Oldest(512);
+            if (waiting.Count == 0)
+            {
+                return written;
+            }
+
+            var results = await Task.WhenAll(waiting.Select(WriteWaitingAsync)).ConfigureAwait(false);
+            var done = waiting.Where((_, i) => results[i] != WaitingOutcome.StillAway).ToList();
+            _backlog.Done(done);
+            written += results.Count(r => r == WaitingOutcome.Written);
+            if (done.Count < waiting.Count)
+            {
+                return written;
+            }
+        }
+
+        return written;
+    }
+
+    /// <summary>Writes the journals other instances left in this data directory (once they are known dead), then deletes them.</summary>
+    internal async Task<int> FoldJournalsAsync(string directory, string database, Func<string, bool> isDead, CancellationToken cancellationToken)
+    {
+        var written = 0;
+        foreach (var (file, instance) in OutageJournal.Others(directory, database, _options.InstanceId))
+        {
+            if (!isDead(instance))
+            {
+                continue;
+            }
+
+            // Straight to the database, all at once (they share batches): if it is away, this fails and
+            // the file stays for the next start. A write that can never succeed is dropped with the
+            // file; its request's hold is found open and in doubt like any dead instance's.
+            var items = OutageJournal.Read(file);
+            var results = await Task.WhenAll(items.Select(async item =>
+            {
+                try
+                {
+                    await _queue.EnqueueAsync(ToPending(item), cancellationToken).ConfigureAwait(false);
+                    return true;
+                }
+                catch (StorageException ex) when (!PostgresFailures.IsTransient(ex))
+                {
+                    return false;
+                }
+            })).ConfigureAwait(false);
+            written += results.Count(r => r);
+            OutageJournal.Delete(file);
+        }
+
+        return written;
+    }
+
+    private async Task MarkDoubtsAsync(CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        while (_toDoubt.TryDequeue(out var id))
+        {
+            ids.Add(id);
+        }
+
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await PostgresInDoubt.MarkRequestsAsync(_database, ids, Now(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is StorageException || PostgresFailures.IsTransient(ex))
+        {
+            foreach (var id in ids)
+            {
+                _toDoubt.Enqueue(id);
+            }
+        }
+    }
+
+    private async Task<WaitingOutcome> WriteWaitingAsync(OutageBacklog.Waiting waiting)
+    {
+        try
+        {
+            await _queue.EnqueueAsync(ToPending(waiting.Item), CancellationToken.None).ConfigureAwait(false);
+            return WaitingOutcome.Written;
+        }
+        catch (StorageException ex) when (PostgresFailures.IsTransient(ex))
+        {
+            return WaitingOutcome.StillAway;
+        }
+        catch (StorageException)
+        {
+            // It can never be written: its hold is in doubt rather than left open.
+            if (waiting.Item.Record?.Hold is { } hold)
+            {
+                _toDoubt.Enqueue(hold.RequestId);
+            }
+
+            return WaitingOutcome.Unwritable;
+        }
+    }
+
+    private static PendingWrite ToPending(BacklogItem item) => item switch
+    {
+        { Record: { } record } => new PendingWrite { Record = record },
+        { Release: { } hold } => new PendingWrite { Release = hold, ReleasedAt = item.ReleasedAt },
+        { Attempt: { } a } => new PendingWrite { Attempt = new EntryRow(a.RequestId, "attempt", a.Attempt, a.At, a.Provider, a.Deployment, 0) },
+        _ => new PendingWrite(),
+    };
+
+    private async Task WriteBatchAsync(IReadOnlyList<PendingWrite> items)
+    {
+        var batch = new PostgresWriteBatch(_options.InstanceId, _options.Currency);
+        foreach (var item in items)
+        {
+            batch.Add(item);
+        }
+
+        try
+        {
+            await batch.ExecuteAsync(_database, BatchTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not StorageException)
+        {
+            LastWrite = (_options.Time.GetUtcNow(), false);
+            throw new StorageException(ex.Message, ex);
+        }
+        catch (StorageException)
+        {
+            LastWrite = (_options.Time.GetUtcNow(), false);
+            throw;
+        }
+
+        LastWrite = (_options.Time.GetUtcNow(), true);
+
+        // Committed: the holds it carried are no longer pending, and the leases it changed are known.
+        _book.Flushed(batch.Holds, batch.Leases);
+        foreach (var item in items)
+        {
+            item.Flushed = true;
+        }
+    }
+
+    private long Now() => _options.Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Stops taking writes and waits until everything queued is written (or has failed).</summary>
     public ValueTask DisposeAsync() => _queue.DisposeAsync();
 
-    private sealed class PendingWrite
+    private enum WaitingOutcome
     {
-        public UsageRecord? Record { get; init; }
-
-        public BudgetHold? Release { get; init; }
-
-        public EntryRow? Attempt { get; init; }
+        Written,
+        StillAway,
+        Unwritable,
     }
 }
-
-/// <summary>One <c>budget_entries</c> row written by the ledger writer.</summary>
-internal sealed record EntryRow(string RequestId, string Kind, int Seq, long At, string Provider, string Deployment, long AmountMicros);

@@ -5,55 +5,12 @@ using Npgsql;
 namespace Ciyuan.Storage.Postgres;
 
 /// <summary>
-/// The dashboard's reads (rollups by bucket, records by the time and run indexes), and the
-/// quarter-hour rollups themselves, kept in the records' transaction: summed per row first, then
-/// upserted in key order so concurrent instances lock rows in the same order.
+/// The dashboard's reads (rollups by bucket, records by the time and run indexes). The quarter-hour
+/// rollups themselves are written with the records, in the same statement
+/// (<see cref="PostgresUsageRecords.InsertWithRollups"/>).
 /// </summary>
 internal sealed class PostgresUsageTimeline(PostgresDatabase database) : IUsageTimeline
 {
-    public static async Task UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IEnumerable<UsageRecord> records, CancellationToken cancellationToken)
-    {
-        var sums = new UsageSeriesSums();
-        foreach (var record in records)
-        {
-            sums.Add(record);
-        }
-
-        if (sums.Count == 0)
-        {
-            return;
-        }
-
-        var rows = sums.Rows.ToList();
-        var values = new object[6 + UsageSeriesSums.Width];
-        values[0] = rows.Select(r => r.Key.Bucket).ToArray();
-        values[1] = rows.Select(r => r.Key.Model).ToArray();
-        values[2] = rows.Select(r => r.Key.Provider).ToArray();
-        values[3] = rows.Select(r => r.Key.Deployment).ToArray();
-        values[4] = rows.Select(r => r.Key.Jurisdiction).ToArray();
-        values[5] = rows.Select(r => r.Key.Currency).ToArray();
-        for (var i = 0; i < UsageSeriesSums.Width; i++)
-        {
-            var column = i;
-            values[6 + i] = rows.Select(r => r.Value[column]).ToArray();
-        }
-
-        await using var command = PgSql.Command(connection, """
-            INSERT INTO usage_series (bucket, model_alias, provider, deployment, jurisdiction, currency, requests, errors, input_uncached,
-                                      cache_read, cache_write, output, reasoning, cost_micros, estimated, unpriced)
-            SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[],
-                                 $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[])
-            ON CONFLICT (bucket, model_alias, provider, deployment, jurisdiction, currency) DO UPDATE SET
-                requests = usage_series.requests + excluded.requests, errors = usage_series.errors + excluded.errors,
-                input_uncached = usage_series.input_uncached + excluded.input_uncached, cache_read = usage_series.cache_read + excluded.cache_read,
-                cache_write = usage_series.cache_write + excluded.cache_write, output = usage_series.output + excluded.output,
-                reasoning = usage_series.reasoning + excluded.reasoning, cost_micros = usage_series.cost_micros + excluded.cost_micros,
-                estimated = usage_series.estimated + excluded.estimated, unpriced = usage_series.unpriced + excluded.unpriced;
-            """, values);
-        command.Transaction = transaction;
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     public async Task<IReadOnlyList<UsageSeriesRow>> ReadSeriesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);

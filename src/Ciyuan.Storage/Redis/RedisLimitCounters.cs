@@ -52,6 +52,10 @@ public sealed class RedisLimitCounters : ILimitCounters, IAsyncDisposable
         try
         {
             options = ConfigurationOptions.Parse(connectionString);
+
+            // While Redis is away a call fails at once (the caller decides what that means) instead
+            // of waiting in the client's queue for a reconnect.
+            options.BacklogPolicy = BacklogPolicy.FailFast;
         }
         catch (ArgumentException ex)
         {
@@ -80,6 +84,9 @@ public sealed class RedisLimitCounters : ILimitCounters, IAsyncDisposable
                 $"Could not connect to Redis at {string.Join(", ", options.EndPoints)} for limit counters: {Redact(ex.Message, options.Password)}", ex);
         }
     }
+
+    /// <summary>True while the connection to Redis is up (it reconnects by itself after an outage).</summary>
+    public bool IsConnected => _connection.IsConnected;
 
     public async ValueTask<LimitDecision> TryAddAsync(IReadOnlyList<RateCharge> charges, CancellationToken cancellationToken)
     {

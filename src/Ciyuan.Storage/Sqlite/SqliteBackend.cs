@@ -44,6 +44,10 @@ public sealed class SqliteBackend : IStorageBackend
 
     public IBudgetLedger BudgetLedger => _budgetLedger;
 
+    public IChangeFeed Changes { get; } = new PollingChangeFeed(PollingChangeFeed.DefaultInterval);
+
+    public StorageHealth Health { get; } = StorageHealth.Local("sqlite");
+
     public IAdminStore Admins { get; }
 
     public IUsageTimeline Timeline { get; }

@@ -98,7 +98,7 @@ public abstract class BudgetLedgerContract : StorageContract
     }
 
     [Fact]
-    public async Task Settle_RecordThatNeverCommits_LeavesTheHoldHeldAndInDoubtAfterARestart()
+    public async Task Settle_RecordThatNeverCommits_CountsTheHoldAndLeavesItInDoubt()
     {
         var dying = await OpenAsync("instance-dying");
         var line = Line("run:eur", 1_000, currency: "EUR");   // no rate to convert a USD cost: the record's batch fails
@@ -111,7 +111,9 @@ public abstract class BudgetLedgerContract : StorageContract
         var survivor = await OpenAsync("instance-survivor");
         await survivor.ReconcileOrphansAsync(CancellationToken.None);
 
-        Assert.Equal(new MicroUnits(300), stillHeld.Held);
+        // Counted at its held amount either way: still held (found in doubt at the next start), or
+        // already in doubt (a shared backend marks it as soon as it can).
+        Assert.Equal(new MicroUnits(300), stillHeld.Held + stillHeld.Spent);
         Assert.Equal("r1", Assert.Single(await survivor.BudgetLedger.ListInDoubtAsync(CancellationToken.None)).RequestId);
         Assert.Empty(await survivor.Reports.ListAsync(new UsageQuery(), CancellationToken.None));
     }

@@ -92,7 +92,7 @@ public static class PostgresServer
         return $"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres";
     }
 
-    private static string? BinDirectory() => Directory.Exists(Root)
+    internal static string? BinDirectory() => Directory.Exists(Root)
         ? Directory.GetDirectories(Root)
             .Where(d => int.TryParse(Path.GetFileName(d), out _) && File.Exists(Path.Combine(d, "bin", "postgres")))
             .OrderBy(d => int.Parse(Path.GetFileName(d), System.Globalization.CultureInfo.InvariantCulture))
@@ -101,16 +101,16 @@ public static class PostgresServer
         : null;
 
     /// <summary>The server's own psql when installed, else the one on PATH (an external server needs only the client).</summary>
-    private static string Psql() => BinDirectory() is { } bin && File.Exists(Path.Combine(bin, "psql")) ? Path.Combine(bin, "psql") : "psql";
+    internal static string Psql() => BinDirectory() is { } bin && File.Exists(Path.Combine(bin, "psql")) ? Path.Combine(bin, "psql") : "psql";
 
     private static string? Value(DbConnectionStringBuilder builder, params string[] keys) =>
         keys.Select(k => builder.TryGetValue(k, out var v) ? Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) : null)
             .FirstOrDefault(v => !string.IsNullOrEmpty(v));
 
-    private static void RunAs(bool asRoot, string program, params string[] arguments) =>
+    internal static void RunAs(bool asRoot, string program, params string[] arguments) =>
         RunAsync(asRoot ? "runuser" : program, NoEnvironment, asRoot ? ["-u", "postgres", "--", program, .. arguments] : arguments).GetAwaiter().GetResult();
 
-    private static async Task RunAsync(string program, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    internal static async Task RunAsync(string program, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
@@ -151,7 +151,7 @@ public static class PostgresServer
         }
     }
 
-    private static int FreeLoopbackPort()
+    internal static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

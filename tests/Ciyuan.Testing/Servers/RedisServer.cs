@@ -97,7 +97,7 @@ public sealed class RedisServer : IDisposable
         throw new InvalidOperationException("redis-server did not start after 3 attempts.", last);
     }
 
-    private static string? FindOnPath(string name)
+    internal static string? FindOnPath(string name)
     {
         foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
@@ -111,14 +111,14 @@ public sealed class RedisServer : IDisposable
         return null;
     }
 
-    private static int FreeLoopbackPort()
+    internal static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static void Stop(Process process)
+    internal static void Stop(Process process)
     {
         try
         {
@@ -136,7 +136,7 @@ public sealed class RedisServer : IDisposable
         process.Dispose();
     }
 
-    private static bool AnswersPing(int port)
+    internal static bool AnswersPing(int port)
     {
         try
         {

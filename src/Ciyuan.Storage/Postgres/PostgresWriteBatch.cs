@@ -1,0 +1,190 @@
+using Ciyuan.Core.Budgets;
+using Ciyuan.Core.Budgets.Leases;
+using Ciyuan.Core.Metering;
+using Npgsql;
+
+namespace Ciyuan.Storage.Postgres;
+
+/// <summary>
+/// One group commit of the PostgreSQL writer, in one round trip: the usage records (with their
+/// rollups) and one call of <c>ciyuan_write</c> for holds, entries and settlements, sent as one
+/// batch, which PostgreSQL runs as one transaction. Items whose data cannot be written (a currency
+/// with no rate) are left out with their reason; the rest go on.
+/// </summary>
+internal sealed class PostgresWriteBatch(string instanceId, CurrencyConverter currency)
+{
+    /// <summary>The columns of <c>ciyuan_write</c>'s answer: refused, line_id, window_start, granted, held, spent, version.</summary>
+    private const int WriterColumns = 7;
+
+    private readonly List<UsageRecord> _records = [];
+    private readonly List<PendingWrite> _holds = [];
+    private readonly Columns _h = new(10);
+    private readonly Columns _hl = new(4);
+    private readonly Columns _e = new(7);
+    private readonly Columns _s = new(5);
+
+    /// <summary>This instance's lease rows as the batch left them.</summary>
+    public List<LeaseRow> Leases { get; } = [];
+
+    /// <summary>Every hold the batch carried (taken, refused or left out): none is pending once it committed.</summary>
+    public IEnumerable<BudgetHold> Holds => _holds.Select(h => h.Hold!);
+
+    public void Add(PendingWrite pending)
+    {
+        try
+        {
+            if (pending.Hold is { } hold)
+            {
+                AddHold(hold);
+                _holds.Add(pending);
+            }
+            else if (pending.Record is { } record)
+            {
+                AddRecord(record);
+            }
+            else if (pending.Release is { } released)
+            {
+                AddSettlement(released, "release", 0L, cost: null, record: null, at: pending.ReleasedAt);
+            }
+            else if (pending.Attempt is { } attempt)
+            {
+                _e.Add(attempt.RequestId, attempt.Kind, attempt.Seq, attempt.At, attempt.Provider, attempt.Deployment, attempt.AmountMicros);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or OverflowException)
+        {
+            pending.Failure = ex;
+            if (pending.Hold is not null)
+            {
+                _holds.Add(pending);
+            }
+        }
+    }
+
+    public async Task ExecuteAsync(PostgresDatabase database, TimeSpan timeout)
+    {
+        var callsWriter = _h.Count > 0 || _e.Count > 0;
+        if (_records.Count == 0 && !callsWriter)
+        {
+            return;
+        }
+
+        await using var connection = await database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection) { Timeout = (int)Math.Ceiling(timeout.TotalSeconds) };
+        if (_records.Count > 0)
+        {
+            batch.BatchCommands.Add(PostgresUsageRecords.InsertWithRollups(_records));
+        }
+
+        if (callsWriter)
+        {
+            batch.BatchCommands.Add(PgSql.Command("""
+                SELECT refused, line_id, window_start, granted, held, spent, version FROM ciyuan_write($1,
+                    $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[],
+                    $12::text[], $13::text[], $14::bigint[], $15::bigint[],
+                    $16::text[], $17::text[], $18::integer[], $19::bigint[], $20::text[], $21::text[], $22::bigint[],
+                    $23::text[], $24::text[], $25::bigint[], $26::bigint[], $27::bigint[]);
+                """, [instanceId, .. _h.Arrays<string, long, string, string, string, string, string, string, long, string>(),
+                    .. _hl.Arrays<string, string, long, long>(), .. _e.Arrays<string, string, int, long, string, string, long>(),
+                    .. _s.Arrays<string, string, long, long, long>()]));
+        }
+
+        // One Sync for the whole batch: PostgreSQL runs it as one implicit transaction. The records'
+        // insert returns no rows, and Npgsql does not stop on a statement without a result set, so the
+        // writer's answer is found by its shape, never by position: reading the wrong result set
+        // would take a hold the fence refused for granted.
+        await using var reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+        var refused = new HashSet<string>(StringComparer.Ordinal);
+        do
+        {
+            if (reader.FieldCount != WriterColumns)
+            {
+                continue;
+            }
+
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                if (!reader.IsDBNull(0))
+                {
+                    refused.Add(reader.GetString(0));
+                }
+                else
+                {
+                    Leases.Add(new LeaseRow(new SliceKey(reader.GetString(1), reader.GetInt64(2)), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6)));
+                }
+            }
+        }
+        while (await reader.NextResultAsync().ConfigureAwait(false));
+
+        foreach (var pending in _holds)
+        {
+            pending.Refused = pending.Failure is null && refused.Contains(pending.Hold!.RequestId);
+        }
+    }
+
+    private void AddHold(BudgetHold hold)
+    {
+        var target = hold.Target;
+        _h.Add(hold.RequestId, hold.At.ToUnixTimeMilliseconds(), target.KeyId, target.Project, target.RunId, target.Model,
+            hold.Provider, hold.Deployment, hold.WorstCaseUsd.Value, HeldLinesText.Write(hold.Lines));
+        foreach (var line in hold.Lines)
+        {
+            _hl.Add(hold.RequestId, line.LineId, line.WindowStart.ToUnixTimeMilliseconds(), line.Amount.Value);
+        }
+    }
+
+    private void AddRecord(UsageRecord record)
+    {
+        // Converted first: a record whose cost cannot be converted is refused before anything is added.
+        var costUsd = currency.Convert(record.Cost, record.Currency, Currencies.Usd).Value;
+        var hold = record.Hold;
+        if (hold is { Lines.Count: > 0 })
+        {
+            var billed = record.Status == RequestStatus.Ok || record.Cost.Value > 0;
+            var costs = hold.Lines.Select(l => billed ? currency.Convert(record.Cost, record.Currency, l.Currency).Value : 0).ToArray();
+            _records.Add(record);
+            AddSettlement(hold, billed ? "commit" : "release", costUsd, costs, record, record.CreatedAt.ToUnixTimeMilliseconds());
+            return;
+        }
+
+        // A hold on no line is settled by its record alone.
+        _records.Add(record);
+    }
+
+    private void AddSettlement(BudgetHold hold, string kind, long amountUsd, long[]? cost, UsageRecord? record, long at)
+    {
+        _e.Add(hold.RequestId, kind, 0, at, record?.Provider ?? hold.Provider, record?.Deployment ?? hold.Deployment, amountUsd);
+        for (var i = 0; i < hold.Lines.Count; i++)
+        {
+            var line = hold.Lines[i];
+            _s.Add(hold.RequestId, line.LineId, line.WindowStart.ToUnixTimeMilliseconds(), line.Amount.Value, cost?[i] ?? 0);
+        }
+    }
+
+    /// <summary>Parallel columns of one array parameter each, filled row by row.</summary>
+    private sealed class Columns(int count)
+    {
+        private readonly List<object?>[] _columns = Enumerable.Range(0, count).Select(_ => new List<object?>()).ToArray();
+
+        public int Count => _columns[0].Count;
+
+        public void Add(params object?[] row)
+        {
+            for (var i = 0; i < row.Length; i++)
+            {
+                _columns[i].Add(row[i]);
+            }
+        }
+
+        public object[] Arrays<T1, T2, T3, T4>() => [Typed<T1>(0), Typed<T2>(1), Typed<T3>(2), Typed<T4>(3)];
+
+        public object[] Arrays<T1, T2, T3, T4, T5>() => [.. Arrays<T1, T2, T3, T4>(), Typed<T5>(4)];
+
+        public object[] Arrays<T1, T2, T3, T4, T5, T6, T7>() => [.. Arrays<T1, T2, T3, T4, T5>(), Typed<T6>(5), Typed<T7>(6)];
+
+        public object[] Arrays<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10>() =>
+            [.. Arrays<T1, T2, T3, T4, T5, T6, T7>(), Typed<T8>(7), Typed<T9>(8), Typed<T10>(9)];
+
+        private object Typed<T>(int column) => _columns[column].Select(v => (T?)v).ToArray();
+    }
+}
