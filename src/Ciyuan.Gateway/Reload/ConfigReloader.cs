@@ -121,10 +121,15 @@ internal sealed partial class ConfigReloader(
             return Outcome(ReloadOutcome.Rejected, current, trigger, path) with { Error = $"the new configuration could not be checked: {ex.Message}", ErrorPath = string.Empty };
         }
 
+        var applied = Outcome(ReloadOutcome.Applied, next, trigger, path) with { Warnings = warnings };
+
+        // The verdict is recorded before the swap, so whoever sees the new generation (on /readyz)
+        // also sees how it came to be.
+        _last = applied;
         live.Replace(next);
         budgetLines.UseConfig();
         _appliedHash = hash;
-        return Outcome(ReloadOutcome.Applied, next, trigger, path) with { Warnings = warnings };
+        return applied;
     }
 
     /// <summary>What start-up checks as well: every policy a key names exists; warnings for what will not serve as expected.</summary>
