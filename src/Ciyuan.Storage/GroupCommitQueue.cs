@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace Ciyuan.Storage;
@@ -21,13 +22,17 @@ internal sealed class GroupCommitQueue<T> : IAsyncDisposable
     });
 
     private readonly Task _writer;
+    private readonly LedgerMetrics _metrics;
 
     /// <param name="writeBatch">Writes and commits one batch; called on the writer task only, never concurrently.</param>
     /// <param name="describeFailure">The message callers get when a batch fails (no secrets in it).</param>
-    public GroupCommitQueue(Func<IReadOnlyList<T>, Task> writeBatch, Func<Exception, string> describeFailure)
+    /// <param name="metrics">Told how long each commit took; reports how many writes wait.</param>
+    public GroupCommitQueue(Func<IReadOnlyList<T>, Task> writeBatch, Func<Exception, string> describeFailure, LedgerMetrics? metrics = null)
     {
         _writeBatch = writeBatch;
         _describeFailure = describeFailure;
+        _metrics = metrics ?? LedgerMetrics.None;
+        _metrics.TrackQueue(() => _queue.Reader.Count);
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -52,9 +57,15 @@ internal sealed class GroupCommitQueue<T> : IAsyncDisposable
                 items.Add(pending.Item);
             }
 
+            var started = _metrics.TimesCommits ? Stopwatch.GetTimestamp() : 0;
             try
             {
                 await _writeBatch(items).ConfigureAwait(false);
+                if (started != 0)
+                {
+                    _metrics.Committed(started);
+                }
+
                 foreach (var pending in batch)
                 {
                     pending.Completion.TrySetResult();

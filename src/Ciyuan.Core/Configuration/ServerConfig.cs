@@ -25,5 +25,8 @@ public sealed record ServerConfig
     /// </summary>
     public bool RefuseUnpriced { get; init; }
 
+    /// <summary>A bearer token that may read <c>/metrics</c> (besides the master key) without being an admin.</summary>
+    public string? MetricsToken { get; init; }
+
     public static ServerConfig Default { get; } = new();
 }

@@ -7,6 +7,7 @@ using Ciyuan.Gateway.Diagnostics;
 using Ciyuan.Gateway.Doors;
 using Ciyuan.Gateway.Errors;
 using Ciyuan.Gateway.Relay;
+using Ciyuan.Gateway.Telemetry;
 
 namespace Ciyuan.Gateway.Pipeline;
 
@@ -33,6 +34,7 @@ internal sealed partial class GatewayPipeline(
     SendStage send,
     AnswerRelay relay,
     SettleStage settle,
+    RequestObserver observer,
     SecretRedactor redactor,
     TimeProvider time,
     ILogger<GatewayPipeline> logger)
@@ -43,11 +45,13 @@ internal sealed partial class GatewayPipeline(
         var read = await intake.ReadAsync(client, door).ConfigureAwait(false);
         if (read.Context is not { } context)
         {
+            observer.Refused(door, read.Error!);
             await AnswerErrors.WriteAsync(client, door, read.RequestId, read.Error!).ConfigureAwait(false);
             return;
         }
 
         using (context)
+        using (observer.Observe(context))
         {
             // 2. Resolve: a refusal here is not a ledger line — nothing was sent.
             if (resolve.Resolve(context) is { } unroutable)
@@ -95,7 +99,9 @@ internal sealed partial class GatewayPipeline(
             if (await admit.AdmitAttemptAsync(context, deployment).ConfigureAwait(false) is { } atLimit)
             {
                 failure = atLimit;
-                if (attempts.Fail(attempt, atLimit).Action == RetryAction.Stop)
+                var next = attempts.Fail(attempt, atLimit).Action;
+                observer.AttemptFailed(deployment, atLimit.Kind, next);
+                if (next == RetryAction.Stop)
                 {
                     break;
                 }
@@ -112,15 +118,19 @@ internal sealed partial class GatewayPipeline(
 
             // 6. Send, then 7. relay (which 8. settles before the last byte).
             AttemptResult result;
+            var span = RequestObserver.AttemptStarted(context, deployment, attempts.AttemptsMade);
             try
             {
-                result = await AttemptAsync(context, deployment, attempt.Key?.Secret).ConfigureAwait(false);
+                result = await AttemptAsync(context, deployment, attempt.Key?.Secret, RequestTracing.UpstreamTraceParent(span, context)).ConfigureAwait(false);
             }
             catch
             {
+                RequestObserver.AttemptAborted(span);
                 attempts.Cancel(attempt);
                 throw;
             }
+
+            RequestObserver.AttemptEnded(span, result.Failure, result.Refusal);
 
             if (result.Refusal is { } refusal)
             {
@@ -146,6 +156,7 @@ internal sealed partial class GatewayPipeline(
             }
 
             var decision = attempts.Fail(attempt, failure);
+            observer.AttemptFailed(deployment, failure.Kind, decision.Action);
             if (decision.Action == RetryAction.Stop)
             {
                 break;
@@ -170,9 +181,9 @@ internal sealed partial class GatewayPipeline(
     }
 
     /// <summary>One attempt: sent, then relayed. Neither member set: the client got its answer.</summary>
-    private async Task<AttemptResult> AttemptAsync(GatewayContext context, DeploymentConfig deployment, string? apiKey)
+    private async Task<AttemptResult> AttemptAsync(GatewayContext context, DeploymentConfig deployment, string? apiKey, string? traceParent)
     {
-        var sent = await send.SendAsync(context, deployment, apiKey).ConfigureAwait(false);
+        var sent = await send.SendAsync(context, deployment, apiKey, traceParent).ConfigureAwait(false);
         if (sent.Refusal is { } refusal)
         {
             return new AttemptResult(null, refusal);

@@ -6,6 +6,7 @@ using Ciyuan.Gateway.Diagnostics;
 using Ciyuan.Gateway.Errors;
 using Ciyuan.Gateway.Pipeline;
 using Ciyuan.Gateway.State;
+using Ciyuan.Gateway.Telemetry;
 using Ciyuan.Protocols.Sse;
 using Ciyuan.Providers;
 using Ciyuan.Providers.Http;
@@ -20,7 +21,7 @@ namespace Ciyuan.Gateway.Relay;
 /// a whole answer is read (no larger than the request can justify), settled, then written. A failure
 /// before the first byte reaches the client is returned, so another deployment may be tried.
 /// </summary>
-internal sealed partial class AnswerRelay(GatewayState state, SettleStage settle, ILogger<AnswerRelay> logger)
+internal sealed partial class AnswerRelay(GatewayState state, SettleStage settle, RequestObserver observer, ILogger<AnswerRelay> logger)
 {
     /// <summary>Null when the client got its answer (or was told why not); a failure when nothing was sent.</summary>
     public Task<ProviderFailure?> RelayAsync(GatewayContext context, DeploymentConfig deployment, UpstreamExchange exchange, AnswerCodec codec) =>
@@ -45,6 +46,7 @@ internal sealed partial class AnswerRelay(GatewayState state, SettleStage settle
 
         context.MarkFirstToken();
         codec.Finished();
+        observer.AnswerRead(context, body.WrittenSpan);
 
         // Durable before the client sees a byte: an answer that was received is an answer that was billed.
         var (record, durable) = await settle.SettleAnswerAsync(context, deployment, ceiling, new AnswerTally(reading.Usage, reading.GeneratedBytes),

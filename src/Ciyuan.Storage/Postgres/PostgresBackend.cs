@@ -28,7 +28,7 @@ public sealed class PostgresBackend : IStorageBackend
         _reconcileInterval = orphanAfter > TimeSpan.FromSeconds(1) ? orphanAfter : TimeSpan.FromSeconds(1);
         _database = database;
         _options = options;
-        _ledger = new PostgresUsageLedger(database, options.Currency, options.InstanceId, options.Time);
+        _ledger = new PostgresUsageLedger(database, options.Currency, options.InstanceId, options.Time, LedgerMetrics.For(options.Meter, "postgres"));
         _budgetLedger = new PostgresBudgetLedger(database, _ledger, options) { OrphanAfter = orphanAfter };
         Keys = new PostgresKeyStore(database);
         Reports = new PostgresUsageReader(database);

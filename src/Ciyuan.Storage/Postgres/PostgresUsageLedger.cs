@@ -18,13 +18,13 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly GroupCommitQueue<PendingWrite> _queue;
 
-    public PostgresUsageLedger(PostgresDatabase database, CurrencyConverter currency, string instanceId, TimeProvider time)
+    public PostgresUsageLedger(PostgresDatabase database, CurrencyConverter currency, string instanceId, TimeProvider time, LedgerMetrics? metrics = null)
     {
         _database = database;
         _currency = currency;
         _instanceId = instanceId;
         _time = time;
-        _queue = new GroupCommitQueue<PendingWrite>(WriteBatchAsync, ex => $"the ledger could not be written to the {database.Description}: {ex.Message}");
+        _queue = new GroupCommitQueue<PendingWrite>(WriteBatchAsync, ex => $"the ledger could not be written to the {database.Description}: {ex.Message}", metrics);
     }
 
     public ValueTask RecordAsync(UsageRecord record, CancellationToken cancellationToken) =>

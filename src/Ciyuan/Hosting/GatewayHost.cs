@@ -7,6 +7,7 @@ using Ciyuan.Gateway.Diagnostics;
 using Ciyuan.Gateway.Keys;
 using Ciyuan.Gateway.Setup;
 using Ciyuan.Gateway.State;
+using Ciyuan.Gateway.Telemetry;
 using Ciyuan.Http;
 
 namespace Ciyuan.Hosting;
@@ -21,7 +22,9 @@ internal static partial class GatewayHost
     public static async Task<WebApplication> BuildAsync(GatewayHostOptions options, CancellationToken cancellationToken)
     {
         var time = options.Time ?? TimeProvider.System;
-        var store = await StoreFactory.OpenAsync(options.Paths, options.Config, cancellationToken, time).ConfigureAwait(false);
+        // This gateway's own meter: the store records its commit times on it, the pipeline everything else.
+        var meter = TelemetryNames.CreateMeter();
+        var store = await StoreFactory.OpenAsync(options.Paths, options.Config, cancellationToken, time, meter).ConfigureAwait(false);
         var limitCounters = await LimitCountersFactory.OpenAsync(options.Config.Storage, time, cancellationToken).ConfigureAwait(false);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -32,12 +35,7 @@ internal static partial class GatewayHost
             kestrel.Limits.MaxRequestBodySize = options.Config.Server.MaxBodyBytes;
         });
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            console.UseUtcTimestamp = true;
-        });
+        builder.Logging.AddCiyuanConsole(options.Config.Logging);
         builder.Logging.SetMinimumLevel(options.LogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
@@ -46,7 +44,8 @@ internal static partial class GatewayHost
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
         builder.Services.AddSingleton(time);
-        builder.Services.AddCiyuanGateway(options.Config, options.MasterKey, store, limitCounters);
+        builder.Services.AddCiyuanGateway(options.Config, options.MasterKey, store, limitCounters, meter);
+        builder.Services.AddCiyuanObservability(options.Config, meter);
         var app = builder.Build();
 
         // Tokenizer files named in config are checked now: a bad path is a start-up error, not a request error.
@@ -83,6 +82,11 @@ internal static partial class GatewayHost
         app.MapTokenizeEndpoints();
         app.MapAdminEndpoints(options.MasterKey);
         app.MapModelEndpoints();
+        if (options.Config.Metrics.Enabled)
+        {
+            app.MapMetricsEndpoint(options.Config.Server, options.MasterKey);
+        }
+
         app.MapFallbackEndpoints();
 
         if (options.MasterKey is null)
@@ -105,6 +109,7 @@ internal static partial class GatewayHost
         {
             store.DisposeAsync().AsTask().GetAwaiter().GetResult();
             (limitCounters as IAsyncDisposable)?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            meter.Dispose();
         });
         return app;
     }

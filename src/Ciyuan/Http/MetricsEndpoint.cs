@@ -1,0 +1,40 @@
+using Ciyuan.Core.Configuration;
+using Ciyuan.Gateway.Telemetry;
+
+namespace Ciyuan.Http;
+
+/// <summary>
+/// <c>GET /metrics</c>: the Prometheus text exposition of the gateway's meter, for the master key or
+/// <c>server.metrics_token</c> as <c>Authorization: Bearer TOKEN</c>. Before each scrape the budget
+/// gauges are read from the store, so held and spent amounts are current to the scrape.
+/// </summary>
+internal static class MetricsEndpoint
+{
+    public const string Path = "/metrics";
+
+    public static IEndpointRouteBuilder MapMetricsEndpoint(this IEndpointRouteBuilder routes, ServerConfig server, string? masterKey)
+    {
+        routes.MapPrometheusScrapingEndpoint(Path, meterProvider: null, configureBranchedPipeline: branch => branch.Use(async (context, next) =>
+        {
+            if (masterKey is null && server.MetricsToken is null)
+            {
+                await OpenAIErrorWriter.WriteAsync(context, new OpenAIError(StatusCodes.Status403Forbidden,
+                    "/metrics needs a token: set server.metrics_token in ciyuan.yaml (or CIYUAN_MASTER_KEY) and scrape with 'Authorization: Bearer TOKEN'.",
+                    "permission_error", "metrics_disabled")).ConfigureAwait(false);
+                return;
+            }
+
+            var presented = HttpKeys.PresentedKey(context.Request);
+            if (!TokenCheck.Matches(presented, server.MetricsToken) && !TokenCheck.Matches(presented, masterKey))
+            {
+                await OpenAIErrorWriter.WriteAsync(context, OpenAIError.Unauthorized(
+                    "/metrics needs server.metrics_token or the master key as 'Authorization: Bearer TOKEN'.")).ConfigureAwait(false);
+                return;
+            }
+
+            await context.RequestServices.GetRequiredService<GatewayGauges>().RefreshAsync(context.RequestAborted).ConfigureAwait(false);
+            await next(context).ConfigureAwait(false);
+        }), optionsName: null);
+        return routes;
+    }
+}
