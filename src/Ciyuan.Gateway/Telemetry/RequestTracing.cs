@@ -40,6 +40,10 @@ internal sealed class RequestTracing(CiyuanConfig config)
         var client = context.Client;
         ActivityContext.TryParse(client.RequestHeader(TraceParentHeader), client.RequestHeader(TraceStateHeader), isRemote: true, out var parent);
         var operation = GenAiAttributes.OperationOf(context.Door.Endpoint);
+
+        // The request's span is a root or the client's child, never a child of whatever activity the
+        // web host opened for its own bookkeeping (unrecorded, so it would make the sampler drop ours).
+        Activity.Current = null;
         var span = Source.StartActivity(ActivityKind.Server, parent, name: $"{operation} {context.ModelAlias}");
         if (span is { IsAllDataRequested: true })
         {
