@@ -44,8 +44,9 @@ public sealed class ContainerImageTests(ReleaseBuild build)
         // Built on the base: its layer first, then one layer with the app.
         Assert.Equal(baseImage.Layer.Digest, image.LayerDigests[0]);
         Assert.Equal(2, image.LayerDigests.Count);
-        Assert.Contains($"ciyuan:{build.Version}", image.Tags);
-        Assert.Contains("ciyuan:latest", image.Tags);
+        // Docker's full form of a local name: ciyuan:TAG is docker.io/library/ciyuan:TAG.
+        Assert.Contains($"docker.io/library/ciyuan:{build.Version}", image.Tags);
+        Assert.Contains("docker.io/library/ciyuan:latest", image.Tags);
         Assert.Equal(build.Version, image.Config["Labels"]?["org.opencontainers.image.version"]?.GetValue<string>());
 
         // Runs `dotnet /app/ciyuan.dll serve` on every interface, port 4000, as the non-root user.
