@@ -36,6 +36,9 @@ public sealed class UpstreamExchange : IAsyncDisposable
         _deadline.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
     }
 
+    /// <summary>Abandons the exchange: a read in progress or to come ends with <see cref="OperationCanceledException"/>.</summary>
+    public void Cancel() => _deadline.Cancel();
+
     public async ValueTask DisposeAsync()
     {
         await Body.DisposeAsync().ConfigureAwait(false);

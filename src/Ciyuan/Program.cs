@@ -24,7 +24,8 @@ internal static class Program
         try
         {
             // Our own handlers below turn known errors into one clear line; no stack traces for users.
-            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+            // No termination timeout: `serve` drains on SIGTERM/SIGINT itself and must not be cut short.
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }).ConfigureAwait(false);
         }
         catch (ConfigException ex)
         {

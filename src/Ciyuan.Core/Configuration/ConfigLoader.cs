@@ -211,6 +211,8 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
             MaxTokenizeBytes = node.OptionalInteger("max_tokenize_bytes", 1024, 1L << 30) ?? ServerConfig.Default.MaxTokenizeBytes,
             RefuseUnpriced = node.OptionalBool("refuse_unpriced") ?? false,
             MetricsToken = ReadMetricsToken(node),
+            DrainDelay = node.OptionalInteger("drain_delay_seconds", 0, 3_600) is { } delay ? TimeSpan.FromSeconds(delay) : ServerConfig.Default.DrainDelay,
+            DrainTimeout = node.OptionalInteger("drain_timeout_seconds", 0, 86_400) is { } timeout ? TimeSpan.FromSeconds(timeout) : ServerConfig.Default.DrainTimeout,
         };
         node.RejectUnknownKeys();
         return server;

@@ -28,5 +28,17 @@ public sealed record ServerConfig
     /// <summary>A bearer token that may read <c>/metrics</c> (besides the master key) without being an admin.</summary>
     public string? MetricsToken { get; init; }
 
+    /// <summary>
+    /// After SIGTERM or SIGINT, how long the gateway keeps accepting connections while <c>/readyz</c>
+    /// answers 503, so a load balancer notices before the listener closes.
+    /// </summary>
+    public TimeSpan DrainDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// After the listener closes, how long requests and streams in flight may take to finish; those
+    /// still open then end with an error event and a ledger line.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     public static ServerConfig Default { get; } = new();
 }

@@ -16,11 +16,7 @@ public sealed class DeploymentState
     private const double EwmaAlpha = 0.3;
 
     private readonly TimeProvider _time;
-    private readonly CircuitBreaker[] _breakers;
-    private int _inFlight;
-    private long _ttftMsBits = Ewma.Unmeasured;
-    private long _tokensPerSecondBits = Ewma.Unmeasured;
-    private long _holdUntilTicks;
+    private readonly LiveCounters _live;
 
     public DeploymentState(
         DeploymentConfig config,
@@ -33,8 +29,17 @@ public sealed class DeploymentState
         Traits = traits ?? DeploymentTraits.Unknown;
         Keys = keys;
         _time = timeProvider ?? TimeProvider.System;
-        var options = circuitBreaker ?? CircuitBreakerOptions.Default;
-        _breakers = [new CircuitBreaker(options), new CircuitBreaker(options)];
+        _live = new LiveCounters(circuitBreaker ?? CircuitBreakerOptions.Default);
+        IdHash = StableHash.Of(config.Id);
+    }
+
+    private DeploymentState(DeploymentConfig config, DeploymentTraits traits, KeyPool? keys, DeploymentState previous)
+    {
+        Config = config;
+        Traits = traits;
+        Keys = keys;
+        _time = previous._time;
+        _live = previous._live;
         IdHash = StableHash.Of(config.Id);
     }
 
@@ -47,13 +52,13 @@ public sealed class DeploymentState
 
     public string Id => Config.Id;
 
-    public int InFlight => Volatile.Read(ref _inFlight);
+    public int InFlight => Volatile.Read(ref _live.InFlight);
 
     /// <summary>EWMA of time to first token in milliseconds; NaN until a call succeeded.</summary>
-    public double TimeToFirstTokenMs => Ewma.Read(ref _ttftMsBits);
+    public double TimeToFirstTokenMs => Ewma.Read(ref _live.TtftMsBits);
 
     /// <summary>EWMA of output tokens per second after the first token; NaN until measured.</summary>
-    public double TokensPerSecond => Ewma.Read(ref _tokensPerSecondBits);
+    public double TokensPerSecond => Ewma.Read(ref _live.TokensPerSecondBits);
 
     public bool IsMeasured => !double.IsNaN(TimeToFirstTokenMs);
 
@@ -68,7 +73,7 @@ public sealed class DeploymentState
     {
         get
         {
-            var until = Volatile.Read(ref _holdUntilTicks);
+            var until = Volatile.Read(ref _live.HoldUntilTicks);
             return until > NowTicks ? new DateTimeOffset(until, TimeSpan.Zero) : null;
         }
     }
@@ -93,7 +98,7 @@ public sealed class DeploymentState
     public DeploymentAvailability GetAvailability(UpstreamEndpoint endpoint = UpstreamEndpoint.OpenAI)
     {
         var now = NowTicks;
-        if (Volatile.Read(ref _holdUntilTicks) > now)
+        if (Volatile.Read(ref _live.HoldUntilTicks) > now)
         {
             return DeploymentAvailability.RetryAfterHold;
         }
@@ -114,7 +119,7 @@ public sealed class DeploymentState
     public bool RecordStart(UpstreamEndpoint endpoint = UpstreamEndpoint.OpenAI)
     {
         var now = NowTicks;
-        if (Volatile.Read(ref _holdUntilTicks) > now)
+        if (Volatile.Read(ref _live.HoldUntilTicks) > now)
         {
             return false;
         }
@@ -128,7 +133,7 @@ public sealed class DeploymentState
 
         if (!Breaker(endpoint).TryAcquire(now))
         {
-            Interlocked.Decrement(ref _inFlight);
+            Interlocked.Decrement(ref _live.InFlight);
             return false;
         }
 
@@ -138,11 +143,11 @@ public sealed class DeploymentState
     /// <summary>Ends a call that produced its first token; feeds the latency EWMAs and closes a half-open circuit.</summary>
     public void RecordSuccess(TimeSpan timeToFirstToken, double tokensPerSecond, UpstreamEndpoint endpoint = UpstreamEndpoint.OpenAI)
     {
-        Interlocked.Decrement(ref _inFlight);
-        Ewma.Add(ref _ttftMsBits, timeToFirstToken.TotalMilliseconds, EwmaAlpha);
+        Interlocked.Decrement(ref _live.InFlight);
+        Ewma.Add(ref _live.TtftMsBits, timeToFirstToken.TotalMilliseconds, EwmaAlpha);
         if (tokensPerSecond > 0)
         {
-            Ewma.Add(ref _tokensPerSecondBits, tokensPerSecond, EwmaAlpha);
+            Ewma.Add(ref _live.TokensPerSecondBits, tokensPerSecond, EwmaAlpha);
         }
 
         Breaker(endpoint).RecordSuccess(NowTicks);
@@ -155,7 +160,7 @@ public sealed class DeploymentState
     /// </summary>
     public void RecordFailure(ProviderFailureKind kind, TimeSpan? retryAfter = null, UpstreamEndpoint endpoint = UpstreamEndpoint.OpenAI)
     {
-        Interlocked.Decrement(ref _inFlight);
+        Interlocked.Decrement(ref _live.InFlight);
         var now = NowTicks;
         if (retryAfter is { } wait && wait > TimeSpan.Zero)
         {
@@ -175,7 +180,7 @@ public sealed class DeploymentState
     }
 
     /// <summary>Ends a call the client abandoned: frees the slot without judging the deployment.</summary>
-    public void RecordCancelled() => Interlocked.Decrement(ref _inFlight);
+    public void RecordCancelled() => Interlocked.Decrement(ref _live.InFlight);
 
     /// <summary>Holds the deployment out of routing until <paramref name="until"/> (the later of two holds wins).</summary>
     public void HoldUntil(DateTimeOffset until)
@@ -183,8 +188,8 @@ public sealed class DeploymentState
         var ticks = until.UtcTicks;
         while (true)
         {
-            var current = Volatile.Read(ref _holdUntilTicks);
-            if (current >= ticks || Interlocked.CompareExchange(ref _holdUntilTicks, ticks, current) == current)
+            var current = Volatile.Read(ref _live.HoldUntilTicks);
+            if (current >= ticks || Interlocked.CompareExchange(ref _live.HoldUntilTicks, ticks, current) == current)
             {
                 return;
             }
@@ -194,28 +199,53 @@ public sealed class DeploymentState
     /// <summary>Calls and failures in the circuit's rolling window, for explain and metrics.</summary>
     public (long Calls, long Failures) WindowTotals(UpstreamEndpoint endpoint = UpstreamEndpoint.OpenAI) => Breaker(endpoint).Totals(NowTicks);
 
+    /// <summary>
+    /// The same deployment under a reloaded config (new price, limits or keys): the new state shares
+    /// this one's live counters, so the circuit, the EWMAs, a Retry-After hold and the calls still in
+    /// flight on the old config carry over.
+    /// </summary>
+    public DeploymentState Reconfigured(DeploymentConfig config, DeploymentTraits traits, KeyPool? keys)
+    {
+        if (!string.Equals(config.Id, Id, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"deployment '{config.Id}' cannot carry the state of '{Id}'", nameof(config));
+        }
+
+        return new DeploymentState(config, traits, keys, this);
+    }
+
     public override string ToString() => Id;
 
     internal static bool CountsAgainstCircuit(ProviderFailureKind kind) => kind is not
         (ProviderFailureKind.BadRequest or ProviderFailureKind.ContentFiltered or ProviderFailureKind.ContextTooLong);
 
-    private CircuitBreaker Breaker(UpstreamEndpoint endpoint) => _breakers[(int)endpoint];
+    private CircuitBreaker Breaker(UpstreamEndpoint endpoint) => _live.Breakers[(int)endpoint];
 
     private bool TryEnterInFlight()
     {
         var limit = Traits.MaxInFlight;
         while (true)
         {
-            var current = Volatile.Read(ref _inFlight);
+            var current = Volatile.Read(ref _live.InFlight);
             if (limit > 0 && current >= limit)
             {
                 return false;
             }
 
-            if (Interlocked.CompareExchange(ref _inFlight, current + 1, current) == current)
+            if (Interlocked.CompareExchange(ref _live.InFlight, current + 1, current) == current)
             {
                 return true;
             }
         }
+    }
+
+    /// <summary>What a deployment learns while it serves; shared by every config generation of the same deployment.</summary>
+    private sealed class LiveCounters(CircuitBreakerOptions circuitBreaker)
+    {
+        public readonly CircuitBreaker[] Breakers = [new CircuitBreaker(circuitBreaker), new CircuitBreaker(circuitBreaker)];
+        public int InFlight;
+        public long TtftMsBits = Ewma.Unmeasured;
+        public long TokensPerSecondBits = Ewma.Unmeasured;
+        public long HoldUntilTicks;
     }
 }

@@ -59,9 +59,11 @@ public sealed class RoutingTable
                 {
                     var deploymentTraits = traits(deployment);
                     var pool = keyPools?.GetValueOrDefault(deployment.Provider.Name);
+                    // A deployment that still exists keeps what it has learnt (circuit, EWMAs, holds, in-flight calls).
                     state = previous is not null && previous._deployments.TryGetValue(deployment.Id, out var old)
-                        && old.Config == deployment && old.Traits == deploymentTraits && ReferenceEquals(old.Keys, pool)
-                        ? old
+                        ? (old.Config == deployment && old.Traits == deploymentTraits && ReferenceEquals(old.Keys, pool)
+                            ? old
+                            : old.Reconfigured(deployment, deploymentTraits, pool))
                         : new DeploymentState(deployment, deploymentTraits, timeProvider, circuitBreaker, pool);
                     states.Add(deployment.Id, state);
                 }

@@ -1,9 +1,9 @@
 using System.Collections.Frozen;
 using Ciyuan.Core.Budgets;
-using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Keys;
 using Ciyuan.Core.Metering;
 using Ciyuan.Gateway.Diagnostics;
+using Ciyuan.Gateway.State;
 
 namespace Ciyuan.Gateway.Budgets;
 
@@ -13,11 +13,11 @@ namespace Ciyuan.Gateway.Budgets;
 /// lookups. Changes through this server apply at once; another process's (another instance, the
 /// CLI) are noticed by polling the store's change counter.
 /// </summary>
-internal sealed partial class BudgetLines(CiyuanConfig config, IBudgetStore store, ILogger<BudgetLines> logger) : BackgroundService
+internal sealed partial class BudgetLines(LiveConfig live, IBudgetStore store, ILogger<BudgetLines> logger) : BackgroundService
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
 
-    private volatile Snapshot _snapshot = Snapshot.Build(config.Budgets.Lines, [], []);
+    private volatile Snapshot _snapshot = Snapshot.Build(live.Current.Config.Budgets.Lines, [], []);
     private IReadOnlyList<BudgetLine> _stored = [];
     private IReadOnlyList<ClientKey> _keys = [];
     private long _version = -1;
@@ -48,13 +48,22 @@ internal sealed partial class BudgetLines(CiyuanConfig config, IBudgetStore stor
         return found is null ? [] : found;
     }
 
+    /// <summary>The config was reloaded: its lines replace those of the previous one.</summary>
+    public void UseConfig()
+    {
+        lock (_gate)
+        {
+            _snapshot = Snapshot.Build(live.Current.Config.Budgets.Lines, _stored, _keys);
+        }
+    }
+
     /// <summary>Keys changed: their own caps become lines named <c>key:ID</c>.</summary>
     public void UseKeys(IReadOnlyList<ClientKey> keys)
     {
         lock (_gate)
         {
             _keys = keys;
-            _snapshot = Snapshot.Build(config.Budgets.Lines, _stored, _keys);
+            _snapshot = Snapshot.Build(live.Current.Config.Budgets.Lines, _stored, _keys);
         }
     }
 
@@ -65,7 +74,7 @@ internal sealed partial class BudgetLines(CiyuanConfig config, IBudgetStore stor
         lock (_gate)
         {
             _stored = stored;
-            _snapshot = Snapshot.Build(config.Budgets.Lines, _stored, _keys);
+            _snapshot = Snapshot.Build(live.Current.Config.Budgets.Lines, _stored, _keys);
             _version = version;
         }
     }

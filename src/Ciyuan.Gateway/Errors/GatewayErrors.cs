@@ -61,6 +61,14 @@ internal static class GatewayErrors
         "(and billed by the provider): it shows as in doubt until an operator settles it. Retry shortly.")
     { RetryAfter = TimeSpan.FromSeconds(5) };
 
+    /// <summary>The gateway reached its drain deadline before the upstream answered: nothing was billed; another instance can serve a retry.</summary>
+    public static GatewayError ShuttingDown { get; } = new(Shape(503, "api_error", GatewayStoppedCode, anthropicStatus: 529, anthropicType: "overloaded_error"),
+        "The gateway is shutting down and its drain deadline passed before the upstream answered; nothing was billed. Retry: another instance will serve it.")
+    { RetryAfter = TimeSpan.FromSeconds(1) };
+
+    /// <summary>The code of an answer or stream the gateway ended at its drain deadline.</summary>
+    public const string GatewayStoppedCode = "gateway_shutting_down";
+
     public static GatewayError Internal(string requestId) =>
         new(Shape(500, "api_error", "internal_error"),
             $"The gateway failed on this request (request id {requestId}); nothing was billed for it. Report the request id to the operator.");

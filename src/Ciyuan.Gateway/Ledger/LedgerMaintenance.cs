@@ -1,5 +1,5 @@
-using Ciyuan.Core.Configuration;
 using Ciyuan.Gateway.Diagnostics;
+using Ciyuan.Gateway.State;
 using Ciyuan.Storage;
 
 namespace Ciyuan.Gateway.Ledger;
@@ -8,7 +8,7 @@ namespace Ciyuan.Gateway.Ledger;
 /// Hourly upkeep: request lines past <c>storage.retention_days</c> are deleted. Rollups, budget
 /// entries and spend counters stay, so reports and budgets are unchanged.
 /// </summary>
-internal sealed partial class LedgerMaintenance(IStorageBackend store, CiyuanConfig config, TimeProvider time, ILogger<LedgerMaintenance> logger) : BackgroundService
+internal sealed partial class LedgerMaintenance(IStorageBackend store, LiveConfig live, TimeProvider time, ILogger<LedgerMaintenance> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
@@ -33,7 +33,7 @@ internal sealed partial class LedgerMaintenance(IStorageBackend store, CiyuanCon
     {
         try
         {
-            if (config.Storage.RetentionDays is { } days)
+            if (live.Current.Config.Storage.RetentionDays is { } days)
             {
                 var deleted = await store.ApplyRetentionAsync(time.GetUtcNow().AddDays(-days), stoppingToken).ConfigureAwait(false);
                 if (deleted > 0)

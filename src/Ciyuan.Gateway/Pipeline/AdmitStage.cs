@@ -14,7 +14,7 @@ namespace Ciyuan.Gateway.Pipeline;
 /// (prompt plus the largest max-token field) and corrected with what the request really used when
 /// it is settled. The counters live in memory, or in Redis when several instances must share them.
 /// </summary>
-internal sealed class AdmitStage(CiyuanConfig config, ILimitCounters counters, RequestObserver observer)
+internal sealed class AdmitStage(ILimitCounters counters, RequestObserver observer)
 {
     /// <summary>The tokens a request is charged up front: the prompt estimate and the output it asked for.</summary>
     public static long EstimatedTokens(GatewayContext context) =>
@@ -27,7 +27,7 @@ internal sealed class AdmitStage(CiyuanConfig config, ILimitCounters counters, R
     public async Task<GatewayError?> AdmitAsync(GatewayContext request, long estimatedTokens)
     {
         var key = request.Key;
-        var project = key.Project is { } name ? config.Projects.GetValueOrDefault(name) : null;
+        var project = key.Project is { } name ? request.Snapshot.Config.Projects.GetValueOrDefault(name) : null;
         if (key.RequestsPerMinute is null && key.TokensPerMinute is null && key.MaxConcurrency is null
             && project is null or { RequestsPerMinute: null, TokensPerMinute: null, MaxConcurrency: null })
         {

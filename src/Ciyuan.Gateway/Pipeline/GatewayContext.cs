@@ -8,6 +8,7 @@ using Ciyuan.Core.Metering;
 using Ciyuan.Core.Routing;
 using Ciyuan.Gateway.Client;
 using Ciyuan.Gateway.Doors;
+using Ciyuan.Gateway.State;
 using Ciyuan.Protocols.Requests;
 
 namespace Ciyuan.Gateway.Pipeline;
@@ -25,6 +26,9 @@ internal sealed class GatewayContext : IDisposable
 
     /// <summary>Intake: a time-ordered id, sent back as <c>X-Ciyuan-Request-Id</c>.</summary>
     public required string RequestId { get; init; }
+
+    /// <summary>Intake: the configuration generation the request runs on, start to end.</summary>
+    public required GatewaySnapshot Snapshot { get; init; }
 
     /// <summary>Intake: when the request arrived (from the injected clock); picks price tiers and budget windows.</summary>
     public required DateTimeOffset ReceivedAt { get; init; }

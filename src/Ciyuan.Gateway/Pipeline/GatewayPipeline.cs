@@ -1,13 +1,14 @@
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Providers;
 using Ciyuan.Core.Routing;
-using Ciyuan.Core.Secrets;
 using Ciyuan.Gateway.Client;
 using Ciyuan.Gateway.Diagnostics;
 using Ciyuan.Gateway.Doors;
 using Ciyuan.Gateway.Errors;
+using Ciyuan.Gateway.Lifecycle;
 using Ciyuan.Gateway.Relay;
 using Ciyuan.Gateway.Telemetry;
+using Ciyuan.Providers;
 
 namespace Ciyuan.Gateway.Pipeline;
 
@@ -35,7 +36,7 @@ internal sealed partial class GatewayPipeline(
     AnswerRelay relay,
     SettleStage settle,
     RequestObserver observer,
-    SecretRedactor redactor,
+    GatewayDrain drain,
     TimeProvider time,
     ILogger<GatewayPipeline> logger)
 {
@@ -147,12 +148,21 @@ internal sealed partial class GatewayPipeline(
 
             // Upstream bytes were masked as they were read; a secret hidden behind JSON escapes
             // surfaces only once the message is decoded, so the text is masked again here.
-            failure = upstreamFailure with { Message = redactor.Redact(upstreamFailure.Message, context.CallerSecret) };
+            failure = upstreamFailure with { Message = context.Snapshot.Redactor.Redact(upstreamFailure.Message, context.CallerSecret) };
             Log.UpstreamFailed(logger, context.RequestId, deployment.Provider.Name, deployment.Id, failure.Kind, failure.UpstreamStatus ?? 0);
             if (context.Client.Aborted.IsCancellationRequested)
             {
                 attempts.Cancel(attempt);
                 break;
+            }
+
+            if (drain.Deadline.IsCancellationRequested)
+            {
+                // Shutting down: no retry; the line records why the upstream was abandoned.
+                attempts.Cancel(attempt);
+                failure = failure with { Message = $"the gateway was shutting down and its drain deadline passed before provider '{deployment.Provider.Name}' answered" };
+                await settle.SettleFailureAsync(context, deployment, failure).ConfigureAwait(false);
+                return GatewayErrors.ShuttingDown;
             }
 
             var decision = attempts.Fail(attempt, failure);
@@ -196,6 +206,8 @@ internal sealed partial class GatewayPipeline(
 
         await using (exchange.ConfigureAwait(false))
         {
+            // At the drain deadline the upstream is abandoned, and the relay ends the answer with an error and a ledger line.
+            using var stop = drain.Deadline.UnsafeRegister(static e => ((UpstreamExchange)e!).Cancel(), exchange);
             return new AttemptResult(await relay.RelayAsync(context, deployment, exchange, sent.Codec!).ConfigureAwait(false), null);
         }
     }

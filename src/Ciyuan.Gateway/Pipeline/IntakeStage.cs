@@ -12,10 +12,13 @@ namespace Ciyuan.Gateway.Pipeline;
 /// once), and which model. Everything the later stages need to know about the request is fixed
 /// here; an error is the door's to write.
 /// </summary>
-internal sealed class IntakeStage(GatewayState state, KeyAuthenticator authenticator, TimeProvider time)
+internal sealed class IntakeStage(LiveConfig live, KeyAuthenticator authenticator, TimeProvider time)
 {
     public async Task<IntakeResult> ReadAsync(ClientExchange client, IDoor door, long? maxBytes = null, string limitSetting = "server.max_body_bytes")
     {
+        // The request keeps this generation to its end, whatever a reload does meanwhile.
+        var snapshot = live.Current;
+        var state = snapshot.State;
         var requestId = RequestIds.New();
         client.SetHeader(CiyuanHeaders.RequestId, requestId);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -54,6 +57,7 @@ internal sealed class IntakeStage(GatewayState state, KeyAuthenticator authentic
         return new(new GatewayContext
         {
             RequestId = requestId,
+            Snapshot = snapshot,
             ReceivedAt = time.GetUtcNow(),
             StartedTimestamp = started,
             Client = client,

@@ -5,7 +5,6 @@ using Ciyuan.Core.Routing;
 using Ciyuan.Gateway.Budgets;
 using Ciyuan.Gateway.Diagnostics;
 using Ciyuan.Gateway.Errors;
-using Ciyuan.Gateway.State;
 
 namespace Ciyuan.Gateway.Pipeline;
 
@@ -15,7 +14,7 @@ namespace Ciyuan.Gateway.Pipeline;
 /// project and run, all or none, and the hold is made durable. Every request holds, budgeted
 /// or not (then on no lines), so one killed in flight is found in doubt at the next start.
 /// </summary>
-internal sealed partial class ReserveStage(GatewayState state, BudgetLines lines, IBudgetLedger ledger, CurrencyConverter currency, ILogger<ReserveStage> logger)
+internal sealed partial class ReserveStage(BudgetLines lines, IBudgetLedger ledger, ILogger<ReserveStage> logger)
 {
     public static ChargeTarget TargetOf(GatewayContext request) =>
         request.ChargeTarget ??= new(request.Key.Id, request.Key.Name, request.Key.Project, request.RunId, request.ModelAlias);
@@ -30,11 +29,12 @@ internal sealed partial class ReserveStage(GatewayState state, BudgetLines lines
         var covering = CoveringOf(request);
         var worstUsd = covering.Count == 0 ? MicroUnits.Zero : WorstCaseUsd(plan, request);
         var held = new HeldLine[covering.Count];
+        var snapshot = request.Snapshot;
         for (var i = 0; i < covering.Count; i++)
         {
             var line = covering[i];
-            held[i] = new HeldLine(line.Id, BudgetWindows.StartOf(line.Period, request.ReceivedAt, state.Config.Budgets.TimeZone),
-                currency.Convert(worstUsd, Currencies.Usd, line.Currency), line.Currency);
+            held[i] = new HeldLine(line.Id, BudgetWindows.StartOf(line.Period, request.ReceivedAt, snapshot.Config.Budgets.TimeZone),
+                snapshot.Currency.Convert(worstUsd, Currencies.Usd, line.Currency), line.Currency);
         }
 
         var hold = new BudgetHold
@@ -114,6 +114,7 @@ internal sealed partial class ReserveStage(GatewayState state, BudgetLines lines
     private MicroUnits WorstCaseUsd(RoutePlan plan, GatewayContext request)
     {
         var worst = MicroUnits.Zero;
+        var state = request.Snapshot.State;
         foreach (var candidate in plan.Ranked)
         {
             var deployment = candidate.Config;
@@ -123,7 +124,7 @@ internal sealed partial class ReserveStage(GatewayState state, BudgetLines lines
             }
 
             var ceiling = state.CeilingFor(deployment, request.PromptCeiling, request.OutputLimits);
-            var cost = currency.Convert(WorstCase.Cost(ceiling, price, request.ReceivedAt), price.Currency, Currencies.Usd);
+            var cost = request.Snapshot.Currency.Convert(WorstCase.Cost(ceiling, price, request.ReceivedAt), price.Currency, Currencies.Usd);
             if (cost > worst)
             {
                 worst = cost;

@@ -1,6 +1,5 @@
 using Ciyuan.Gateway.Errors;
 using Ciyuan.Gateway.Routing;
-using Ciyuan.Gateway.State;
 using Ciyuan.Core.Routing;
 
 namespace Ciyuan.Gateway.Pipeline;
@@ -10,13 +9,14 @@ namespace Ciyuan.Gateway.Pipeline;
 /// model's deployments with the caller's privacy policy applied as a hard filter (no fallback can
 /// leave it), those that cannot fit or serve it set aside, the rest ranked by the model's strategy.
 /// </summary>
-internal sealed class ResolveStage(GatewayRouting routing, PromptTokens promptTokens, ReserveStage budgets)
+internal sealed class ResolveStage(ReserveStage budgets)
 {
     /// <summary>Null when there is a plan; otherwise the routing error (no ledger line: nothing was sent).</summary>
     public GatewayError? Resolve(GatewayContext context)
     {
         var body = context.Body.Span;
         var facts = context.Facts;
+        var promptTokens = context.Snapshot.PromptTokens;
         context.PromptCeiling = promptTokens.Ceiling(context.Alias, body, exact: budgets.IsBudgeted(context), context.Door);
         context.Route = new RouteRequest
         {
@@ -30,7 +30,7 @@ internal sealed class ResolveStage(GatewayRouting routing, PromptTokens promptTo
             AffinityKey = PromptAffinity.KeyOf(body, facts),
         };
 
-        var result = routing.Router.Route(context.Route);
+        var result = context.Snapshot.Routing.Router.Route(context.Route);
         context.Plan = result.Plan;
         return result.Plan is null ? GatewayErrors.Route(result) : null;
     }

@@ -21,7 +21,7 @@ namespace Ciyuan.Gateway.Pipeline;
 /// translated through the canonical model. Comes back with the exchange and the codec its answer
 /// is relayed with, the upstream's failure, or a refusal (what the target cannot express).
 /// </summary>
-internal sealed class SendStage(GatewayState state, IProviderAdapter adapter, ReasoningReplayStore replay, TokenCounter counter)
+internal sealed class SendStage(ReasoningReplayStore replay)
 {
     private static readonly string[] ForwardedAnthropicHeaders = ["anthropic-version", "anthropic-beta"];
 
@@ -30,7 +30,7 @@ internal sealed class SendStage(GatewayState state, IProviderAdapter adapter, Re
     {
         var door = context.Door;
         var upstream = ProviderEndpoints.For(deployment.Provider, door.Dialect) == UpstreamEndpoint.Messages ? Dialect.Anthropic : Dialect.OpenAI;
-        var profile = state.ProfileOf(deployment);
+        var profile = context.Snapshot.State.ProfileOf(deployment);
 
         // Set per attempt: a fallback to another deployment may drop other fields, or none.
         context.Client.RemoveHeader(CiyuanHeaders.DroppedFields);
@@ -43,7 +43,7 @@ internal sealed class SendStage(GatewayState state, IProviderAdapter adapter, Re
         UpstreamResult sent;
         using (prepared.Buffer)
         {
-            sent = await adapter.SendAsync(new UpstreamRequest
+            sent = await context.Snapshot.Adapter.SendAsync(new UpstreamRequest
             {
                 Deployment = deployment,
                 Route = prepared.Route,
@@ -123,7 +123,7 @@ internal sealed class SendStage(GatewayState state, IProviderAdapter adapter, Re
 
         // An Anthropic client's message_start carries the prompt's size, which an OpenAI-dialect upstream
         // reports only at the end: the deployment's tokenizer count (exact where it ships).
-        long? inputTokens = context.Streams && door.Dialect == Dialect.Anthropic ? TokenCounter.CountChat(counter.For(deployment), canonical) : null;
+        long? inputTokens = context.Streams && door.Dialect == Dialect.Anthropic ? TokenCounter.CountChat(context.Snapshot.Tokens.For(deployment), canonical) : null;
         var encoder = door.CreateStreamEncoder(context.RequestId, context.ModelAlias, context.Facts.IncludeUsageRequested, inputTokens);
         var decoder = upstream == Dialect.OpenAI ? UpstreamDecoder.OpenAI(profile) : UpstreamDecoder.Anthropic();
         var route = upstream == Dialect.OpenAI ? "chat/completions" : "v1/messages";

@@ -5,7 +5,6 @@ using Ciyuan.Core.Providers;
 using Ciyuan.Gateway.Diagnostics;
 using Ciyuan.Gateway.Errors;
 using Ciyuan.Gateway.Relay;
-using Ciyuan.Gateway.State;
 using Ciyuan.Gateway.Telemetry;
 
 namespace Ciyuan.Gateway.Pipeline;
@@ -18,13 +17,13 @@ namespace Ciyuan.Gateway.Pipeline;
 /// disk, a database gone), the answer is withheld: the request may have been served, and its hold,
 /// left open, shows as in doubt after the next start — counted, never lost.
 /// </summary>
-internal sealed partial class SettleStage(GatewayState state, IUsageLedger ledger, AdmitStage limits, ReserveStage budgets, RequestObserver observer, ILogger<SettleStage> logger)
+internal sealed partial class SettleStage(IUsageLedger ledger, AdmitStage limits, ReserveStage budgets, RequestObserver observer, ILogger<SettleStage> logger)
 {
     /// <summary>Settles an answer; false in <c>Durable</c> when its line could not be written (the answer must then be withheld).</summary>
     public async Task<(UsageRecord Record, bool Durable)> SettleAnswerAsync(
         GatewayContext context, DeploymentConfig deployment, TokenCeiling ceiling, AnswerTally tally, string status, int httpStatus, string? error, bool streamed)
     {
-        var record = Build(context, deployment, state.PriceOf(deployment), ceiling, tally, status, httpStatus, error, streamed);
+        var record = Build(context, deployment, context.Snapshot.State.PriceOf(deployment), ceiling, tally, status, httpStatus, error, streamed);
         var durable = await WriteAsync(context, deployment, record).ConfigureAwait(false);
         return (record, durable);
     }
@@ -34,7 +33,7 @@ internal sealed partial class SettleStage(GatewayState state, IUsageLedger ledge
     {
         var error = GatewayErrors.FromProvider(failure, deployment.Provider.Name);
         var status = failure.Kind is ProviderFailureKind.Unreachable or ProviderFailureKind.Timeout ? RequestStatus.Unreachable : RequestStatus.UpstreamError;
-        var price = state.PriceOf(deployment);
+        var price = context.Snapshot.State.PriceOf(deployment);
         var record = Build(context, deployment, price: null, default, AnswerTally.Nothing, status, error.Shape.Status, failure.Message, streamed: false) with
         {
             Currency = price?.Currency ?? Currencies.Usd,

@@ -4,8 +4,8 @@ using Ciyuan.Core.Providers;
 using Ciyuan.Gateway.Client;
 using Ciyuan.Gateway.Diagnostics;
 using Ciyuan.Gateway.Errors;
+using Ciyuan.Gateway.Lifecycle;
 using Ciyuan.Gateway.Pipeline;
-using Ciyuan.Gateway.State;
 using Ciyuan.Gateway.Telemetry;
 using Ciyuan.Protocols.Sse;
 using Ciyuan.Providers;
@@ -21,7 +21,7 @@ namespace Ciyuan.Gateway.Relay;
 /// a whole answer is read (no larger than the request can justify), settled, then written. A failure
 /// before the first byte reaches the client is returned, so another deployment may be tried.
 /// </summary>
-internal sealed partial class AnswerRelay(GatewayState state, SettleStage settle, RequestObserver observer, ILogger<AnswerRelay> logger)
+internal sealed partial class AnswerRelay(SettleStage settle, GatewayDrain drain, ILogger<AnswerRelay> logger)
 {
     /// <summary>Null when the client got its answer (or was told why not); a failure when nothing was sent.</summary>
     public Task<ProviderFailure?> RelayAsync(GatewayContext context, DeploymentConfig deployment, UpstreamExchange exchange, AnswerCodec codec) =>
@@ -30,6 +30,7 @@ internal sealed partial class AnswerRelay(GatewayState state, SettleStage settle
     private async Task<ProviderFailure?> BodyAsync(GatewayContext context, DeploymentConfig deployment, UpstreamExchange exchange, AnswerCodec codec)
     {
         var client = context.Client;
+        var state = context.Snapshot.State;
         var ceiling = state.CeilingFor(deployment, context.PromptCeiling, context.OutputLimits);
         using var body = new PooledBufferWriter(8 * 1024);
         var limit = OutputGuard.MaxBodyBytes(ceiling, context.Facts.LogprobsRequested, state.Config.Server.MaxUpstreamBodyBytes);
@@ -46,7 +47,7 @@ internal sealed partial class AnswerRelay(GatewayState state, SettleStage settle
 
         context.MarkFirstToken();
         codec.Finished();
-        observer.AnswerRead(context, body.WrittenSpan);
+        RequestObserver.AnswerRead(context, body.WrittenSpan);
 
         // Durable before the client sees a byte: an answer that was received is an answer that was billed.
         var (record, durable) = await settle.SettleAnswerAsync(context, deployment, ceiling, new AnswerTally(reading.Usage, reading.GeneratedBytes),
@@ -90,9 +91,9 @@ internal sealed partial class AnswerRelay(GatewayState state, SettleStage settle
         client.SetHeader("X-Accel-Buffering", "no");
         AnswerHeaders.SetRouting(client, context, deployment);
 
-        var ceiling = state.CeilingFor(deployment, context.PromptCeiling, context.OutputLimits);
+        var ceiling = context.Snapshot.State.CeilingFor(deployment, context.PromptCeiling, context.OutputLimits);
         var guard = new OutputGuard(ceiling, context.Facts.LogprobsRequested);
-        var (outcome, usage) = await PumpAsync(context, sse, exchange, codec, guard).ConfigureAwait(false);
+        var (outcome, usage) = await PumpAsync(context, sse, exchange, codec, guard, drain.Deadline).ConfigureAwait(false);
         codec.Finished();
 
         var (status, error) = StreamOutcomes.Describe(outcome, provider, ceiling.OutputTokens);
@@ -124,7 +125,7 @@ internal sealed partial class AnswerRelay(GatewayState state, SettleStage settle
     }
 
     /// <summary>Relays frames until the stream ends; the usage the upstream reported, if any.</summary>
-    private static async Task<(StreamOutcome Outcome, TokenUsage? Usage)> PumpAsync(GatewayContext context, SseReader sse, UpstreamExchange exchange, AnswerCodec codec, OutputGuard guard)
+    private static async Task<(StreamOutcome Outcome, TokenUsage? Usage)> PumpAsync(GatewayContext context, SseReader sse, UpstreamExchange exchange, AnswerCodec codec, OutputGuard guard, CancellationToken drainDeadline)
     {
         var writer = context.Client.Body;
         var clientAborted = context.Client.Aborted;
@@ -177,6 +178,10 @@ internal sealed partial class AnswerRelay(GatewayState state, SettleStage settle
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
         {
             return (StreamOutcome.ClientLeft, usage);
+        }
+        catch (OperationCanceledException) when (drainDeadline.IsCancellationRequested)
+        {
+            return (StreamOutcome.GatewayStopped, usage);
         }
         catch (OperationCanceledException)
         {

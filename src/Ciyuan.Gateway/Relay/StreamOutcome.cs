@@ -1,4 +1,5 @@
 using Ciyuan.Core.Metering;
+using Ciyuan.Gateway.Errors;
 
 namespace Ciyuan.Gateway.Relay;
 
@@ -13,6 +14,9 @@ internal enum StreamOutcome
 
     /// <summary>The upstream sent more than the request allows; the relay cut it off.</summary>
     OutputExceeded,
+
+    /// <summary>The gateway was shutting down and its drain deadline passed mid-stream.</summary>
+    GatewayStopped,
 }
 
 /// <summary>The ledger status and message of each <see cref="StreamOutcome"/>.</summary>
@@ -25,6 +29,7 @@ internal static class StreamOutcomes
         StreamOutcome.ClientLeft => (RequestStatus.ClientDisconnected, "the client disconnected before the stream ended"),
         StreamOutcome.UpstreamError => (RequestStatus.StreamFailed, $"provider '{provider}' sent an error mid-stream"),
         StreamOutcome.Timeout => (RequestStatus.StreamFailed, $"provider '{provider}' exceeded the total deadline mid-stream"),
+        StreamOutcome.GatewayStopped => (RequestStatus.StreamFailed, "the gateway was shutting down and its drain deadline passed before the stream ended; tokens seen so far are billed"),
         _ => (RequestStatus.StreamFailed, $"provider '{provider}' ended the stream before it finished"),
     };
 
@@ -33,6 +38,7 @@ internal static class StreamOutcomes
     {
         StreamOutcome.Timeout => "upstream_timeout",
         StreamOutcome.OutputExceeded => "output_limit_exceeded",
+        StreamOutcome.GatewayStopped => GatewayErrors.GatewayStoppedCode,
         _ => "stream_truncated",
     };
 }

@@ -6,12 +6,14 @@ namespace Ciyuan.Gateway.Setup;
 /// <summary>Loads the config a command runs with, using the shipped catalog for provider defaults.</summary>
 internal static class CiyuanConfigSource
 {
-    public static CiyuanConfig Load(CiyuanPaths paths)
+    public static CiyuanConfig Load(CiyuanPaths paths) => Read(paths).Config;
+
+    /// <summary>The config and the text it was parsed from (null without a file), so a later reload knows whether the file changed.</summary>
+    public static (CiyuanConfig Config, string? Text) Read(CiyuanPaths paths)
     {
-        var loader = new ConfigLoader(CatalogProviderDefaults.Builtin, Environment.GetEnvironmentVariable);
         if (paths.ConfigFile is null)
         {
-            return CiyuanConfig.Empty;
+            return (CiyuanConfig.Empty, null);
         }
 
         if (!File.Exists(paths.ConfigFile))
@@ -19,6 +21,20 @@ internal static class CiyuanConfigSource
             throw new ConfigException(string.Empty, $"config file '{paths.ConfigFile}' does not exist");
         }
 
-        return loader.LoadFile(paths.ConfigFile);
+        string text;
+        try
+        {
+            text = File.ReadAllText(paths.ConfigFile);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException(string.Empty, $"cannot read config file '{paths.ConfigFile}': {ex.Message}");
+        }
+
+        return (Parse(text, paths.ConfigFile), text);
     }
+
+    /// <summary>Parses config text read from <paramref name="path"/>.</summary>
+    public static CiyuanConfig Parse(string yaml, string path) =>
+        new ConfigLoader(CatalogProviderDefaults.Builtin, Environment.GetEnvironmentVariable).Parse(yaml, path);
 }

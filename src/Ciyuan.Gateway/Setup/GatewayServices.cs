@@ -1,17 +1,15 @@
 using System.Diagnostics.Metrics;
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Limits;
-using Ciyuan.Core.Metering;
-using Ciyuan.Core.Secrets;
 using Ciyuan.Gateway.Budgets;
 using Ciyuan.Gateway.Keys;
+using Ciyuan.Gateway.Lifecycle;
 using Ciyuan.Gateway.Ledger;
 using Ciyuan.Gateway.Pipeline;
+using Ciyuan.Gateway.Reload;
 using Ciyuan.Gateway.Relay;
-using Ciyuan.Gateway.Routing;
 using Ciyuan.Gateway.State;
 using Ciyuan.Gateway.Telemetry;
-using Ciyuan.Providers;
 using Ciyuan.Providers.Http;
 using Ciyuan.Providers.Profiles;
 using Ciyuan.Storage;
@@ -36,18 +34,19 @@ internal static class GatewayServices
         return services;
     }
 
-    /// <summary>The config snapshot and what is derived from it once: lookup tables, routing, tokenizers, prices, secrets.</summary>
-    public static IServiceCollection AddCiyuanState(this IServiceCollection services, CiyuanConfig config, string? masterKey)
+    /// <summary>
+    /// The configuration generation requests start on (lookup tables, routing, tokenizers, prices,
+    /// secrets, all derived once), and the reloader that replaces it when the file changes.
+    /// </summary>
+    public static IServiceCollection AddCiyuanState(this IServiceCollection services, CiyuanConfig config, ConfigOrigin origin)
     {
         // A test host registers its own clock first; every timestamp that decides money or windows reads this one.
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(config);
-        services.AddSingleton(new GatewayState(config, Core.Catalog.ModelCatalog.Builtin));
-        services.AddSingleton<GatewayRouting>();
-        services.AddSingleton<TokenCounter>();
-        services.AddSingleton<PromptTokens>();
-        services.AddSingleton(new CurrencyConverter(config.Routing.CnyToUsd));
-        services.AddSingleton(SecretRedactor.FromConfig(config, masterKey));
+        services.AddSingleton(origin);
+        services.AddSingleton<ProviderHttpClients>();
+        services.AddSingleton(sp => new LiveConfig(GatewaySnapshot.Build(config, origin.MasterKey, sp.GetRequiredService<ProviderHttpClients>(), sp.GetRequiredService<TimeProvider>())));
+        services.AddSingleton<ConfigReloader>();
+        services.AddHostedService<ConfigReloadTriggers>();
         return services;
     }
 
@@ -64,11 +63,9 @@ internal static class GatewayServices
         return services;
     }
 
-    /// <summary>The upstreams: pooled HTTP clients, the adapter, the reasoning some vendors need sent back.</summary>
+    /// <summary>The reasoning some vendors need sent back, kept across requests (the adapter that sends is per config generation).</summary>
     public static IServiceCollection AddCiyuanProviders(this IServiceCollection services)
     {
-        services.AddSingleton<ProviderHttpClients>();
-        services.AddSingleton<IProviderAdapter, HttpProviderAdapter>();
         services.AddSingleton(new ReasoningReplayStore());
         return services;
     }
@@ -79,7 +76,6 @@ internal static class GatewayServices
         services.AddSingleton(meter);
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<GatewayGauges>();
-        services.AddSingleton<RequestTracing>();
         services.AddSingleton<RequestLog>();
         services.AddSingleton<RequestObserver>();
         return services;
@@ -96,15 +92,16 @@ internal static class GatewayServices
         services.AddSingleton<AnswerRelay>();
         services.AddSingleton<SettleStage>();
         services.AddSingleton<GatewayPipeline>();
+        services.AddSingleton<GatewayDrain>();
         return services;
     }
 
     /// <summary>Everything <c>ciyuan serve</c> runs on, over an opened store.</summary>
-    public static IServiceCollection AddCiyuanGateway(this IServiceCollection services, CiyuanConfig config, string? masterKey, IStorageBackend store, ILimitCounters limitCounters, Meter meter) =>
+    public static IServiceCollection AddCiyuanGateway(this IServiceCollection services, CiyuanConfig config, ConfigOrigin origin, IStorageBackend store, ILimitCounters limitCounters, Meter meter) =>
         services
             .AddCiyuanStorage(store, limitCounters)
             .AddCiyuanTelemetry(meter)
-            .AddCiyuanState(config, masterKey)
+            .AddCiyuanState(config, origin)
             .AddCiyuanKeysAndBudgets()
             .AddCiyuanProviders()
             .AddCiyuanPipeline();

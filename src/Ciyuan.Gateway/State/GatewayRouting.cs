@@ -1,3 +1,4 @@
+using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Metering;
 using Ciyuan.Core.Routing;
 using Ciyuan.Gateway.Routing;
@@ -10,7 +11,7 @@ namespace Ciyuan.Gateway.State;
 /// </summary>
 internal sealed class GatewayRouting
 {
-    public GatewayRouting(GatewayState state, CurrencyConverter currency, TimeProvider time)
+    public GatewayRouting(GatewayState state, CurrencyConverter currency, TimeProvider time, GatewayRouting? previous = null)
     {
         var config = state.Config;
         Policies = new PrivacyPolicySet(config.Policies.Select(p =>
@@ -38,7 +39,8 @@ internal sealed class GatewayRouting
             time,
             keyPools: config.Providers.Values
                 .Where(p => p.KeyPool.Count > 0)
-                .ToDictionary(p => p.Name, p => new KeyPool([.. p.KeyPool.Select(k => new PooledKey(k.Id, k.Secret, k.MaxInFlight))]), StringComparer.Ordinal));
+                .ToDictionary(p => p.Name, p => KeyPoolOf(p, previous), StringComparer.Ordinal),
+            previous: previous?.Table);
         Router = new DeploymentRouter(Table, Policies, time);
     }
 
@@ -47,6 +49,16 @@ internal sealed class GatewayRouting
         new(state, new CurrencyConverter(state.Config.Routing.CnyToUsd), TimeProvider.System);
 
     public PrivacyPolicySet Policies { get; }
+
+    /// <summary>The provider's key pool; the previous generation's own when its keys are the same, so their in-flight counts carry over.</summary>
+    private static KeyPool KeyPoolOf(ProviderConfig provider, GatewayRouting? previous)
+    {
+        var keys = provider.KeyPool.Select(k => new PooledKey(k.Id, k.Secret, k.MaxInFlight)).ToArray();
+        var old = previous?.Table.Deployments.FirstOrDefault(d => d.Config.Provider.Name == provider.Name && d.Keys is not null)?.Keys;
+        return old is not null && old.Keys.Select(k => (k.Id, k.Secret, k.MaxInFlight)).SequenceEqual(keys.Select(k => (k.Id, k.Secret, k.MaxInFlight)))
+            ? old
+            : new KeyPool(keys);
+    }
 
     public RoutingTable Table { get; }
 

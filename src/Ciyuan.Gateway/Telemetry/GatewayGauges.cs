@@ -10,7 +10,8 @@ namespace Ciyuan.Gateway.Telemetry;
 
 /// <summary>
 /// What the gateway holds right now, read when metrics are collected: each deployment's circuit and
-/// calls in flight (from the routing table's live states), each budget line's limit, held and spent
+/// calls in flight (from the live states of the current generation's routing table, which a reload
+/// replaces: the gauges follow it, and deployments a reload removed drop out), each budget line's limit, held and spent
 /// amounts, and the holds in doubt. Budget figures live in the store, so they are read asynchronously
 /// by <see cref="RefreshAsync"/> just before a scrape collects them; nothing is read between scrapes.
 /// </summary>
@@ -26,16 +27,16 @@ internal sealed class GatewayGauges
     private static readonly (CircuitState State, string Name)[] States =
         [(Core.Routing.CircuitState.Closed, "closed"), (Core.Routing.CircuitState.Open, "open"), (Core.Routing.CircuitState.HalfOpen, "half_open")];
 
-    private readonly GatewayRouting _routing;
+    private readonly LiveConfig _live;
     private readonly BudgetLines _lines;
     private readonly IBudgetLedger _ledger;
     private readonly TimeProvider _time;
     private volatile IReadOnlyList<BudgetStatus> _budgets = [];
     private long _inDoubt;
 
-    public GatewayGauges(Meter meter, GatewayRouting routing, BudgetLines lines, IBudgetLedger ledger, TimeProvider time)
+    public GatewayGauges(Meter meter, LiveConfig live, BudgetLines lines, IBudgetLedger ledger, TimeProvider time)
     {
-        _routing = routing;
+        _live = live;
         _lines = lines;
         _ledger = ledger;
         _time = time;
@@ -60,7 +61,7 @@ internal sealed class GatewayGauges
 
     private IEnumerable<Measurement<int>> ObserveCircuits()
     {
-        foreach (var deployment in _routing.Table.Deployments)
+        foreach (var deployment in _live.Current.Routing.Table.Deployments)
         {
             foreach (var endpoint in EndpointsOf(deployment))
             {
@@ -79,7 +80,7 @@ internal sealed class GatewayGauges
 
     private IEnumerable<Measurement<int>> ObserveInFlight()
     {
-        foreach (var deployment in _routing.Table.Deployments)
+        foreach (var deployment in _live.Current.Routing.Table.Deployments)
         {
             yield return new Measurement<int>(deployment.InFlight, new KeyValuePair<string, object?>("deployment", deployment.Id));
         }

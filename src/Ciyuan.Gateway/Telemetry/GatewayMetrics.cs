@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Metering;
 using Ciyuan.Core.Providers;
 using Ciyuan.Gateway.Doors;
@@ -13,7 +12,8 @@ namespace Ciyuan.Gateway.Telemetry;
 /// the values of its ledger line — nothing per chunk — so the counters add up to the ledger. Labels are
 /// bounded by configuration (doors, models, deployments, statuses, currencies; key ids only with
 /// <c>metrics.per_key</c>), never a request id or a secret. Each call returns at once when nobody
-/// listens (<c>metrics.enabled: false</c>).
+/// listens (<c>metrics.enabled: false</c>). <c>metrics.per_key</c> is read from the generation each
+/// request started on, so a reload that turns it on or off applies to new requests.
 /// </summary>
 internal sealed class GatewayMetrics
 {
@@ -32,7 +32,6 @@ internal sealed class GatewayMetrics
     private static readonly double[] DurationBuckets = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
     private static readonly double[] FirstTokenBuckets = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0];
 
-    private readonly bool _perKey;
     private readonly Histogram<long> _tokenUsage;
     private readonly Histogram<double> _duration;
     private readonly Histogram<double> _firstToken;
@@ -43,9 +42,8 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _fallbacks;
     private readonly Counter<long> _limitRefusals;
 
-    public GatewayMetrics(Meter meter, CiyuanConfig config)
+    public GatewayMetrics(Meter meter)
     {
-        _perKey = config.Metrics.PerKey;
         _tokenUsage = meter.CreateHistogram(TokenUsage, "{token}", "Tokens per answered request, by gen_ai.token.type (input includes cached).",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = TokenBuckets });
         _duration = meter.CreateHistogram(OperationDuration, "s", "Time from the request's arrival to its settlement, per ledger line.",
@@ -61,7 +59,7 @@ internal sealed class GatewayMetrics
     }
 
     /// <summary>A settled request: its ledger line (<paramref name="durable"/> false when the ledger could not take it).</summary>
-    public void Settled(UsageRecord record, DoorEndpoint door, string providerKind, bool durable)
+    public void Settled(UsageRecord record, DoorEndpoint door, string providerKind, bool durable, bool perKey)
     {
         if (!_requests.Enabled)
         {
@@ -77,7 +75,7 @@ internal sealed class GatewayMetrics
             { "status", status },
             { "status_class", StatusClass(record.HttpStatus) },
         };
-        AddKey(ref tags, record.KeyId);
+        AddKey(ref tags, record.KeyId, perKey);
         _requests.Add(1, tags);
         if (!durable)
         {
@@ -86,7 +84,7 @@ internal sealed class GatewayMetrics
 
         var usage = record.Usage;
         var money = new TagList { { "model", record.ModelAlias }, { "deployment", record.Deployment } };
-        AddKey(ref money, record.KeyId);
+        AddKey(ref money, record.KeyId, perKey);
         AddTokens(money, "input_uncached", usage.InputUncached);
         AddTokens(money, "cache_read", usage.CacheRead);
         AddTokens(money, "cache_write", usage.CacheWrite);
@@ -171,9 +169,9 @@ internal sealed class GatewayMetrics
         }
     }
 
-    private void AddKey(ref TagList tags, string keyId)
+    private static void AddKey(ref TagList tags, string keyId, bool perKey)
     {
-        if (_perKey)
+        if (perKey)
         {
             tags.Add("key_id", keyId);
         }

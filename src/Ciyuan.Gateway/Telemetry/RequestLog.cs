@@ -1,4 +1,3 @@
-using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Metering;
 using Ciyuan.Gateway.Diagnostics;
 
@@ -9,13 +8,12 @@ namespace Ciyuan.Gateway.Telemetry;
 /// deployment, status, HTTP status, latency, tokens and cost — every field from the ledger line, none
 /// of which is a secret (the key's id, never the key; error text was masked before it was recorded).
 /// </summary>
-internal sealed partial class RequestLog(CiyuanConfig config, ILogger<RequestLog> logger)
+internal sealed partial class RequestLog(ILogger<RequestLog> logger)
 {
-    private readonly bool _enabled = config.Logging.Requests;
-
-    public void Settled(UsageRecord record)
+    /// <param name="enabled"><c>logging.requests</c> of the generation the request started on (it may be reloaded).</param>
+    public void Settled(UsageRecord record, bool enabled)
     {
-        if (!_enabled || !logger.IsEnabled(LogLevel.Information))
+        if (!enabled || !logger.IsEnabled(LogLevel.Information))
         {
             return;
         }

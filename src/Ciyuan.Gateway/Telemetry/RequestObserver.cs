@@ -14,12 +14,12 @@ namespace Ciyuan.Gateway.Telemetry;
 /// a fallback counted) and when it ends (the span closed with its attributes; a refusal counted).
 /// Each part costs nothing when it is off.
 /// </summary>
-internal sealed class RequestObserver(GatewayMetrics metrics, RequestTracing tracing, RequestLog log)
+internal sealed class RequestObserver(GatewayMetrics metrics, RequestLog log)
 {
     /// <summary>Starts observing a request that passed intake; dispose the result when the request has ended.</summary>
     public RequestObservation Observe(GatewayContext context)
     {
-        context.Trace = tracing.StartRequest(context);
+        context.Trace = RequestTracing.StartRequest(context);
         return new RequestObservation(this, context);
     }
 
@@ -29,8 +29,9 @@ internal sealed class RequestObserver(GatewayMetrics metrics, RequestTracing tra
     /// <summary>The ledger line was written (or could not be: <paramref name="durable"/> false).</summary>
     public void Settled(GatewayContext context, DeploymentConfig deployment, UsageRecord record, bool durable)
     {
-        metrics.Settled(record, context.Door.Endpoint, deployment.Provider.Kind, durable);
-        log.Settled(record);
+        var config = context.Snapshot.Config;
+        metrics.Settled(record, context.Door.Endpoint, deployment.Provider.Kind, durable, config.Metrics.PerKey);
+        log.Settled(record, config.Logging.Requests);
         context.Trace?.SetTag(GenAiAttributes.ProviderName, deployment.Provider.Kind);
     }
 
@@ -57,7 +58,7 @@ internal sealed class RequestObserver(GatewayMetrics metrics, RequestTracing tra
     public void LimitRefused(string counter) => metrics.LimitRefused(counter);
 
     /// <summary>A whole answer's text for the request's span (only with <c>telemetry.capture_content</c>).</summary>
-    public void AnswerRead(GatewayContext context, ReadOnlySpan<byte> answer) => tracing.CaptureOutput(context, answer);
+    public static void AnswerRead(GatewayContext context, ReadOnlySpan<byte> answer) => RequestTracing.CaptureOutput(context, answer);
 
     /// <summary>The request ended: a refusal is counted (a ledger line was counted when settled), and its span closed.</summary>
     internal void Ended(GatewayContext context)

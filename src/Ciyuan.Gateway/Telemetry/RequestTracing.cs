@@ -15,9 +15,10 @@ namespace Ciyuan.Gateway.Telemetry;
 /// child per upstream attempt (kind client) with its outcome. Attributes follow the GenAI semantic
 /// conventions and are set from the ledger line when the request ends. With no listener (traces
 /// off) no span is created and nothing is allocated. The prompt and the answer's text are recorded
-/// only with <c>telemetry.capture_content</c>.
+/// only with <c>telemetry.capture_content</c> (read from the generation the request started on, so
+/// a reload can turn it on or off; where spans go and how many are sampled needs a restart).
 /// </summary>
-internal sealed class RequestTracing(CiyuanConfig config)
+internal static class RequestTracing
 {
     public const string TraceParentHeader = "traceparent";
     public const string TraceStateHeader = "tracestate";
@@ -27,10 +28,8 @@ internal sealed class RequestTracing(CiyuanConfig config)
 
     private static readonly ActivitySource Source = new(TelemetryNames.ActivitySource, TelemetryNames.Version);
 
-    private readonly bool _captureContent = config.Telemetry.CaptureContent;
-
     /// <summary>The request's span, continuing the client's trace when it sent a valid <c>traceparent</c>; null when nobody records.</summary>
-    public Activity? StartRequest(GatewayContext context)
+    public static Activity? StartRequest(GatewayContext context)
     {
         if (!Source.HasListeners())
         {
@@ -57,7 +56,7 @@ internal sealed class RequestTracing(CiyuanConfig config)
                 span.SetTag(GenAiAttributes.RequestMaxTokens, maxTokens);
             }
 
-            if (_captureContent)
+            if (context.Snapshot.Config.Telemetry.CaptureContent)
             {
                 span.SetTag(GenAiAttributes.InputMessages, Text(context.Body.Span));
             }
@@ -164,9 +163,9 @@ internal sealed class RequestTracing(CiyuanConfig config)
     }
 
     /// <summary>Records a whole answer's text on the request's span, when content capture is on.</summary>
-    public void CaptureOutput(GatewayContext context, ReadOnlySpan<byte> answer)
+    public static void CaptureOutput(GatewayContext context, ReadOnlySpan<byte> answer)
     {
-        if (_captureContent && context.Trace is { IsAllDataRequested: true } span)
+        if (context.Snapshot.Config.Telemetry.CaptureContent && context.Trace is { IsAllDataRequested: true } span)
         {
             span.SetTag(GenAiAttributes.OutputMessages, Text(answer));
         }

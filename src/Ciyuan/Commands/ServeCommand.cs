@@ -15,10 +15,10 @@ internal static class ServeCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var paths = CiyuanPaths.Resolve(parse.GetValue(CommonOptions.Config), Environment.GetEnvironmentVariable);
-            var config = CiyuanConfigSource.Load(paths);
+            var (config, configText) = CiyuanConfigSource.Read(paths);
             var listen = parse.GetValue(urls) ?? config.Server.Urls ?? ServerConfig.DefaultUrls;
             var masterKey = Environment.GetEnvironmentVariable("CIYUAN_MASTER_KEY") is { Length: > 0 } key ? key : null;
-            var app = await GatewayHost.BuildAsync(new GatewayHostOptions(paths, config, listen, masterKey), cancellationToken).ConfigureAwait(false);
+            var app = await GatewayHost.BuildAsync(new GatewayHostOptions(paths, config, listen, masterKey, ConfigText: configText, DrainOnSignals: true), cancellationToken).ConfigureAwait(false);
             try
             {
                 await app.RunAsync().ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using Ciyuan.Core.Configuration;
+using Ciyuan.Core.Secrets;
 using Microsoft.Extensions.Logging.Console;
 
 namespace Ciyuan.Hosting;
@@ -6,13 +7,14 @@ namespace Ciyuan.Hosting;
 /// <summary><c>logging.format</c>: today's single-line text, or one JSON object per line (<see cref="JsonLineFormatter"/>).</summary>
 internal static class ConsoleLogging
 {
-    public static ILoggingBuilder AddCiyuanConsole(this ILoggingBuilder logging, LoggingConfig config)
+    /// <param name="secrets">What JSON lines mask (text lines carry only messages whose fields never hold a secret).</param>
+    public static ILoggingBuilder AddCiyuanConsole(this ILoggingBuilder logging, LoggingConfig config, Func<SecretRedactor> secrets)
     {
         if (config.Format == LogFormat.Json)
         {
-            return logging
-                .AddConsole(console => console.FormatterName = JsonLineFormatter.Name)
-                .AddConsoleFormatter<JsonLineFormatter, ConsoleFormatterOptions>();
+            logging.AddConsole(console => console.FormatterName = JsonLineFormatter.Name);
+            logging.Services.AddSingleton<ConsoleFormatter>(new JsonLineFormatter(secrets));
+            return logging;
         }
 
         return logging.AddSimpleConsole(console =>

@@ -1,10 +1,10 @@
 using Ciyuan.Core.Configuration;
-using Ciyuan.Core.Keys;
-using Ciyuan.Core.Routing;
 using Ciyuan.Core.Secrets;
 using Ciyuan.Gateway.Budgets;
 using Ciyuan.Gateway.Diagnostics;
 using Ciyuan.Gateway.Keys;
+using Ciyuan.Gateway.Lifecycle;
+using Ciyuan.Gateway.Reload;
 using Ciyuan.Gateway.Setup;
 using Ciyuan.Gateway.State;
 using Ciyuan.Gateway.Telemetry;
@@ -35,7 +35,8 @@ internal static partial class GatewayHost
             kestrel.Limits.MaxRequestBodySize = options.Config.Server.MaxBodyBytes;
         });
         builder.Logging.ClearProviders();
-        builder.Logging.AddCiyuanConsole(options.Config.Logging);
+        var logSecrets = new LogSecrets(SecretRedactor.FromConfig(options.Config, options.MasterKey));
+        builder.Logging.AddCiyuanConsole(options.Config.Logging, () => logSecrets.Current);
         builder.Logging.SetMinimumLevel(options.LogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
@@ -44,24 +45,26 @@ internal static partial class GatewayHost
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
         builder.Services.AddSingleton(time);
-        builder.Services.AddCiyuanGateway(options.Config, options.MasterKey, store, limitCounters, meter);
+        if (options.DrainOnSignals)
+        {
+            builder.Services.AddSingleton<IHostLifetime, GracefulShutdown>();
+        }
+
+        builder.Services.AddCiyuanGateway(options.Config, new ConfigOrigin(options.Paths, options.MasterKey), store, limitCounters, meter);
         builder.Services.AddCiyuanObservability(options.Config, meter);
         var app = builder.Build();
 
-        // Tokenizer files named in config are checked now: a bad path is a start-up error, not a request error.
-        _ = app.Services.GetRequiredService<TokenCounter>();
-        // Every policy a key names must exist; a policy that admits none of a model's deployments is reported.
+        // The first generation is derived now, so a tokenizer file that cannot be read is a start-up
+        // error; then it is checked as any reload is: every policy a key names must exist, and what
+        // will not serve as expected (a policy no deployment satisfies, an unpriced deployment) is reported.
+        var live = app.Services.GetRequiredService<LiveConfig>();
+        logSecrets.Follow(live);
+        await app.Services.GetRequiredService<ConfigReloader>().StartAsync(options.ConfigText, cancellationToken).ConfigureAwait(false);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ciyuan");
-        var keyPolicies = (await app.Services.GetRequiredService<IKeyStore>().ListAsync(cancellationToken).ConfigureAwait(false)).Select(k => k.Policy).OfType<string>();
-        var routing = app.Services.GetRequiredService<GatewayRouting>();
-        foreach (var unreachable in PrivacyPolicyValidator.ThrowIfUndefined(routing.Policies, keyPolicies, [.. app.Services.GetRequiredService<GatewayState>().Aliases.Values]))
-        {
-            Log.PolicyNeverSatisfied(logger, unreachable.Message);
-        }
 
         // Holds left open by an instance that died are in doubt: counted as spent until released.
         Log.StorageOpened(logger, store.Name, options.Config.Storage.RedisConnectionString is null ? "this process" : "Redis");
-        var scrubbed = await store.ScrubSecretsAsync(app.Services.GetRequiredService<SecretRedactor>().Secrets, cancellationToken).ConfigureAwait(false);
+        var scrubbed = await store.ScrubSecretsAsync(live.Current.Redactor.Secrets, cancellationToken).ConfigureAwait(false);
         if (scrubbed > 0)
         {
             Log.SecretsScrubbed(logger, scrubbed);
@@ -84,7 +87,7 @@ internal static partial class GatewayHost
         app.MapModelEndpoints();
         if (options.Config.Metrics.Enabled)
         {
-            app.MapMetricsEndpoint(options.Config.Server, options.MasterKey);
+            app.MapMetricsEndpoint(options.MasterKey);
         }
 
         app.MapFallbackEndpoints();
@@ -99,23 +102,25 @@ internal static partial class GatewayHost
             Log.NoModels(logger, options.Config.Source);
         }
 
-        foreach (var deployment in app.Services.GetRequiredService<GatewayState>().Unpriced)
-        {
-            Log.Unpriced(logger, deployment);
-        }
-
         // Drain the ledger queue on shutdown so no settled request is left unwritten.
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             store.DisposeAsync().AsTask().GetAwaiter().GetResult();
             (limitCounters as IAsyncDisposable)?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             meter.Dispose();
+            if (app.Services.GetRequiredService<GatewayDrain>().IsDraining)
+            {
+                Log.Drained(logger);
+            }
         });
         return app;
     }
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = EventIds.DrainFinished, Level = LogLevel.Information, Message = "Drained: every request in flight ended and its ledger line is written; exiting")]
+        public static partial void Drained(ILogger logger);
+
         [LoggerMessage(EventId = EventIds.AdminDisabled, Level = LogLevel.Warning,
             Message = "CIYUAN_MASTER_KEY is not set: the /admin API is disabled. Set it to manage keys over HTTP.")]
         public static partial void AdminDisabled(ILogger logger);
@@ -131,18 +136,16 @@ internal static partial class GatewayHost
             Message = "Masked configured secrets in {Count} stored upstream error message(s)")]
         public static partial void SecretsScrubbed(ILogger logger, long count);
 
-        [LoggerMessage(EventId = EventIds.PolicyNeverSatisfied, Level = LogLevel.Warning, Message = "{Message}")]
-        public static partial void PolicyNeverSatisfied(ILogger logger, string message);
-
         [LoggerMessage(EventId = EventIds.NoModels, Level = LogLevel.Warning,
             Message = "No models are configured ({Source}); every chat request will get 404. Add providers and models to ciyuan.yaml.")]
         public static partial void NoModels(ILogger logger, string source);
-
-        [LoggerMessage(EventId = EventIds.Unpriced, Level = LogLevel.Warning,
-            Message = "Deployment {Deployment} has no price in config or catalog: it is served, and its ledger rows are flagged unpriced (cost 0 is not 'free'). Add price: to the deployment.")]
-        public static partial void Unpriced(ILogger logger, string deployment);
     }
 }
 
-/// <summary>What <c>serve</c> (or a test host) builds the gateway from; <see cref="Time"/> is the clock of every money and window decision.</summary>
-internal sealed record GatewayHostOptions(CiyuanPaths Paths, CiyuanConfig Config, string Urls, string? MasterKey, LogLevel LogLevel = LogLevel.Information, TimeProvider? Time = null);
+/// <summary>
+/// What <c>serve</c> (or a test host) builds the gateway from; <see cref="Time"/> is the clock of every
+/// money and window decision; <see cref="ConfigText"/> is the text the config was parsed from, so a
+/// reload of an unchanged file is a no-op; <see cref="DrainOnSignals"/> makes SIGTERM and SIGINT drain
+/// the gateway (<see cref="GracefulShutdown"/>) — for the process that is the gateway, not a test host.
+/// </summary>
+internal sealed record GatewayHostOptions(CiyuanPaths Paths, CiyuanConfig Config, string Urls, string? MasterKey, LogLevel LogLevel = LogLevel.Information, TimeProvider? Time = null, string? ConfigText = null, bool DrainOnSignals = false);

@@ -12,10 +12,10 @@ namespace Ciyuan.Hosting;
 /// <c>event_id</c>, <c>category</c>, <c>message</c>, then each field of the event under its name in
 /// snake case (<c>request_id</c>, <c>key_id</c>, <c>model</c>, <c>deployment</c>, <c>status</c>,
 /// <c>latency_ms</c>…). Every text that leaves through it — the message, the fields, an exception — is
-/// masked with the configured secrets first, so no provider key or master key reaches the log
+/// masked with the configured secrets first (those of the generation serving now), so no provider key or master key reaches the log
 /// whatever an event carries.
 /// </summary>
-internal sealed class JsonLineFormatter(SecretRedactor redactor) : ConsoleFormatter(Name)
+internal sealed class JsonLineFormatter(Func<SecretRedactor> secrets) : ConsoleFormatter(Name)
 {
     public new const string Name = "ciyuan-json";
 
@@ -27,6 +27,7 @@ internal sealed class JsonLineFormatter(SecretRedactor redactor) : ConsoleFormat
             return;
         }
 
+        var redactor = secrets();
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, SkipValidation = true }))
         {
@@ -42,7 +43,7 @@ internal sealed class JsonLineFormatter(SecretRedactor redactor) : ConsoleFormat
                 {
                     if (key != "{OriginalFormat}")
                     {
-                        WriteField(json, SnakeCase(key), value);
+                        WriteField(json, redactor, SnakeCase(key), value);
                     }
                 }
             }
@@ -59,7 +60,7 @@ internal sealed class JsonLineFormatter(SecretRedactor redactor) : ConsoleFormat
         textWriter.Write(Environment.NewLine);
     }
 
-    private void WriteField(Utf8JsonWriter json, string name, object? value)
+    private static void WriteField(Utf8JsonWriter json, SecretRedactor redactor, string name, object? value)
     {
         switch (value)
         {

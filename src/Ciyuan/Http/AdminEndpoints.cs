@@ -42,6 +42,7 @@ internal static class AdminEndpoints
         admin.MapPost("/keys/{id}/revoke", RevokeKeyAsync);
         admin.MapGet("/usage", UsageAsync);
         admin.MapBudgetRoutes();
+        admin.MapReloadRoutes();
         return routes;
     }
 
@@ -72,7 +73,7 @@ internal static class AdminEndpoints
         }).ConfigureAwait(false);
     }
 
-    private static async Task CreateKeyAsync(HttpContext context, KeyService keys, KeyCache cache, GatewayRouting routing)
+    private static async Task CreateKeyAsync(HttpContext context, KeyService keys, KeyCache cache, LiveConfig live)
     {
         CreateKeyRequest? request;
         try
@@ -106,6 +107,7 @@ internal static class AdminEndpoints
             return;
         }
 
+        var routing = live.Current.Routing;
         if (request.Policy is { } policy && !routing.Policies.TryGet(policy, out _))
         {
             await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest(

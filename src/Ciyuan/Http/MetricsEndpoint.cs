@@ -1,4 +1,4 @@
-using Ciyuan.Core.Configuration;
+using Ciyuan.Gateway.State;
 using Ciyuan.Gateway.Telemetry;
 
 namespace Ciyuan.Http;
@@ -12,10 +12,12 @@ internal static class MetricsEndpoint
 {
     public const string Path = "/metrics";
 
-    public static IEndpointRouteBuilder MapMetricsEndpoint(this IEndpointRouteBuilder routes, ServerConfig server, string? masterKey)
+    public static IEndpointRouteBuilder MapMetricsEndpoint(this IEndpointRouteBuilder routes, string? masterKey)
     {
         routes.MapPrometheusScrapingEndpoint(Path, meterProvider: null, configureBranchedPipeline: branch => branch.Use(async (context, next) =>
         {
+            // The token is the serving generation's: a reload may set, change or remove it.
+            var server = context.RequestServices.GetRequiredService<LiveConfig>().Current.Config.Server;
             if (masterKey is null && server.MetricsToken is null)
             {
                 await OpenAIErrorWriter.WriteAsync(context, new OpenAIError(StatusCodes.Status403Forbidden,

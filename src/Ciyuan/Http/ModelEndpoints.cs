@@ -41,7 +41,7 @@ internal static class ModelEndpoints
             return;
         }
 
-        var state = context.RequestServices.GetRequiredService<GatewayState>();
+        var state = context.RequestServices.GetRequiredService<LiveConfig>().Current.State;
         context.Response.ContentType = "application/json";
         await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
         json.WriteStartObject();
@@ -74,7 +74,7 @@ internal static class ModelEndpoints
             return;
         }
 
-        var state = context.RequestServices.GetRequiredService<GatewayState>();
+        var state = context.RequestServices.GetRequiredService<LiveConfig>().Current.State;
         context.Response.ContentType = "application/json";
         await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
         if (anthropic)
@@ -103,8 +103,9 @@ internal static class ModelEndpoints
             return null;
         }
 
-        var state = context.RequestServices.GetRequiredService<GatewayState>();
-        var policy = context.RequestServices.GetRequiredService<GatewayRouting>().Policies.Resolve(key.Policy, null).Policy;
+        var snapshot = context.RequestServices.GetRequiredService<LiveConfig>().Current;
+        var state = snapshot.State;
+        var policy = snapshot.Routing.Policies.Resolve(key.Policy, null).Policy;
         var visible = new List<ModelAliasConfig>(state.Config.Models.Count);
         foreach (var configured in state.Config.Models)
         {
@@ -168,7 +169,7 @@ internal static class ModelEndpoints
         }
 
         var page = start < end ? aliases.GetRange(start, Math.Min(limit, end - start)) : [];
-        var state = context.RequestServices.GetRequiredService<GatewayState>();
+        var state = context.RequestServices.GetRequiredService<LiveConfig>().Current.State;
         context.Response.ContentType = "application/json";
         await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
         json.WriteStartObject();

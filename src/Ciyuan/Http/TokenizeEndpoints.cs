@@ -22,18 +22,18 @@ internal static class TokenizeEndpoints
 
     public static IEndpointRouteBuilder MapTokenizeEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/tokenize", (HttpContext context, IntakeStage intake, AdmitStage limits, TokenCounter counter, GatewayState state) =>
-            CountAsync(context, OpenAIDoor.Tokenize, intake, limits, state, request => CountTextAsync(context, request, counter)));
-        routes.MapPost("/v1/messages/count_tokens", (HttpContext context, IntakeStage intake, AdmitStage limits, TokenCounter counter, GatewayState state) =>
-            CountAsync(context, AnthropicDoor.CountTokens, intake, limits, state, request => CountMessagesAsync(context, request, counter)));
+        routes.MapPost("/v1/tokenize", (HttpContext context, IntakeStage intake, AdmitStage limits, LiveConfig live) =>
+            CountAsync(context, OpenAIDoor.Tokenize, intake, limits, live, request => CountTextAsync(context, request, request.Snapshot.Tokens)));
+        routes.MapPost("/v1/messages/count_tokens", (HttpContext context, IntakeStage intake, AdmitStage limits, LiveConfig live) =>
+            CountAsync(context, AnthropicDoor.CountTokens, intake, limits, live, request => CountMessagesAsync(context, request, request.Snapshot.Tokens)));
         return routes;
     }
 
     /// <summary>Intake and admission as for any request (a smaller body limit), then the count.</summary>
-    private static async Task CountAsync(HttpContext http, IDoor door, IntakeStage intake, AdmitStage limits, GatewayState state, Func<GatewayContext, Task<GatewayError?>> count)
+    private static async Task CountAsync(HttpContext http, IDoor door, IntakeStage intake, AdmitStage limits, LiveConfig live, Func<GatewayContext, Task<GatewayError?>> count)
     {
         var client = new HttpClientExchange(http);
-        var read = await intake.ReadAsync(client, door, state.Config.Server.MaxTokenizeBytes, "server.max_tokenize_bytes").ConfigureAwait(false);
+        var read = await intake.ReadAsync(client, door, live.Current.Config.Server.MaxTokenizeBytes, "server.max_tokenize_bytes").ConfigureAwait(false);
         if (read.Context is not { } request)
         {
             await AnswerErrors.WriteAsync(client, door, read.RequestId, read.Error!).ConfigureAwait(false);

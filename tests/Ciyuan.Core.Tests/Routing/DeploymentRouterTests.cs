@@ -137,4 +137,38 @@ public sealed class DeploymentRouterTests
         Assert.True(reloaded.TryGetDeployment(deployment.Id, out var kept));
         Assert.Same(one.Deployments[0], kept);
     }
+
+    [Fact]
+    public void Build_ReloadWithNewPrice_NewStateKeepsCircuitEwmaAndInFlight()
+    {
+        var deployment = RoutingFixtures.Deployment(RoutingFixtures.Provider("deepseek"));
+        var models = new[] { new Ciyuan.Core.Configuration.ModelAliasConfig { Name = "chat", Deployments = [deployment] } };
+        var registry = RoutingPolicyRegistry.CreateDefault();
+        var table = RoutingTable.Build(models, registry, _ => new DeploymentTraits { ContextWindow = 1000 }, timeProvider: _time);
+        Assert.True(table.TryGetDeployment(deployment.Id, out var before));
+
+        Assert.True(before.RecordStart());
+        before.RecordSuccess(TimeSpan.FromMilliseconds(200), 50);
+        Assert.True(before.RecordStart());
+        while (before.RecordStart())
+        {
+            before.RecordFailure(Ciyuan.Core.Providers.ProviderFailureKind.UpstreamError);
+        }
+
+        Assert.Equal(CircuitState.Open, before.Circuit);
+
+        var reloaded = RoutingTable.Build(models, registry, _ => new DeploymentTraits { ContextWindow = 2000 }, timeProvider: _time, previous: table);
+
+        Assert.True(reloaded.TryGetDeployment(deployment.Id, out var after));
+        Assert.NotSame(before, after);
+        Assert.Equal(2000, after.Traits.ContextWindow);
+        Assert.Equal(200, after.TimeToFirstTokenMs);
+        Assert.Equal(1, after.InFlight);
+        Assert.Equal(before.Circuit, after.Circuit);
+        Assert.Equal(before.WindowTotals(), after.WindowTotals());
+
+        // The call that started on the old config ends on it, and the new state sees the slot freed.
+        before.RecordCancelled();
+        Assert.Equal(0, after.InFlight);
+    }
 }

@@ -42,6 +42,9 @@ internal sealed class GatewayFixture : IAsyncDisposable
 
     public string DataDirectory { get; }
 
+    /// <summary>The config file the gateway was started from (with <c>configFile: true</c>).</summary>
+    public string ConfigFile => Path.Combine(DataDirectory, "ciyuan.yaml");
+
     public Uri BaseUrl { get; }
 
     public string ClientKey { get; }
@@ -57,16 +60,25 @@ internal sealed class GatewayFixture : IAsyncDisposable
     /// Starts the upstream and the gateway. <paramref name="yaml"/> may use <c>{upstream}</c> for the
     /// upstream base URL. A given <paramref name="dataDirectory"/> is kept on dispose (to start again on it).
     /// </summary>
-    public static async Task<GatewayFixture> StartAsync(string? yaml = null, string? masterKey = MasterKey, UpstreamServer? upstream = null, string? dataDirectory = null)
+    /// <param name="configFile">Writes the config to <see cref="ConfigFile"/> and starts from it, as <c>serve --config</c> does, so it can be edited and reloaded.</param>
+    public static async Task<GatewayFixture> StartAsync(string? yaml = null, string? masterKey = MasterKey, UpstreamServer? upstream = null, string? dataDirectory = null, bool configFile = false)
     {
         upstream ??= await UpstreamServer.StartAsync();
         yaml ??= DefaultYaml;
         yaml = yaml.Replace("{upstream}", upstream.BaseUrl.ToString(), StringComparison.Ordinal);
         var ownsDataDirectory = dataDirectory is null;
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "ciyuan-e2e-" + Guid.NewGuid().ToString("N"));
-        var config = new ConfigLoader(CatalogProviderDefaults.Builtin, Environment.GetEnvironmentVariable).Parse(yaml, "test.yaml");
-        var paths = new CiyuanPaths(null, dataDirectory);
-        var app = await GatewayHost.BuildAsync(new GatewayHostOptions(paths, config, "http://127.0.0.1:0", masterKey, LogLevel.Warning), CancellationToken.None);
+        string? file = null;
+        if (configFile)
+        {
+            Directory.CreateDirectory(dataDirectory);
+            file = Path.Combine(dataDirectory, "ciyuan.yaml");
+            await File.WriteAllTextAsync(file, yaml);
+        }
+
+        var config = new ConfigLoader(CatalogProviderDefaults.Builtin, Environment.GetEnvironmentVariable).Parse(yaml, file ?? "test.yaml");
+        var paths = new CiyuanPaths(file, dataDirectory);
+        var app = await GatewayHost.BuildAsync(new GatewayHostOptions(paths, config, "http://127.0.0.1:0", masterKey, LogLevel.Warning, ConfigText: configFile ? yaml : null), CancellationToken.None);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var (key, secret) = await app.Services.GetRequiredService<KeyService>().CreateAsync(new KeySpec("e2e"), CancellationToken.None);

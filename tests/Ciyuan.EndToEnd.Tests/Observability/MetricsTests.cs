@@ -153,7 +153,7 @@ public sealed class MetricsTests
 
         // Live state: nothing in flight, and each circuit as the router sees it.
         Assert.Equal(0, metrics.Sum("ciyuan_deployment_in_flight"));
-        var routing = gateway.Services.GetRequiredService<GatewayRouting>();
+        var routing = gateway.Services.GetRequiredService<LiveConfig>().Current.Routing;
         foreach (var deployment in routing.Table.Deployments)
         {
             var state = deployment.CircuitOf(UpstreamEndpoint.OpenAI) switch

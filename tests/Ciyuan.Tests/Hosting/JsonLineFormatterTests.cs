@@ -15,7 +15,7 @@ public sealed class JsonLineFormatterTests
         var state = fields.Append(new KeyValuePair<string, object?>("{OriginalFormat}", message)).ToList();
         var entry = new LogEntry<List<KeyValuePair<string, object?>>>(LogLevel.Warning, "Ciyuan.Test", new EventId(2000, "UpstreamFailed"), state, null, (_, _) => message);
         using var writer = new StringWriter();
-        new JsonLineFormatter(new SecretRedactor([ProviderKey])).Write(entry, null, writer);
+        new JsonLineFormatter(() => new SecretRedactor([ProviderKey])).Write(entry, null, writer);
         var text = writer.ToString();
         Assert.EndsWith(Environment.NewLine, text, StringComparison.Ordinal);
         Assert.Single(text.Split('\n', StringSplitOptions.RemoveEmptyEntries));
