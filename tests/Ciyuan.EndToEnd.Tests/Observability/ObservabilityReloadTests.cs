@@ -17,14 +17,21 @@ public sealed class ObservabilityReloadTests
     private const string NewToken = "new-metrics-token";
 
     [Fact]
-    public async Task Reload_MetricsTokenAndPerKey_ApplyToTheNextScrapeAndRequest()
+    public async Task Reload_MetricsTokenPerKeyAndDeployments_ApplyToTheNextScrapeAndRequest()
     {
         var token = TestContext.Current.CancellationToken;
         await using var gateway = await GatewayFixture.StartAsync(GatewayFixture.DefaultYaml + $"\nserver: {{ metrics_token: {OldToken} }}\n", configFile: true);
         var valid = await File.ReadAllTextAsync(gateway.ConfigFile, token);
         Assert.Equal(HttpStatusCode.OK, (await gateway.Http.SendAsync(Chat(), token)).StatusCode);
 
-        await File.WriteAllTextAsync(gateway.ConfigFile, valid.Replace(OldToken, NewToken, StringComparison.Ordinal) + "\nmetrics: { per_key: true }\n", token);
+        var added = """
+              - name: added-model
+                deployments:
+                  - { provider: local, model: added-upstream, price: { input: 1.00, output: 1.00, currency: USD } }
+            """;
+        var changed = valid.Replace(OldToken, NewToken, StringComparison.Ordinal).Replace("\nserver:", added + "\nserver:", StringComparison.Ordinal);
+        Assert.NotEqual(valid, changed);
+        await File.WriteAllTextAsync(gateway.ConfigFile, changed + "\nmetrics: { per_key: true }\n", token);
         var (status, outcome) = await ReloadAsync(gateway, token);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("reloaded", outcome["status"]!.GetValue<string>());
@@ -36,6 +43,11 @@ public sealed class ObservabilityReloadTests
         // The request before the reload was counted without its key's id, the one after with it.
         Assert.Equal(2, metrics.Sum("ciyuan_requests_total"));
         Assert.Equal(1, metrics.Sum("ciyuan_requests_total", ("key_id", gateway.KeyId)));
+
+        // The live-state gauges follow the routing of the generation now serving: the added deployment is there.
+        Assert.Equal(1, metrics.Sum("ciyuan_deployment_circuit_state", ("deployment", "local/added-upstream"), ("state", "closed")));
+        Assert.Equal(0, metrics.Sum("ciyuan_deployment_in_flight", ("deployment", "local/added-upstream")));
+        Assert.Single(metrics.Where("ciyuan_deployment_in_flight", ("deployment", "local/added-upstream")));
     }
 
     [Theory]
