@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # PostgreSQL and Redis for the test run, from Debian's packages: installed when missing, started
-# on loopback ports of their own (never the system's 5432/6379 instances), stopped on exit.
+# on loopback ports of their own (never the system's 5432/6379 instances), stopped on exit. Chromium
+# (for the dashboard's browser tests) is installed when missing too.
 # Sourced by scripts/test.sh; exports CIYUAN_TEST_POSTGRES and CIYUAN_TEST_REDIS for the tests.
 
 services_dir=""
@@ -10,6 +11,8 @@ install_missing_packages() {
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
   [ -e /usr/share/zoneinfo/Asia/Shanghai ] || missing+=(tzdata)
+  # The dashboard's browser tests drive Debian's Chromium; a CJK font makes the Chinese screenshots readable.
+  [ -x /usr/bin/chromium ] || missing+=(chromium fonts-liberation fonts-wqy-microhei)
   [ ${#missing[@]} -eq 0 ] && return 0
 
   echo "Installing ${missing[*]} from the Debian packages..." >&2

@@ -25,6 +25,9 @@ if CIYUAN_TEST_CLIENTS="$(bash scripts/install-test-clients.sh)"; then
 else
   echo "warning: the test clients could not be installed; the client-compatibility tests will fail" >&2
 fi
+# Screenshots of every dashboard page, for a person to look at (not committed: TestResults/ is ignored).
+export CIYUAN_TEST_SCREENSHOTS="$PWD/TestResults/screenshots"
+rm -rf "$CIYUAN_TEST_SCREENSHOTS"
 
 status=0
 dotnet test Ciyuan.slnx --nologo --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" || status=$?
@@ -40,6 +43,9 @@ for trx in "$results"/*.trx; do
   failed=$((failed + ${f:-0}))
 done
 
+if [ -d "$CIYUAN_TEST_SCREENSHOTS" ]; then
+  echo "Dashboard screenshots: $CIYUAN_TEST_SCREENSHOTS"
+fi
 echo "$passed passed, $failed failed"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
   exit 1

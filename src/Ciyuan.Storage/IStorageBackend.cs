@@ -1,3 +1,4 @@
+using Ciyuan.Core.Admin;
 using Ciyuan.Core.Budgets;
 using Ciyuan.Core.Keys;
 using Ciyuan.Core.Metering;
@@ -23,6 +24,12 @@ public interface IStorageBackend : IAsyncDisposable
     IBudgetStore Budgets { get; }
 
     IBudgetLedger BudgetLedger { get; }
+
+    /// <summary>Admin tokens and dashboard sessions.</summary>
+    IAdminStore Admins { get; }
+
+    /// <summary>The ledger over time for the dashboard: quarter-hour rollups and the newest records.</summary>
+    IUsageTimeline Timeline { get; }
 
     /// <summary>
     /// Start-up reconciliation: holds of instances that died become in-doubt (counted as spent at

@@ -14,6 +14,7 @@ internal static class Program
         {
             ServeCommand.Create(),
             KeysCommand.Create(),
+            AdminsCommand.Create(),
             UsageCommand.Create(),
             ModelsCommand.Create(),
             TokenizeCommand.Create(),

@@ -213,6 +213,7 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
             MetricsToken = ReadMetricsToken(node),
             DrainDelay = node.OptionalInteger("drain_delay_seconds", 0, 3_600) is { } delay ? TimeSpan.FromSeconds(delay) : ServerConfig.Default.DrainDelay,
             DrainTimeout = node.OptionalInteger("drain_timeout_seconds", 0, 86_400) is { } timeout ? TimeSpan.FromSeconds(timeout) : ServerConfig.Default.DrainTimeout,
+            Ui = node.OptionalBool("ui") ?? true,
         };
         node.RejectUnknownKeys();
         return server;

@@ -40,5 +40,8 @@ public sealed record ServerConfig
     /// </summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Serve the dashboard at <c>/ui</c> (on by default; it still needs the master key or an admin token to sign in).</summary>
+    public bool Ui { get; init; } = true;
+
     public static ServerConfig Default { get; } = new();
 }

@@ -6,6 +6,9 @@ internal static class EventIds
     public const int Started = 1000;
     public const int AdminDisabled = 1001;
     public const int NoModels = 1002;
+    public const int AdminRefused = 1003;
+    public const int DashboardSignIn = 1004;
+    public const int DashboardFeedFailed = 1005;
     public const int KeyReloadFailed = 1100;
     public const int BudgetReloadFailed = 1101;
     public const int InDoubtFound = 1102;

@@ -153,6 +153,11 @@ internal sealed partial class ConfigReloader(
             throw new ConfigException("server.max_body_bytes", "the listener's body limit cannot change while the gateway runs; restart it to apply");
         }
 
+        if (running.Server.Ui != next.Server.Ui)
+        {
+            throw new ConfigException("server.ui", "the dashboard's routes are mapped when the gateway starts; restart it to turn the dashboard on or off");
+        }
+
         // Retention is read by the hourly upkeep and may change; the backend and its options may not.
         if (next.Storage with { RetentionDays = running.Storage.RetentionDays } != running.Storage)
         {

@@ -1,3 +1,4 @@
+using Ciyuan.Core.Admin;
 using Ciyuan.Core.Budgets;
 using Ciyuan.Core.Keys;
 using Ciyuan.Core.Metering;
@@ -33,6 +34,8 @@ public sealed class PostgresBackend : IStorageBackend
         Keys = new PostgresKeyStore(database);
         Reports = new PostgresUsageReader(database);
         Budgets = new PostgresBudgetStore(database, options.Time);
+        Admins = new PostgresAdminStore(database);
+        Timeline = new PostgresUsageTimeline(database);
         _background = Task.Run(() => BackgroundAsync(_stopping.Token));
     }
 
@@ -47,6 +50,10 @@ public sealed class PostgresBackend : IStorageBackend
     public IBudgetStore Budgets { get; }
 
     public IBudgetLedger BudgetLedger => _budgetLedger;
+
+    public IAdminStore Admins { get; }
+
+    public IUsageTimeline Timeline { get; }
 
     public static Task<IStorageBackend> OpenAsync(StorageOptions options, CancellationToken cancellationToken) =>
         OpenAsync(options, options.Config.OrphanAfter, cancellationToken);

@@ -70,7 +70,9 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
         await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
         var inserted = await InsertAsync(connection, transaction, records, entries).ConfigureAwait(false);
         var moves = await MovesAsync(connection, transaction, settlements, inserted.Entries).ConfigureAwait(false);
-        await PostgresRollups.UpsertAsync(connection, transaction, records.Where(r => inserted.Records.Contains(r.RequestId)), CancellationToken.None).ConfigureAwait(false);
+        var newRecords = records.Where(r => inserted.Records.Contains(r.RequestId)).ToList();
+        await PostgresRollups.UpsertAsync(connection, transaction, newRecords, CancellationToken.None).ConfigureAwait(false);
+        await PostgresUsageTimeline.UpsertAsync(connection, transaction, newRecords, CancellationToken.None).ConfigureAwait(false);
 
         // Counters last: their row locks, which reservations wait on, are held only until the commit.
         await moves.ApplyAsync(connection, transaction, CancellationToken.None).ConfigureAwait(false);

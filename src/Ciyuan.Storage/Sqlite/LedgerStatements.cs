@@ -22,16 +22,20 @@ internal sealed class LedgerStatements : IAsyncDisposable
             ON CONFLICT (line_id, window_start) DO UPDATE SET spent_micros = MAX(0, spent_micros + $amount);
             """, "$line", "$window", "$amount");
         UpsertRollup = UsageRollupBatch.CreateUpsert(connection);
+        UpsertSeries = SqliteUsageSeries.CreateUpsert(connection);
     }
 
     public SqliteCommand InsertUsage { get; }
 
     public SqliteCommand UpsertRollup { get; }
 
+    public SqliteCommand UpsertSeries { get; }
+
     public void Enlist(SqliteTransaction transaction)
     {
         InsertUsage.Transaction = transaction;
         UpsertRollup.Transaction = transaction;
+        UpsertSeries.Transaction = transaction;
         _insertEntry.Transaction = transaction;
         _addSpend.Transaction = transaction;
     }
@@ -83,6 +87,7 @@ internal sealed class LedgerStatements : IAsyncDisposable
     {
         await InsertUsage.DisposeAsync().ConfigureAwait(false);
         await UpsertRollup.DisposeAsync().ConfigureAwait(false);
+        await UpsertSeries.DisposeAsync().ConfigureAwait(false);
         await _insertEntry.DisposeAsync().ConfigureAwait(false);
         await _addSpend.DisposeAsync().ConfigureAwait(false);
     }

@@ -1,3 +1,4 @@
+using Ciyuan.Core.Admin;
 using Ciyuan.Core.Budgets;
 using Ciyuan.Core.Keys;
 using Ciyuan.Core.Metering;
@@ -25,6 +26,8 @@ public sealed class SqliteBackend : IStorageBackend
         Keys = new SqliteKeyStore(database);
         Reports = new SqliteUsageReader(database);
         Budgets = new SqliteBudgetStore(database, options.Time);
+        Admins = new SqliteAdminStore(database);
+        Timeline = new SqliteUsageTimeline(database);
     }
 
     public string Name => "sqlite";
@@ -40,6 +43,10 @@ public sealed class SqliteBackend : IStorageBackend
     public IBudgetStore Budgets { get; }
 
     public IBudgetLedger BudgetLedger => _budgetLedger;
+
+    public IAdminStore Admins { get; }
+
+    public IUsageTimeline Timeline { get; }
 
     /// <summary>Opens (creating if needed) and migrates the file the options name.</summary>
     public static async Task<IStorageBackend> OpenAsync(StorageOptions options, CancellationToken cancellationToken)

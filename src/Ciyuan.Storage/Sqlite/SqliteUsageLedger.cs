@@ -18,6 +18,7 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
     private readonly GroupCommitQueue<PendingWrite> _queue;
     private readonly Action<UsageRecord>? _committed;
     private readonly UsageRollupBatch _rollups = new();
+    private readonly UsageSeriesSums _series = new();
     private readonly Dictionary<(string LineId, long Window), long> _spend = [];
 
     // Opened by the writer task on its first batch and used only there.
@@ -61,6 +62,7 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
             }
 
             _rollups.Flush(_statements);
+            SqliteUsageSeries.Flush(_statements.UpsertSeries, _series);
             foreach (var ((lineId, window), amount) in _spend)
             {
                 _statements.AddSpend(lineId, window, amount);
@@ -72,6 +74,7 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
         {
             // Written or rolled back with the transaction: either way nothing carries to the next batch.
             _rollups.Clear();
+            _series.Clear();
             _spend.Clear();
         }
 
@@ -97,6 +100,7 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
             if (statements.InsertUsage.ExecuteNonQuery() == 1)
             {
                 rollups.Add(record);
+                _series.Add(record);
             }
 
             // A hold on no budget line is settled by the record itself; one on lines also gets its

@@ -38,6 +38,8 @@ public sealed class SqliteUsageReader(SqliteDatabase database) : IUsageReader
                        SUM(output), SUM(reasoning), SUM(cost_micros), SUM(estimated), SUM(unpriced), SUM(suspect)
                 FROM usage_rollups
                 WHERE ($key IS NULL OR key_id = $key) AND ($project IS NULL OR project = $project) AND ($run IS NULL OR run_id = $run)
+                  AND ($model IS NULL OR model_alias = $model) AND ($provider IS NULL OR provider = $provider)
+                  AND ($fromDay IS NULL OR day >= $fromDay) AND ($toDay IS NULL OR day <= $toDay)
                 GROUP BY grp, currency ORDER BY grp, currency;
                 """
             : $"""
@@ -53,7 +55,9 @@ public sealed class SqliteUsageReader(SqliteDatabase database) : IUsageReader
     }
 
     private const string Filters =
-        "($since IS NULL OR created_at >= $since) AND ($key IS NULL OR key_id = $key) AND ($project IS NULL OR project = $project) AND ($run IS NULL OR run_id = $run)";
+        "($since IS NULL OR created_at >= $since) AND ($key IS NULL OR key_id = $key) AND ($project IS NULL OR project = $project) AND ($run IS NULL OR run_id = $run)" +
+        " AND ($model IS NULL OR model_alias = $model) AND ($provider IS NULL OR provider = $provider)" +
+        " AND ($fromMs IS NULL OR created_at >= $fromMs) AND ($toMs IS NULL OR created_at < $toMs)";
 
     private static void AddFilters(Microsoft.Data.Sqlite.SqliteCommand command, UsageQuery query)
     {
@@ -61,5 +65,11 @@ public sealed class SqliteUsageReader(SqliteDatabase database) : IUsageReader
         command.Parameters.AddWithValue("$key", (object?)query.KeyId ?? DBNull.Value);
         command.Parameters.AddWithValue("$project", (object?)query.Project ?? DBNull.Value);
         command.Parameters.AddWithValue("$run", (object?)query.RunId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$model", (object?)query.Model ?? DBNull.Value);
+        command.Parameters.AddWithValue("$provider", (object?)query.Provider ?? DBNull.Value);
+        command.Parameters.AddWithValue("$fromDay", (object?)UsageQuery.DayText(query.FromDay) ?? DBNull.Value);
+        command.Parameters.AddWithValue("$toDay", (object?)UsageQuery.DayText(query.ToDay) ?? DBNull.Value);
+        command.Parameters.AddWithValue("$fromMs", (object?)query.FromMilliseconds ?? DBNull.Value);
+        command.Parameters.AddWithValue("$toMs", (object?)query.ToMillisecondsExclusive ?? DBNull.Value);
     }
 }

@@ -7,7 +7,7 @@ using Ciyuan.Http;
 namespace Ciyuan.Commands;
 
 /// <summary>
-/// <c>ciyuan usage [--by key|project|run|model|provider|day] [--key ID] [--project NAME] [--run ID] [--in-doubt] [--suspect] [--json|--csv]</c>
+/// <c>ciyuan usage [--by key|project|run|model|provider|day] [--key ID] [--project NAME] [--run ID] [--model M] [--provider P] [--from DAY] [--to DAY] [--in-doubt] [--suspect] [--json|--csv]</c>
 /// and <c>ciyuan usage release REQUEST_ID</c>. With <c>--run</c> the report also lists the run's
 /// requests; with <c>--suspect</c>, the requests whose reported usage was suspect; with
 /// <c>--in-doubt</c>, the requests that were in flight when an instance died.
@@ -20,11 +20,15 @@ internal static class UsageCommand
         var key = new Option<string?>("--key") { Description = "Only this key id" };
         var project = new Option<string?>("--project") { Description = "Only this project" };
         var run = new Option<string?>("--run") { Description = "Only this run (X-Ciyuan-Run); also lists its requests" };
+        var model = new Option<string?>("--model") { Description = "Only this model (alias)" };
+        var provider = new Option<string?>("--provider") { Description = "Only this provider" };
+        var from = new Option<DateOnly?>("--from") { Description = "First UTC day included (yyyy-MM-dd)" };
+        var to = new Option<DateOnly?>("--to") { Description = "Last UTC day included (yyyy-MM-dd)" };
         var inDoubt = new Option<bool>("--in-doubt") { Description = "List requests in doubt (in flight when an instance died) instead" };
         var suspect = new Option<bool>("--suspect") { Description = "Also list requests whose reported usage was suspect (counted within the request's limits)" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var csv = new Option<bool>("--csv") { Description = "Print CSV" };
-        var command = new Command("usage", "Report tokens and cost from the ledger") { by, key, project, run, inDoubt, suspect, json, csv };
+        var command = new Command("usage", "Report tokens and cost from the ledger") { by, key, project, run, model, provider, from, to, inDoubt, suspect, json, csv };
         command.Subcommands.Add(Release());
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -49,7 +53,15 @@ internal static class UsageCommand
                 return 0;
             }
 
-            var query = new UsageQuery(KeyId: parse.GetValue(key), Limit: 100_000) { Project = parse.GetValue(project), RunId = parse.GetValue(run) };
+            var query = new UsageQuery(KeyId: parse.GetValue(key), Limit: 100_000)
+            {
+                Project = parse.GetValue(project),
+                RunId = parse.GetValue(run),
+                Model = parse.GetValue(model),
+                Provider = parse.GetValue(provider),
+                FromDay = parse.GetValue(from),
+                ToDay = parse.GetValue(to),
+            };
             var rows = await store.Reports.SummarizeAsync(grouping, query, cancellationToken).ConfigureAwait(false);
             var suspectOnly = parse.GetValue(suspect);
             var requests = query.RunId is null && !suspectOnly

@@ -1,3 +1,4 @@
+using Ciyuan.AdminAccess;
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Secrets;
 using Ciyuan.Gateway.Budgets;
@@ -8,6 +9,7 @@ using Ciyuan.Gateway.Reload;
 using Ciyuan.Gateway.Setup;
 using Ciyuan.Gateway.State;
 using Ciyuan.Gateway.Telemetry;
+using Ciyuan.Dashboard;
 using Ciyuan.Http;
 
 namespace Ciyuan.Hosting;
@@ -52,6 +54,9 @@ internal static partial class GatewayHost
 
         builder.Services.AddCiyuanGateway(options.Config, new ConfigOrigin(options.Paths, options.MasterKey), store, limitCounters, meter);
         builder.Services.AddCiyuanObservability(options.Config, meter);
+        builder.Services.AddAdminAccess(options.MasterKey, store.Admins);
+        // The usage ledger, as the request path sees it (the dashboard hears of each committed record).
+        builder.Services.AddDashboard(store.Usage, store.Timeline);
         var app = builder.Build();
 
         // The first generation is derived now, so a tokenizer file that cannot be read is a start-up
@@ -83,11 +88,16 @@ internal static partial class GatewayHost
         app.MapOpsEndpoints();
         app.MapGatewayEndpoints();
         app.MapTokenizeEndpoints();
-        app.MapAdminEndpoints(options.MasterKey);
+        app.MapAdminEndpoints();
         app.MapModelEndpoints();
         if (options.Config.Metrics.Enabled)
         {
             app.MapMetricsEndpoint(options.MasterKey);
+        }
+
+        if (options.Config.Server.Ui)
+        {
+            app.MapDashboard();
         }
 
         app.MapFallbackEndpoints();

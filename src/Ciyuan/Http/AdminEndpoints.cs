@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using Ciyuan.AdminAccess;
 using Ciyuan.Core.Keys;
 using Ciyuan.Core.Metering;
 using Ciyuan.Gateway.Keys;
@@ -9,33 +8,21 @@ using Ciyuan.Gateway.State;
 namespace Ciyuan.Http;
 
 /// <summary>
-/// <c>/admin</c>: key management and usage reports, behind <c>CIYUAN_MASTER_KEY</c>. Without a master
-/// key the routes exist but refuse every call with a message saying how to enable them.
+/// <c>/admin</c>: key management and usage reports, behind <c>CIYUAN_MASTER_KEY</c> or an admin token
+/// (<see cref="AdminAccessFilter"/>). Without a master key the routes exist but refuse every call
+/// with a message saying how to enable them.
 /// </summary>
 internal static class AdminEndpoints
 {
-    public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder routes, string? masterKey)
+    public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder routes)
     {
-        var admin = routes.MapGroup("/admin").AddEndpointFilter(async (invocation, next) =>
-        {
-            var context = invocation.HttpContext;
-            if (masterKey is null)
-            {
-                await OpenAIErrorWriter.WriteAsync(context, new OpenAIError(StatusCodes.Status403Forbidden,
-                    "The admin API is disabled: start `ciyuan serve` with CIYUAN_MASTER_KEY set to enable it.", "permission_error", "admin_disabled")).ConfigureAwait(false);
-                return null;
-            }
+        routes.MapGroup("/admin").AddEndpointFilter<AdminAccessFilter>().MapAdminRoutes();
+        return routes;
+    }
 
-            if (!IsMasterKey(HttpKeys.PresentedKey(context.Request), masterKey))
-            {
-                await OpenAIErrorWriter.WriteAsync(context, OpenAIError.Unauthorized(
-                    "The admin API needs the master key (CIYUAN_MASTER_KEY) as 'Authorization: Bearer KEY'.")).ConfigureAwait(false);
-                return null;
-            }
-
-            return await next(invocation).ConfigureAwait(false);
-        });
-
+    /// <summary>The admin routes on a group whose filter decides who may call them (<c>/admin</c>, and the dashboard's API).</summary>
+    public static RouteGroupBuilder MapAdminRoutes(this RouteGroupBuilder admin)
+    {
         admin.MapGet("/keys", ListKeysAsync);
         admin.MapPost("/keys", CreateKeyAsync);
         admin.MapDelete("/keys/{id}", RevokeKeyAsync);
@@ -43,17 +30,7 @@ internal static class AdminEndpoints
         admin.MapGet("/usage", UsageAsync);
         admin.MapBudgetRoutes();
         admin.MapReloadRoutes();
-        return routes;
-    }
-
-    private static bool IsMasterKey(ReadOnlySpan<char> presented, string masterKey)
-    {
-        // Compare hashes in constant time so response timing reveals nothing about the key.
-        Span<byte> a = stackalloc byte[32];
-        Span<byte> b = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(presented.ToString()), a);
-        SHA256.HashData(Encoding.UTF8.GetBytes(masterKey), b);
-        return !presented.IsEmpty && CryptographicOperations.FixedTimeEquals(a, b);
+        return admin;
     }
 
     private static async Task ListKeysAsync(HttpContext context, KeyService keys)
@@ -149,10 +126,20 @@ internal static class AdminEndpoints
             return;
         }
 
+        if (!TryDay(context, "from", out var from) || !TryDay(context, "to", out var to))
+        {
+            await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest("'from' and 'to' must be UTC days as yyyy-MM-dd.", "invalid_day")).ConfigureAwait(false);
+            return;
+        }
+
         var query = new UsageQuery(KeyId: Param(context, "key"))
         {
             Project = Param(context, "project"),
             RunId = Param(context, "run"),
+            Model = Param(context, "model"),
+            Provider = Param(context, "provider"),
+            FromDay = from,
+            ToDay = to,
         };
         var rows = await reader.SummarizeAsync(grouping, query, context.RequestAborted).ConfigureAwait(false);
 
@@ -169,6 +156,24 @@ internal static class AdminEndpoints
         }
 
         await WriteJsonAsync(context, StatusCodes.Status200OK, json => UsageReportWriter.WriteJson(json, grouping.ToString().ToLowerInvariant(), rows, requests)).ConfigureAwait(false);
+    }
+
+    /// <summary>A query parameter read as a UTC day; false when it is present but not <c>yyyy-MM-dd</c>.</summary>
+    private static bool TryDay(HttpContext context, string name, out DateOnly? day)
+    {
+        day = null;
+        if (Param(context, name) is not { } text)
+        {
+            return true;
+        }
+
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var parsed))
+        {
+            return false;
+        }
+
+        day = parsed;
+        return true;
     }
 
     private static string? Param(HttpContext context, string name) =>

@@ -45,6 +45,14 @@ internal static class CiyuanProcess
         return Process.Start(info) ?? throw new InvalidOperationException("could not start ciyuan");
     }
 
+    private static void Tell(Action<string>? output, string? line)
+    {
+        if (output is not null && line is not null)
+        {
+            output(line);
+        }
+    }
+
     /// <summary>A loopback port that was free a moment ago.</summary>
     public static int FreePort()
     {
@@ -54,13 +62,14 @@ internal static class CiyuanProcess
     }
 
     /// <summary>Starts <c>ciyuan serve</c> and waits until <c>/readyz</c> answers 200.</summary>
-    public static async Task<(Process Process, Uri BaseUrl)> StartServeAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment)
+    /// <param name="output">Told every line the server prints (stdout and stderr), when given.</param>
+    public static async Task<(Process Process, Uri BaseUrl)> StartServeAsync(string workingDirectory, IReadOnlyDictionary<string, string>? environment, Action<string>? output = null)
     {
         var port = FreePort();
         var baseUrl = new Uri($"http://127.0.0.1:{port}/");
         var process = Start(workingDirectory, environment, "serve", "--urls", baseUrl.ToString().TrimEnd('/'));
-        process.OutputDataReceived += static (_, _) => { };
-        process.ErrorDataReceived += static (_, _) => { };
+        process.OutputDataReceived += (_, e) => Tell(output, e.Data);
+        process.ErrorDataReceived += (_, e) => Tell(output, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(2) };

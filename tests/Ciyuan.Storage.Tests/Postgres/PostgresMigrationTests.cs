@@ -43,6 +43,21 @@ public sealed class PostgresMigrationTests
     }
 
     [Fact]
+    public async Task Open_ScriptMissingBelowTheHighestApplied_AppliesIt()
+    {
+        var database = await PostgresServer.CreateDatabaseAsync();
+        await (await PostgresTestStore.OpenAsync(database, "instance-a")).DisposeAsync();
+        var last = PostgresMigrator.Scripts[^1].Version;
+        await ScalarsAsync<int>(database, $"DROP TABLE usage_series; DROP TABLE admin_sessions; DROP TABLE admin_tokens; DELETE FROM schema_migrations WHERE version = {last} RETURNING version;");
+
+        await (await PostgresTestStore.OpenAsync(database, "instance-b")).DisposeAsync();
+
+        Assert.Equal(PostgresMigrator.Scripts.Select(s => s.Version), await ScalarsAsync<int>(database, "SELECT version FROM schema_migrations ORDER BY version;"));
+        Assert.Equal([0L], await ScalarsAsync<long>(database, "SELECT count(*) FROM admin_tokens;"));
+        Assert.Equal([last], await ScalarsAsync<int>(database, "SELECT version FROM schema_version;"));
+    }
+
+    [Fact]
     public async Task Open_NoServerThere_NamesHostAndDatabaseButNeverThePassword()
     {
         int port;

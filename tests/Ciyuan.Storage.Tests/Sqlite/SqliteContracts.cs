@@ -31,3 +31,13 @@ public sealed class SqliteKeyStoreContractTests : KeyStoreContract
 {
     protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(ScratchDirectory, instanceId);
 }
+
+public sealed class SqliteAdminStoreContractTests : AdminStoreContract
+{
+    protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(ScratchDirectory, instanceId);
+}
+
+public sealed class SqliteUsageSeriesContractTests : UsageSeriesContract
+{
+    protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(ScratchDirectory, instanceId);
+}
