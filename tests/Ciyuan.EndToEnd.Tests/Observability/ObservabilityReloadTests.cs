@@ -29,11 +29,11 @@ public sealed class ObservabilityReloadTests
                 deployments:
                   - { provider: local, model: added-upstream, price: { input: 1.00, output: 1.00, currency: USD } }
             """;
-        var changed = valid.Replace(OldToken, NewToken, StringComparison.Ordinal).Replace("\nserver:", added + "\nserver:", StringComparison.Ordinal);
+        var changed = valid.Replace(OldToken, NewToken, StringComparison.Ordinal).Replace("\nserver:", "\n" + added + "\nserver:", StringComparison.Ordinal);
         Assert.NotEqual(valid, changed);
         await File.WriteAllTextAsync(gateway.ConfigFile, changed + "\nmetrics: { per_key: true }\n", token);
         var (status, outcome) = await ReloadAsync(gateway, token);
-        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(status == HttpStatusCode.OK, outcome.ToJsonString());
         Assert.Equal("reloaded", outcome["status"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, (await gateway.Http.SendAsync(Chat(), token)).StatusCode);
 
