@@ -25,6 +25,12 @@ internal static class LedgerListWriter
             json.WriteString("provider", record.Provider);
             json.WriteString("deployment", record.Deployment);
             json.WriteString("status", record.Status);
+            if (record.Error is { } error)
+            {
+                // Stored already masked: secrets never reach the ledger.
+                json.WriteString("error", error);
+            }
+
             json.WriteNumber("input_uncached", record.Usage.InputUncached);
             json.WriteNumber("cache_read", record.Usage.CacheRead);
             json.WriteNumber("cache_write", record.Usage.CacheWrite);
