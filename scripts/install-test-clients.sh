@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the coding-agent CLIs that the client-compatibility tests run (Claude Code, Qwen Code), at
+# Installs the coding-agent CLIs that the client-compatibility tests run (Claude Code, Codex, Qwen Code), at
 # the exact versions of tests/clients/package.json, into a cache directory outside the repository,
 # and prints that directory. An install of the same versions is reused. Needs npm (Node.js 20 or later).
 set -euo pipefail

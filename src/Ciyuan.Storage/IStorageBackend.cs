@@ -31,6 +31,9 @@ public interface IStorageBackend : IAsyncDisposable
     /// <summary>The ledger over time for the dashboard: quarter-hour rollups and the newest records.</summary>
     IUsageTimeline Timeline { get; }
 
+    /// <summary>Stored Responses answers (<c>store: true</c>).</summary>
+    Core.Responses.IResponseStore Responses { get; }
+
     /// <summary>
     /// Start-up reconciliation: holds of instances that died become in-doubt (counted as spent at
     /// the held amount). Returns how many were found. Safe to call again.

@@ -58,4 +58,11 @@ public sealed record ChatRequest
     /// one and reports the <see cref="FieldFate.Dropped"/> ones.
     /// </summary>
     public IReadOnlyList<SourceField> SourceFields { get; init; } = [];
+
+    /// <summary>
+    /// The source request's settings a door repeats in its answers (an OpenAI Responses object echoes
+    /// <c>instructions</c>, <c>tools</c>, <c>text</c>, <c>metadata</c>… of its request), verbatim.
+    /// Never written to an upstream.
+    /// </summary>
+    public IReadOnlyDictionary<string, JsonElement> Echo { get; init; } = ImmutableDictionary<string, JsonElement>.Empty;
 }

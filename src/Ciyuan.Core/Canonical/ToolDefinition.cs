@@ -15,4 +15,22 @@ public sealed record ToolDefinition(string Name, string? Description, JsonElemen
     /// it has no function schema, so it can only be written back to Anthropic.
     /// </summary>
     public JsonElement? ServerTool { get; init; }
+
+    /// <summary>
+    /// An OpenAI Responses custom (freeform) tool: the model writes raw text rather than JSON. Other
+    /// dialects get a function whose one string argument <c>input</c> carries that text.
+    /// </summary>
+    public bool Freeform { get; init; }
+
+    /// <summary>A custom tool's input format (a grammar, or plain text), verbatim.</summary>
+    public JsonElement? Format { get; init; }
+
+    /// <summary>
+    /// The OpenAI Responses namespace the tool was declared in, and its name there; other dialects
+    /// have no namespaces, so <see cref="ToolDefinition.Name"/> then joins both (<c>namespace__name</c>).
+    /// </summary>
+    public string? Namespace { get; init; }
+
+    /// <inheritdoc cref="Namespace"/>
+    public string? NameInNamespace { get; init; }
 }

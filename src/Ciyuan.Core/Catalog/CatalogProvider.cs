@@ -26,6 +26,9 @@ public sealed record CatalogProvider
     /// <summary>Anthropic-dialect base URL (<c>/v1/messages</c> is appended); null when the vendor has none.</summary>
     public Uri? AnthropicBaseUrl { get; init; }
 
+    /// <summary>OpenAI Responses base URL (<c>/responses</c> is appended); null unless the vendor's own documentation shows one.</summary>
+    public Uri? ResponsesBaseUrl { get; init; }
+
     /// <summary><c>bearer</c>, <c>x-api-key</c> or <c>none</c>.</summary>
     public required string AuthScheme { get; init; }
 

@@ -15,7 +15,10 @@ public sealed class CatalogProviderDefaults(ModelCatalog catalog) : IProviderDef
         var provider = catalog.FindProvider(kind, region);
         return provider is null
             ? null
-            : new ProviderDefaults(provider.Id, provider.BaseUrl, provider.AnthropicBaseUrl, provider.ApiKeyEnv, provider.Jurisdiction);
+            : new ProviderDefaults(provider.Id, provider.BaseUrl, provider.AnthropicBaseUrl, provider.ApiKeyEnv, provider.Jurisdiction)
+            {
+                ResponsesBaseUrl = provider.ResponsesBaseUrl,
+            };
     }
 
     public IReadOnlyList<string> ModelIds(string providerId) => catalog.ModelsOf(providerId).Select(m => m.Id).ToArray();

@@ -28,6 +28,7 @@ internal static class ProviderParser
             DisplayName = map.RequiredString("display_name"),
             BaseUrl = HttpUrl(map, "base_url"),
             AnthropicBaseUrl = HttpUrl(map, "anthropic_base_url"),
+            ResponsesBaseUrl = HttpUrl(map, "responses_base_url"),
             AuthScheme = authScheme,
             ApiKeyEnv = map.OptionalString("api_key_env"),
             Jurisdiction = map.RequiredString("jurisdiction"),

@@ -242,6 +242,7 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
             PostgresConnectionString = node.OptionalString("postgres") is { } postgres ? ResolveSecret(node.Join("postgres"), postgres) : null,
             RedisConnectionString = node.OptionalString("redis") is { } redis ? ResolveSecret(node.Join("redis"), redis) : null,
             RetentionDays = (int?)node.OptionalInteger("retention_days", 1, 100_000),
+            ResponsesRetentionDays = (int?)node.OptionalInteger("responses_retention_days", 1, 100_000) ?? storage.ResponsesRetentionDays,
             OrphanAfter = node.OptionalInteger("orphan_after_seconds", 2, 86_400) is { } orphan ? TimeSpan.FromSeconds(orphan) : storage.OrphanAfter,
         };
 
@@ -290,6 +291,8 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
 
         var anthropicText = node.OptionalString("anthropic_base_url");
         var anthropicUrl = MessagesBaseUrl(kind, baseUrlText is null ? null : baseUrl, anthropicText is null ? null : ParseUrl(node.Join("anthropic_base_url"), anthropicText), known);
+        var responsesText = node.OptionalString("responses_base_url");
+        var responsesUrl = ResponsesBaseUrl(kind, baseUrl, baseUrlText is not null, responsesText, node.Join("responses_base_url"), known);
 
         string? apiKey;
         if (node.Has("api_key"))
@@ -332,6 +335,7 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
             CatalogId = known?.Id,
             BaseUrl = baseUrl,
             AnthropicBaseUrl = anthropicUrl,
+            ResponsesBaseUrl = responsesUrl,
             ApiKey = apiKey ?? pool.FirstOrDefault()?.Secret,
             KeyPool = pool,
             Jurisdiction = jurisdiction,
@@ -360,6 +364,28 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
         }
 
         return configuredBase is null ? known?.AnthropicBaseUrl : null;
+    }
+
+    /// <summary>
+    /// Where Responses requests are passed through, if anywhere. A configured <c>responses_base_url</c>
+    /// wins (<c>none</c> switches it off: every Responses request is then translated). OpenAI and
+    /// OpenRouter serve <c>/responses</c> beside <c>/chat/completions</c>, so their base is used. Any
+    /// other kind uses the catalog's Responses host only while <c>base_url</c> is the catalog's too, by
+    /// the same rule as Messages: a private endpoint never leaks prompts or its key to a public host.
+    /// </summary>
+    private static Uri? ResponsesBaseUrl(string kind, Uri baseUrl, bool baseConfigured, string? configured, string path, ProviderDefaults? known)
+    {
+        if (configured is not null)
+        {
+            return string.Equals(configured, "none", StringComparison.OrdinalIgnoreCase) ? null : ParseUrl(path, configured);
+        }
+
+        if (kind is ProviderKinds.OpenAI or ProviderKinds.OpenRouter)
+        {
+            return baseUrl;
+        }
+
+        return baseConfigured ? null : known?.ResponsesBaseUrl;
     }
 
     private static TimeSpan? Seconds(ConfigMapping node, string key) =>

@@ -12,4 +12,8 @@ public interface IProviderDefaults
     IReadOnlyList<string> ModelIds(string providerId);
 }
 
-public sealed record ProviderDefaults(string Id, Uri? BaseUrl, Uri? AnthropicBaseUrl, string? ApiKeyEnv, string Jurisdiction);
+public sealed record ProviderDefaults(string Id, Uri? BaseUrl, Uri? AnthropicBaseUrl, string? ApiKeyEnv, string Jurisdiction)
+{
+    /// <summary>The vendor's OpenAI Responses base, where the catalog has verified one.</summary>
+    public Uri? ResponsesBaseUrl { get; init; }
+}

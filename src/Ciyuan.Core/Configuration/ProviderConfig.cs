@@ -21,6 +21,12 @@ public sealed record ProviderConfig
     /// <summary>Base of the vendor's Anthropic-dialect routes, if it has one.</summary>
     public Uri? AnthropicBaseUrl { get; init; }
 
+    /// <summary>
+    /// Base of the vendor's OpenAI Responses route (<c>/responses</c> is appended), if it serves one:
+    /// configured, the catalog's, or <see cref="BaseUrl"/> for <c>kind: openai</c> and <c>openrouter</c>.
+    /// </summary>
+    public Uri? ResponsesBaseUrl { get; init; }
+
     public string? ApiKey { get; init; }
 
     /// <summary>

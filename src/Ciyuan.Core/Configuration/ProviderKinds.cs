@@ -7,11 +7,13 @@ public static class ProviderKinds
 {
     public const string OpenAICompatible = "openai-compatible";
     public const string Anthropic = "anthropic";
+    public const string OpenAI = "openai";
+    public const string OpenRouter = "openrouter";
 
     public static FrozenSet<string> All { get; } = new[]
     {
         "deepseek", "moonshot", "dashscope", "zhipu", "zai", "minimax", "ark", "qianfan", "stepfun",
-        "openrouter", "openai", Anthropic, "vllm", "sglang", "llamacpp", "ollama", OpenAICompatible,
+        OpenRouter, OpenAI, Anthropic, "vllm", "sglang", "llamacpp", "ollama", OpenAICompatible,
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Kinds that are, by default, servers the team runs itself.</summary>

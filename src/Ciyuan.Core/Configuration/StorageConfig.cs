@@ -21,6 +21,9 @@ public sealed record StorageConfig
     /// <summary>Days a request's own ledger line is kept; rollups (and so reports and budgets) outlive it. Null keeps everything.</summary>
     public int? RetentionDays { get; init; }
 
+    /// <summary>Days a stored Responses answer (<c>store: true</c>) and its input items are kept; older ones are deleted.</summary>
+    public int ResponsesRetentionDays { get; init; } = 30;
+
     /// <summary>
     /// With PostgreSQL: how long an instance may miss heartbeats before its open holds are taken for
     /// a dead instance's and counted in doubt. Shorter finds them sooner; it must stay well above a

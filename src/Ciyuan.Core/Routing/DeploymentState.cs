@@ -6,8 +6,8 @@ namespace Ciyuan.Core.Routing;
 /// <summary>
 /// A deployment at run time: its immutable config and traits plus lock-free live counters
 /// (in-flight calls, EWMAs of time-to-first-token and tokens per second, Retry-After hold, and one
-/// circuit per <see cref="UpstreamEndpoint"/>: a provider whose Messages endpoint fails keeps serving
-/// through its OpenAI-dialect endpoint). One instance per deployment is shared by every request, so
+/// circuit per <see cref="UpstreamEndpoint"/>: a provider whose Messages or Responses endpoint fails
+/// keeps serving through its OpenAI-dialect endpoint). One instance per deployment is shared by every request, so
 /// all members are thread-safe. Members without an endpoint argument mean the OpenAI-dialect one.
 /// </summary>
 public sealed class DeploymentState
@@ -242,7 +242,7 @@ public sealed class DeploymentState
     /// <summary>What a deployment learns while it serves; shared by every config generation of the same deployment.</summary>
     private sealed class LiveCounters(CircuitBreakerOptions circuitBreaker)
     {
-        public readonly CircuitBreaker[] Breakers = [new CircuitBreaker(circuitBreaker), new CircuitBreaker(circuitBreaker)];
+        public readonly CircuitBreaker[] Breakers = [.. Enum.GetValues<UpstreamEndpoint>().Select(_ => new CircuitBreaker(circuitBreaker))];
         public int InFlight;
         public long TtftMsBits = Ewma.Unmeasured;
         public long TokensPerSecondBits = Ewma.Unmeasured;

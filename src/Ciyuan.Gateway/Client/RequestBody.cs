@@ -10,12 +10,14 @@ namespace Ciyuan.Gateway.Client;
 /// </summary>
 internal sealed class RequestBody : IDisposable
 {
+    private readonly bool _pooled;
     private byte[] _buffer;
 
-    private RequestBody(byte[] buffer, int length)
+    private RequestBody(byte[] buffer, int length, bool pooled = true)
     {
         _buffer = buffer;
         Length = length;
+        _pooled = pooled;
     }
 
     public int Length { get; }
@@ -75,7 +77,17 @@ internal sealed class RequestBody : IDisposable
         }
     }
 
-    public void Dispose() => Release(Interlocked.Exchange(ref _buffer, []));
+    /// <summary>A body the gateway wrote itself (a request rebuilt from stored responses); not pooled.</summary>
+    public static RequestBody Of(byte[] bytes) => new(bytes, bytes.Length, pooled: false);
+
+    public void Dispose()
+    {
+        var buffer = Interlocked.Exchange(ref _buffer, []);
+        if (_pooled)
+        {
+            Release(buffer);
+        }
+    }
 
     private static void Release(byte[] buffer)
     {

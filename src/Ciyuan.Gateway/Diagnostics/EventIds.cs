@@ -33,4 +33,6 @@ internal static class EventIds
     public const int LedgerFailed = 3000;
     public const int HoldReleaseFailed = 3001;
     public const int ReserveFailed = 3002;
+    public const int KeepFailed = 3003;
+    public const int ResponsesPruned = 1108;
 }

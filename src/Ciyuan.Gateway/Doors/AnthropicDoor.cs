@@ -38,11 +38,11 @@ internal sealed class AnthropicDoor : IDoor
 
     public ChatRequest Decode(ReadOnlySpan<byte> body) => AnthropicRequestCodec.Decode(body);
 
-    public IStreamEncoder CreateStreamEncoder(string requestId, string model, bool includeUsage, long? inputTokens) =>
-        new AnthropicStreamEncoder("msg_" + requestId[4..], model) { InputTokens = inputTokens };
+    public IStreamEncoder CreateStreamEncoder(TranslatedAnswer answer) =>
+        new AnthropicStreamEncoder("msg_" + answer.RequestId[4..], answer.Model) { InputTokens = answer.InputTokens };
 
-    public byte[] EncodeResponse(ChatResponse response, string requestId, string model) =>
-        AnthropicResponseCodec.Encode(response with { Id = "msg_" + requestId[4..] }, model);
+    public byte[] EncodeResponse(ChatResponse response, TranslatedAnswer answer) =>
+        AnthropicResponseCodec.Encode(response with { Id = "msg_" + answer.RequestId[4..] }, answer.Model);
 
     public (int Status, byte[] Body) EncodeError(GatewayError error, string requestId) =>
         (error.Shape.AnthropicStatus, Body(error, requestId));

@@ -17,6 +17,12 @@ internal enum DoorEndpoint
 
     /// <summary><c>POST /v1/messages/count_tokens</c> (counted here, never sent upstream).</summary>
     CountTokens,
+
+    /// <summary><c>POST /v1/responses</c>.</summary>
+    Responses,
+
+    /// <summary><c>POST /v1/responses/input_tokens</c> (counted here, never sent upstream).</summary>
+    InputTokens,
 }
 
 /// <summary>The names of <see cref="DoorEndpoint"/> as the ledger and reports show them.</summary>
@@ -29,6 +35,8 @@ internal static class DoorEndpoints
         DoorEndpoint.Messages => "messages",
         DoorEndpoint.Tokenize => "tokenize",
         DoorEndpoint.CountTokens => "count_tokens",
+        DoorEndpoint.Responses => "responses",
+        DoorEndpoint.InputTokens => "input_tokens",
         _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
     };
 }

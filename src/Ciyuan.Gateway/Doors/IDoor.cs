@@ -36,10 +36,10 @@ internal interface IDoor
     ChatRequest Decode(ReadOnlySpan<byte> body);
 
     /// <summary>Writes a translated answer's stream events for this door's clients.</summary>
-    IStreamEncoder CreateStreamEncoder(string requestId, string model, bool includeUsage, long? inputTokens);
+    IStreamEncoder CreateStreamEncoder(TranslatedAnswer answer);
 
     /// <summary>A translated whole answer, for this door's clients.</summary>
-    byte[] EncodeResponse(ChatResponse response, string requestId, string model);
+    byte[] EncodeResponse(ChatResponse response, TranslatedAnswer answer);
 
     /// <summary>An error as a whole answer in this door's shape: its status and body.</summary>
     (int Status, byte[] Body) EncodeError(GatewayError error, string requestId);

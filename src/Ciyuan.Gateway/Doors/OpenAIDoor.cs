@@ -40,11 +40,11 @@ internal sealed class OpenAIDoor : IDoor
 
     public ChatRequest Decode(ReadOnlySpan<byte> body) => OpenAIRequestCodec.Decode(body);
 
-    public IStreamEncoder CreateStreamEncoder(string requestId, string model, bool includeUsage, long? inputTokens) =>
-        new OpenAIStreamEncoder("chatcmpl-" + requestId[4..], model, includeUsage);
+    public IStreamEncoder CreateStreamEncoder(TranslatedAnswer answer) =>
+        new OpenAIStreamEncoder("chatcmpl-" + answer.RequestId[4..], answer.Model, answer.IncludeUsage);
 
-    public byte[] EncodeResponse(ChatResponse response, string requestId, string model) =>
-        OpenAIResponseCodec.Encode(response with { Id = "chatcmpl-" + requestId[4..] }, model);
+    public byte[] EncodeResponse(ChatResponse response, TranslatedAnswer answer) =>
+        OpenAIResponseCodec.Encode(response with { Id = "chatcmpl-" + answer.RequestId[4..] }, answer.Model);
 
     public (int Status, byte[] Body) EncodeError(GatewayError error, string requestId) =>
         (error.Shape.Status, Body(error));

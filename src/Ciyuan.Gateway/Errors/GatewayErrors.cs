@@ -17,6 +17,22 @@ internal static class GatewayErrors
     public static GatewayError Unauthorized(string message) =>
         new(Shape(401, "authentication_error", "invalid_api_key"), message);
 
+    /// <summary>A thing the request names (a key, a budget, a route) does not exist.</summary>
+    public static GatewayError NotFound(string message, string code, string? param = null) =>
+        new(Shape(404, "invalid_request_error", code, anthropicType: "not_found_error"), message) { Param = param };
+
+    /// <summary>The caller is known but may not do this.</summary>
+    public static GatewayError Forbidden(string message, string code) =>
+        new(Shape(403, "permission_error", code), message);
+
+    /// <summary>The thing exists but cannot change this way.</summary>
+    public static GatewayError Conflict(string message, string code) =>
+        new(Shape(409, "invalid_request_error", code), message);
+
+    /// <summary>A known path asked with a method it does not take.</summary>
+    public static GatewayError MethodNotAllowed(string message) =>
+        new(Shape(405, "invalid_request_error", "method_not_allowed"), message);
+
     public static GatewayError ModelNotFound(string model) =>
         new(Shape(404, "invalid_request_error", "model_not_found", anthropicType: "not_found_error"),
             $"The model '{model}' does not exist or this key may not use it. GET /v1/models lists the models you can use.")
@@ -69,9 +85,9 @@ internal static class GatewayErrors
     /// <summary>The code of an answer or stream the gateway ended at its drain deadline.</summary>
     public const string GatewayStoppedCode = "gateway_shutting_down";
 
-    public static GatewayError Internal(string requestId) =>
+    public static GatewayError Internal(string? requestId) =>
         new(Shape(500, "api_error", "internal_error"),
-            $"The gateway failed on this request (request id {requestId}); nothing was billed for it. Report the request id to the operator.");
+            $"The gateway failed on this request (request id {(string.IsNullOrEmpty(requestId) ? "unknown" : requestId)}); nothing was billed for it. Report the request id to the operator.");
 
     /// <summary>A field the target dialect cannot express (a translation refused it).</summary>
     public static GatewayError UnsupportedByUpstream(string message) =>

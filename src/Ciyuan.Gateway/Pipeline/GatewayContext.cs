@@ -54,11 +54,11 @@ internal sealed class GatewayContext : IDisposable
     /// <summary>Intake: <c>X-Ciyuan-Policy</c>, tightening the key's privacy policy.</summary>
     public string? RequestPolicy { get; init; }
 
-    /// <summary>Intake: the body as the client sent it.</summary>
-    public required RequestBody Body { get; init; }
+    /// <summary>Intake: the body as the client sent it; recall replaces it with the conversation it continues inlined.</summary>
+    public required RequestBody Body { get; internal set; }
 
-    /// <summary>Intake: what one scan of the body found.</summary>
-    public required RequestFacts Facts { get; init; }
+    /// <summary>Intake: what one scan of the body found; recall rescans the body it rebuilds.</summary>
+    public required RequestFacts Facts { get; internal set; }
 
     /// <summary>Intake: the model alias asked for.</summary>
     public required ModelAliasConfig Alias { get; init; }
@@ -68,6 +68,11 @@ internal sealed class GatewayContext : IDisposable
 
     /// <summary>Intake: whether the answer is a stream.</summary>
     public required bool Streams { get; init; }
+
+    // ---- Recall -------------------------------------------------------------------------------
+
+    /// <summary>Recall: how the answer is to be kept (a Responses request with <c>store</c> on); null keeps nothing.</summary>
+    public KeepPlan? Keep { get; internal set; }
 
     // ---- Resolve ------------------------------------------------------------------------------
 

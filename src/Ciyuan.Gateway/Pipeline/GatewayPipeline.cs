@@ -15,20 +15,23 @@ namespace Ciyuan.Gateway.Pipeline;
 /// <summary>
 /// One request through the gateway, the same for every front door, read top to bottom:
 /// <list type="number">
-/// <item><b>intake</b> — who is asking, what they sent, which model (<see cref="IntakeStage"/>);</item>
+/// <item><b>intake</b> — who is asking, what they sent, which model (<see cref="IntakeStage"/>); for a door
+/// whose answers are kept and continued, <b>recall</b> checks the input and inlines the stored conversation (<see cref="RecallStage"/>);</item>
 /// <item><b>resolve</b> — the prompt's ceiling, and the plan: privacy policy as a hard filter, fit, health, ranking (<see cref="ResolveStage"/>);</item>
 /// <item><b>admit</b> — the key's and project's rate, token and concurrency limits (<see cref="AdmitStage"/>);</item>
 /// <item><b>reserve</b> — before the first attempt leaves, its worst case is held on every budget line, durably (<see cref="ReserveStage"/>);</item>
 /// <item><b>route</b> — the plan's deployments in order, each at its own limits, with retries and fallbacks bounded (here, with <see cref="AttemptSequence"/>);</item>
 /// <item><b>send</b> — the request in the deployment's dialect (<see cref="SendStage"/>);</item>
 /// <item><b>relay</b> — the answer to the client, held to the request's limit (<see cref="AnswerRelay"/>);</item>
-/// <item><b>settle</b> — the ledger line (which settles the hold) and the limits, before the answer's last byte (<see cref="SettleStage"/>).</item>
+/// <item><b>settle</b> — the ledger line (which settles the hold) and the limits, before the answer's last byte (<see cref="SettleStage"/>);
+/// an answer to be kept is stored right after (<see cref="KeepStage"/>, from the relay).</item>
 /// </list>
 /// A failure before the first byte reaches the client decides the next attempt; a door only reads
 /// requests and writes answers and errors (<see cref="IDoor"/>).
 /// </summary>
 internal sealed partial class GatewayPipeline(
     IntakeStage intake,
+    RecallStage recall,
     ResolveStage resolve,
     AdmitStage admit,
     ReserveStage reserve,
@@ -54,6 +57,13 @@ internal sealed partial class GatewayPipeline(
         using (context)
         using (observer.Observe(context))
         {
+            // 1b. Recall: a continued conversation is rebuilt from the store before anything is sized or routed.
+            if (await recall.RecallAsync(context).ConfigureAwait(false) is { } unrecalled)
+            {
+                await AnswerErrors.WriteAsync(context, unrecalled).ConfigureAwait(false);
+                return;
+            }
+
             // 2. Resolve: a refusal here is not a ledger line — nothing was sent.
             if (resolve.Resolve(context) is { } unroutable)
             {

@@ -29,7 +29,7 @@ internal sealed class SendStage(ReasoningReplayStore replay)
     public async Task<SendResult> SendAsync(GatewayContext context, DeploymentConfig deployment, string? apiKey, string? traceParent = null)
     {
         var door = context.Door;
-        var upstream = ProviderEndpoints.For(deployment.Provider, door.Dialect) == UpstreamEndpoint.Messages ? Dialect.Anthropic : Dialect.OpenAI;
+        var upstream = ProviderEndpoints.DialectOf(ProviderEndpoints.For(deployment.Provider, door.Dialect));
         var profile = context.Snapshot.State.ProfileOf(deployment);
 
         // Set per attempt: a fallback to another deployment may drop other fields, or none.
@@ -69,11 +69,18 @@ internal sealed class SendStage(ReasoningReplayStore replay)
         var door = context.Door;
         var facts = context.Facts;
         var patched = new PooledBufferWriter(context.Body.Length + 64);
-        RequestPatcher.Patch(context.Body.Span, facts, deployment.UpstreamModel, forceIncludeUsage: context.Streams && door.Dialect == Dialect.OpenAI, patched);
+        RequestPatcher.Patch(context.Body.Span, facts, deployment.UpstreamModel, forceIncludeUsage: context.Streams && door.Dialect == Dialect.OpenAI, patched,
+            clearPreviousResponse: door.Dialect == Dialect.Responses);
         var payload = patched.WrittenMemory;
         if (door.Dialect == Dialect.Anthropic)
         {
             return new Prepared(door.UpstreamRoute, payload, new AnthropicPassthroughCodec(door), null, patched);
+        }
+
+        if (door.Dialect == Dialect.Responses)
+        {
+            // A continued conversation is already inlined in input (recall), so the upstream needs no stored state of its own.
+            return new Prepared(door.UpstreamRoute, payload, new ResponsesPassthroughCodec(ResponsesDoor.AnswerIdOf(context.RequestId), PreviousResponseId(context)), null, patched);
         }
 
         // Vendor parameter rules: most requests pass untouched; a rule either rewrites (listed) or refuses, never silently mangles.
@@ -109,11 +116,11 @@ internal sealed class SendStage(ReasoningReplayStore replay)
             canonical = context.Canonical ??= door.Decode(context.Body.Span);
             payload = upstream == Dialect.OpenAI
                 ? OpenAIRequestCodec.Encode(canonical, TranslationOptions.For(deployment, profile), dropped)
-                : AnthropicRequestCodec.Encode(canonical, deployment.UpstreamModel);
+                : AnthropicRequestCodec.Encode(canonical, deployment.UpstreamModel, dropped);
         }
         catch (TranslationException ex)
         {
-            return Prepared.Refused(GatewayErrors.UnsupportedByUpstream(ex.Message));
+            return Prepared.Refused(GatewayErrors.UnsupportedByUpstream(ex.Message) with { Param = ex.Field });
         }
 
         if (dropped.Count > 0)
@@ -124,10 +131,27 @@ internal sealed class SendStage(ReasoningReplayStore replay)
         // An Anthropic client's message_start carries the prompt's size, which an OpenAI-dialect upstream
         // reports only at the end: the deployment's tokenizer count (exact where it ships).
         long? inputTokens = context.Streams && door.Dialect == Dialect.Anthropic ? TokenCounter.CountChat(context.Snapshot.Tokens.For(deployment), canonical) : null;
-        var encoder = door.CreateStreamEncoder(context.RequestId, context.ModelAlias, context.Facts.IncludeUsageRequested, inputTokens);
+        var answer = new TranslatedAnswer(context.RequestId, context.ModelAlias, context.ReceivedAt, canonical)
+        {
+            IncludeUsage = context.Facts.IncludeUsageRequested,
+            InputTokens = inputTokens,
+        };
+        var encoder = door.CreateStreamEncoder(answer);
         var decoder = upstream == Dialect.OpenAI ? UpstreamDecoder.OpenAI(profile) : UpstreamDecoder.Anthropic();
         var route = upstream == Dialect.OpenAI ? "chat/completions" : "v1/messages";
-        return new Prepared(route, payload, new TranslatingCodec(door, decoder, encoder, context.RequestId, context.ModelAlias), null, null);
+        return new Prepared(route, payload, new TranslatingCodec(door, decoder, encoder, answer), null, null);
+    }
+
+    /// <summary>The <c>previous_response_id</c> the client sent (kept in the body recall rebuilt), for the answer to repeat.</summary>
+    private static string? PreviousResponseId(GatewayContext context)
+    {
+        if (context.Facts.PreviousResponseIdValue is not { } value)
+        {
+            return null;
+        }
+
+        var reader = new System.Text.Json.Utf8JsonReader(context.Body.Span[value]);
+        return reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.String ? reader.GetString() : null;
     }
 
     private static KeyValuePair<string, string>[] ForwardedHeaders(ClientExchange client)

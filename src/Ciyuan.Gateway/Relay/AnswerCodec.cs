@@ -39,6 +39,12 @@ internal abstract class AnswerCodec
     /// <summary>The client dialect's error event, ending a stream that cannot complete.</summary>
     public abstract void WriteFailure(IBufferWriter<byte> client, GatewayError error);
 
+    /// <summary>
+    /// The whole answer as the client receives it, for a door that keeps answers (a Responses object);
+    /// null when there is none to keep. Asked once the ledger line is durable, before the answer's end is written.
+    /// </summary>
+    public virtual ReadOnlyMemory<byte>? AnswerToKeep(TokenUsage counted) => null;
+
     /// <summary>The answer reached its end (kept reasoning may now be remembered).</summary>
     public virtual void Finished()
     {

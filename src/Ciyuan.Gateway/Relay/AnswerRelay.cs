@@ -21,7 +21,7 @@ namespace Ciyuan.Gateway.Relay;
 /// a whole answer is read (no larger than the request can justify), settled, then written. A failure
 /// before the first byte reaches the client is returned, so another deployment may be tried.
 /// </summary>
-internal sealed partial class AnswerRelay(SettleStage settle, GatewayDrain drain, ILogger<AnswerRelay> logger)
+internal sealed partial class AnswerRelay(SettleStage settle, KeepStage keep, GatewayDrain drain, ILogger<AnswerRelay> logger)
 {
     /// <summary>Null when the client got its answer (or was told why not); a failure when nothing was sent.</summary>
     public Task<ProviderFailure?> RelayAsync(GatewayContext context, DeploymentConfig deployment, UpstreamExchange exchange, AnswerCodec codec) =>
@@ -59,6 +59,8 @@ internal sealed partial class AnswerRelay(SettleStage settle, GatewayDrain drain
             return null;
         }
 
+        // 8b. Keep (a door whose answers are stored): before the client can ask for it by id.
+        await keep.KeepAsync(context, codec, record.Usage).ConfigureAwait(false);
         AnswerHeaders.SetCost(client, record);
         var output = codec.EncodeBody(record.Usage);
         client.SetStatus(codec.Translates ? 200 : exchange.StatusCode);
@@ -112,6 +114,7 @@ internal sealed partial class AnswerRelay(SettleStage settle, GatewayDrain drain
         }
         else if (outcome == StreamOutcome.Completed)
         {
+            await keep.KeepAsync(context, codec, record.Usage).ConfigureAwait(false);
             codec.WriteCompletion(writer, record.Usage);
         }
         else if (outcome != StreamOutcome.UpstreamError)

@@ -17,10 +17,11 @@ namespace Ciyuan.Gateway.Relay;
 /// the client's. Usage is held back from the encoder until the ledger line is committed, so the
 /// final events (and the usage they report) never precede it.
 /// </summary>
-internal sealed class TranslatingCodec(IDoor door, UpstreamDecoder upstream, IStreamEncoder encoder, string requestId, string model) : AnswerCodec
+internal sealed class TranslatingCodec(IDoor door, UpstreamDecoder upstream, IStreamEncoder encoder, TranslatedAnswer translated) : AnswerCodec
 {
     private readonly List<StreamEvent> _events = new(8);
     private ChatResponse? _answer;
+    private (TokenUsage Usage, byte[] Body)? _encoded;
     private bool _comment;
 
     public override bool Translates => true;
@@ -47,8 +48,19 @@ internal sealed class TranslatingCodec(IDoor door, UpstreamDecoder upstream, ISt
         return new BodyReading(null, _answer.Usage, scanned.GeneratedBytes);
     }
 
-    public override ReadOnlyMemory<byte> EncodeBody(TokenUsage counted) =>
-        door.EncodeResponse(_answer! with { Usage = counted }, requestId, model);
+    public override ReadOnlyMemory<byte> EncodeBody(TokenUsage counted)
+    {
+        if (_encoded is not { } encoded || encoded.Usage != counted)
+        {
+            encoded = (counted, door.EncodeResponse(_answer! with { Usage = counted }, translated));
+            _encoded = encoded;
+        }
+
+        return encoded.Body;
+    }
+
+    public override ReadOnlyMemory<byte>? AnswerToKeep(TokenUsage counted) =>
+        _answer is not null ? EncodeBody(counted) : (encoder as IWholeAnswerEncoder)?.WholeAnswer(counted);
 
     public override bool IsError(SseReader frame) => upstream.IsError(frame);
 
@@ -125,5 +137,5 @@ internal sealed class TranslatingCodec(IDoor door, UpstreamDecoder upstream, ISt
     }
 
     public override void WriteFailure(IBufferWriter<byte> client, GatewayError error) =>
-        encoder.Write(new StreamError(error.Shape.AnthropicType, error.Message), client);
+        encoder.Write(new StreamError(error.Shape.AnthropicType, error.Message) { Code = error.Code }, client);
 }

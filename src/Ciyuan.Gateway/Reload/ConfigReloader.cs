@@ -158,8 +158,9 @@ internal sealed partial class ConfigReloader(
             throw new ConfigException("server.ui", "the dashboard's routes are mapped when the gateway starts; restart it to turn the dashboard on or off");
         }
 
-        // Retention is read by the hourly upkeep and may change; the backend and its options may not.
-        if (next.Storage with { RetentionDays = running.Storage.RetentionDays } != running.Storage)
+        // Retention (of request lines and of stored responses) is read by the hourly upkeep and may
+        // change; the backend and its options may not.
+        if (next.Storage with { RetentionDays = running.Storage.RetentionDays, ResponsesRetentionDays = running.Storage.ResponsesRetentionDays } != running.Storage)
         {
             throw new ConfigException("storage", "the storage backend and its options cannot change while the gateway runs; restart it to apply");
         }

@@ -30,6 +30,7 @@ internal static class GatewayServices
         services.AddSingleton(store.Reports);
         services.AddSingleton(store.Budgets);
         services.AddSingleton(store.BudgetLedger);
+        services.AddSingleton(store.Responses);
         services.AddSingleton(limitCounters);
         return services;
     }
@@ -60,6 +61,7 @@ internal static class GatewayServices
         services.AddSingleton<KeyService>();
         services.AddSingleton<KeyAuthenticator>();
         services.AddHostedService<LedgerMaintenance>();
+        services.AddHostedService<ResponseRetention>();
         return services;
     }
 
@@ -85,12 +87,14 @@ internal static class GatewayServices
     public static IServiceCollection AddCiyuanPipeline(this IServiceCollection services)
     {
         services.AddSingleton<IntakeStage>();
+        services.AddSingleton<RecallStage>();
         services.AddSingleton<ResolveStage>();
         services.AddSingleton<AdmitStage>();
         services.AddSingleton<ReserveStage>();
         services.AddSingleton<SendStage>();
         services.AddSingleton<AnswerRelay>();
         services.AddSingleton<SettleStage>();
+        services.AddSingleton<KeepStage>();
         services.AddSingleton<GatewayPipeline>();
         services.AddSingleton<GatewayDrain>();
         return services;

@@ -20,6 +20,17 @@ public static class AnthropicRequestCodec
     public static byte[] Encode(ChatRequest request, string upstreamModel, int defaultMaxTokens)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return AnthropicRequestEncoder.Encode(request, upstreamModel, defaultMaxTokens);
+        return AnthropicRequestEncoder.Encode(request, upstreamModel, defaultMaxTokens, new List<string>());
+    }
+
+    /// <summary>
+    /// Encodes, adding to <paramref name="dropped"/> the path of every source field left out for a
+    /// stated reason (a <see cref="FieldFate.Refused"/> one throws <see cref="TranslationException"/> instead).
+    /// </summary>
+    public static byte[] Encode(ChatRequest request, string upstreamModel, ICollection<string> dropped)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(dropped);
+        return AnthropicRequestEncoder.Encode(request, upstreamModel, DefaultMaxTokens, dropped);
     }
 }

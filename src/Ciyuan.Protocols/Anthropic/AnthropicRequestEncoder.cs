@@ -7,9 +7,10 @@ namespace Ciyuan.Protocols.Anthropic;
 /// <summary><see cref="ChatRequest"/> → Anthropic Messages request body.</summary>
 internal static class AnthropicRequestEncoder
 {
-    public static byte[] Encode(ChatRequest request, string upstreamModel, int defaultMaxTokens)
+    public static byte[] Encode(ChatRequest request, string upstreamModel, int defaultMaxTokens, ICollection<string> dropped)
     {
         CheckOpenAIExtensions(request);
+        CheckResponsesFields(request, dropped);
         return JsonOutput.Write((request, upstreamModel, defaultMaxTokens), static (writer, state) => Write(writer, state.request, state.upstreamModel, state.defaultMaxTokens));
     }
 
@@ -192,6 +193,33 @@ internal static class AnthropicRequestEncoder
             writer.WriteStartObject("output_config");
             writer.WriteString("effort", effort);
             writer.WriteEndObject();
+        }
+    }
+
+    /// <summary>
+    /// A Responses request's fields without a canonical place meet their fates here as for an
+    /// OpenAI-dialect upstream; a JSON answer format is refused, as for Chat Completions clients.
+    /// </summary>
+    private static void CheckResponsesFields(ChatRequest request, ICollection<string> dropped)
+    {
+        if (request.SourceDialect != Dialect.Responses)
+        {
+            return;
+        }
+
+        foreach (var field in request.SourceFields)
+        {
+            if (field.Fate == FieldFate.Refused)
+            {
+                throw new TranslationException(field.Path, $"cannot be sent to an Anthropic upstream: {field.Reason}");
+            }
+
+            dropped.Add(field.Path);
+        }
+
+        if (request.ResponseFormat is { Kind: not ResponseFormatKind.Text })
+        {
+            throw new TranslationException("text.format", "JSON answer formats cannot be sent to an Anthropic upstream");
         }
     }
 

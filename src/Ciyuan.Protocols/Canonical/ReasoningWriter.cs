@@ -22,8 +22,12 @@ internal static class ReasoningWriter
             return;
         }
 
-        var anthropic = source == Dialect.Anthropic;
-        var effortPath = anthropic ? "output_config.effort" : "reasoning_effort";
+        var effortPath = source switch
+        {
+            Dialect.Anthropic => "output_config.effort",
+            Dialect.Responses => "reasoning.effort",
+            _ => "reasoning_effort",
+        };
         if (options.ThinkingStyle is ThinkingStyle.None or ThinkingStyle.ReasoningSplit)
         {
             // The upstream has no reasoning switch: the model thinks as it was deployed to.

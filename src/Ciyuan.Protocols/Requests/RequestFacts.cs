@@ -51,6 +51,12 @@ public sealed class RequestFacts
     /// <summary>Offset of the <c>messages</c> / <c>input</c> value, for prefix hashing.</summary>
     public int PromptStart { get; internal set; }
 
+    /// <summary>Where the <c>previous_response_id</c> value sits (Responses), when present.</summary>
+    public Range? PreviousResponseIdValue { get; internal set; }
+
+    /// <summary>Responses' (and Chat Completions') <c>prompt_cache_key</c>: requests sharing it share a prompt cache.</summary>
+    public string? PromptCacheKey { get; internal set; }
+
     /// <summary>Offset just after the opening brace of the top-level object.</summary>
     public int ObjectStart { get; internal set; }
 

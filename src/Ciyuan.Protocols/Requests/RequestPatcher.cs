@@ -12,10 +12,20 @@ namespace Ciyuan.Protocols.Requests;
 /// </summary>
 public static class RequestPatcher
 {
-    /// <summary>Writes the patched body into <paramref name="output"/>.</summary>
-    public static void Patch(ReadOnlySpan<byte> body, RequestFacts facts, string upstreamModel, bool forceIncludeUsage, IBufferWriter<byte> output)
+    /// <summary>
+    /// Writes the patched body into <paramref name="output"/>. With <paramref name="clearPreviousResponse"/>,
+    /// a Responses request's <c>previous_response_id</c> becomes <c>null</c>: the id is Ciyuan's, and the
+    /// conversation it names is already inlined in <c>input</c>.
+    /// </summary>
+    public static void Patch(ReadOnlySpan<byte> body, RequestFacts facts, string upstreamModel, bool forceIncludeUsage, IBufferWriter<byte> output, bool clearPreviousResponse = false)
     {
-        var edits = new List<(Range Range, byte[] Replacement)>(2);
+        ArgumentNullException.ThrowIfNull(facts);
+        var edits = new List<(Range Range, byte[] Replacement)>(3);
+        if (clearPreviousResponse && facts.PreviousResponseIdValue is { } previous)
+        {
+            edits.Add((previous, "null"u8.ToArray()));
+        }
+
         if (facts.Model is not null && !string.Equals(facts.Model, upstreamModel, StringComparison.Ordinal))
         {
             edits.Add((facts.ModelValue, JsonSerializer.SerializeToUtf8Bytes(upstreamModel, OpenAIJsonContext.Default.String)));

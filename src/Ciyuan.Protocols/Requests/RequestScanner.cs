@@ -171,6 +171,25 @@ public static class RequestScanner
             facts.LogprobsRequested |= reader.TokenType is JsonTokenType.True or JsonTokenType.Number;
             reader.Skip();
         }
+        else if (reader.ValueTextEquals("previous_response_id"u8))
+        {
+            reader.Read();
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            facts.PreviousResponseIdValue = new Range(start, (int)reader.BytesConsumed);
+        }
+        else if (reader.ValueTextEquals("prompt_cache_key"u8))
+        {
+            reader.Read();
+            if (reader.TokenType == JsonTokenType.String && TryGetText(ref reader, out var key))
+            {
+                facts.PromptCacheKey = key;
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
         else if (reader.ValueTextEquals("messages"u8) || reader.ValueTextEquals("input"u8))
         {
             reader.Read();

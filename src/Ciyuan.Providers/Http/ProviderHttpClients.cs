@@ -20,7 +20,7 @@ public sealed class ProviderHttpClients : IDisposable
     public HttpMessageInvoker For(ProviderConfig provider) =>
         _invokers.GetOrAdd((provider.Name, provider.Timeouts.Connect), static (_, p) => Create(p), provider);
 
-    /// <summary>The route on the provider's endpoint for that dialect: its Messages base for Anthropic, its OpenAI-dialect base otherwise.</summary>
+    /// <summary>The route on the provider's endpoint for that dialect: its Messages base for Anthropic, its Responses base for Responses, its OpenAI-dialect base otherwise.</summary>
     public Uri RouteUri(ProviderConfig provider, Dialect dialect, string route)
     {
         // Cached per provider name, and valid for the config it was computed from: after a reload
@@ -31,7 +31,7 @@ public sealed class ProviderHttpClients : IDisposable
             return entry.Uri;
         }
 
-        var uri = ProviderEndpoints.RouteUri(provider, dialect == Dialect.Anthropic ? UpstreamEndpoint.Messages : UpstreamEndpoint.OpenAI, route);
+        var uri = ProviderEndpoints.RouteUri(provider, ProviderEndpoints.EndpointOf(dialect), route);
         _routes[key] = new RouteEntry(provider, uri);
         return uri;
     }

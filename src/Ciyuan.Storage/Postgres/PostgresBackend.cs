@@ -36,6 +36,7 @@ public sealed class PostgresBackend : IStorageBackend
         Budgets = new PostgresBudgetStore(database, options.Time);
         Admins = new PostgresAdminStore(database);
         Timeline = new PostgresUsageTimeline(database);
+        Responses = new Storage.Responses.DbResponseStore(async token => await database.OpenAsync(token).ConfigureAwait(false));
         _background = Task.Run(() => BackgroundAsync(_stopping.Token));
     }
 
@@ -54,6 +55,8 @@ public sealed class PostgresBackend : IStorageBackend
     public IAdminStore Admins { get; }
 
     public IUsageTimeline Timeline { get; }
+
+    public Core.Responses.IResponseStore Responses { get; }
 
     public static Task<IStorageBackend> OpenAsync(StorageOptions options, CancellationToken cancellationToken) =>
         OpenAsync(options, options.Config.OrphanAfter, cancellationToken);

@@ -28,6 +28,7 @@ public sealed class SqliteBackend : IStorageBackend
         Budgets = new SqliteBudgetStore(database, options.Time);
         Admins = new SqliteAdminStore(database);
         Timeline = new SqliteUsageTimeline(database);
+        Responses = new Storage.Responses.DbResponseStore(async token => await database.OpenAsync(token).ConfigureAwait(false));
     }
 
     public string Name => "sqlite";
@@ -47,6 +48,8 @@ public sealed class SqliteBackend : IStorageBackend
     public IAdminStore Admins { get; }
 
     public IUsageTimeline Timeline { get; }
+
+    public Core.Responses.IResponseStore Responses { get; }
 
     /// <summary>Opens (creating if needed) and migrates the file the options name.</summary>
     public static async Task<IStorageBackend> OpenAsync(StorageOptions options, CancellationToken cancellationToken)

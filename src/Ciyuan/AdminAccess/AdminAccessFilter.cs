@@ -1,4 +1,5 @@
 using Ciyuan.Gateway.Diagnostics;
+using Ciyuan.Gateway.Errors;
 using Ciyuan.Http;
 
 namespace Ciyuan.AdminAccess;
@@ -20,27 +21,27 @@ internal sealed partial class AdminAccessFilter(MasterKey masterKey, AdminAuthen
         var context = invocation.HttpContext;
         if (!masterKey.IsSet)
         {
-            return new OpenAIErrorResult(new OpenAIError(StatusCodes.Status403Forbidden, DisabledMessage, "permission_error", "admin_disabled"));
+            return new ErrorResult(GatewayErrors.Forbidden( DisabledMessage, "admin_disabled"));
         }
 
         var caller = await authenticator.AuthenticateAsync(AdminAuthenticator.BearerOf(context.Request).ToString(), context.RequestAborted).ConfigureAwait(false);
         if (caller is null)
         {
             Log.Refused(logger, context.Request.Method, context.Request.Path.Value ?? "");
-            return new OpenAIErrorResult(OpenAIError.Unauthorized(UnauthorizedMessage));
+            return new ErrorResult(GatewayErrors.Unauthorized(UnauthorizedMessage));
         }
 
         if (!caller.CanChange && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
         {
-            return new OpenAIErrorResult(ReadOnly(caller));
+            return new ErrorResult(ReadOnly(caller));
         }
 
         return await next(invocation).ConfigureAwait(false);
     }
 
-    public static OpenAIError ReadOnly(AdminCaller caller) => new(StatusCodes.Status403Forbidden,
+    public static GatewayError ReadOnly(AdminCaller caller) => GatewayErrors.Forbidden(
         $"The admin token '{caller.Subject}' has the viewer role: it can read every figure but change nothing. Use an admin token or the master key.",
-        "permission_error", "read_only_role");
+        "read_only_role");
 
     private static partial class Log
     {

@@ -1,8 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Ciyuan.Core.Canonical;
 using Ciyuan.Core.Catalog;
+using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Metering;
+using Ciyuan.Core.Providers;
 using Ciyuan.Gateway.Setup;
 using Ciyuan.Gateway.State;
 using Ciyuan.Http;
@@ -12,6 +15,8 @@ namespace Ciyuan.Commands;
 /// <summary>
 /// <c>ciyuan models [--json] [--catalog]</c>: the configured models with their catalog facts, or the
 /// whole catalog with <c>--catalog</c> (to compare prices across providers before configuring).
+/// The RESPONSES column says how an OpenAI Responses request reaches each deployment: <c>native</c>
+/// (passed through to the provider's own Responses endpoint) or <c>translated</c>.
 /// </summary>
 internal static class ModelsCommand
 {
@@ -40,17 +45,26 @@ internal static class ModelsCommand
         return command;
     }
 
-    private sealed record Row(string Name, string Provider, string Model, string Jurisdiction, CatalogModel? Facts, Core.Metering.IPriceQuote? Price);
+    private sealed record Row(string Name, string Provider, string Model, string Jurisdiction, CatalogModel? Facts, Core.Metering.IPriceQuote? Price, bool NativeResponses);
 
     private static List<Row> ConfiguredRows(GatewayState state) =>
         state.Config.Models
-            .SelectMany(alias => alias.Deployments.Select(d => new Row(alias.Name, d.Provider.Name, d.UpstreamModel, d.Provider.Jurisdiction, state.CatalogModels.GetValueOrDefault(d.Id), state.PriceOf(d))))
+            .SelectMany(alias => alias.Deployments.Select(d => new Row(alias.Name, d.Provider.Name, d.UpstreamModel, d.Provider.Jurisdiction, state.CatalogModels.GetValueOrDefault(d.Id), state.PriceOf(d),
+                ProviderEndpoints.For(d.Provider, Dialect.Responses) == UpstreamEndpoint.Responses)))
             .ToList();
 
     private static List<Row> CatalogRows(ModelCatalog catalog) =>
         catalog.Models
-            .Select(m => new Row(m.Id, m.ProviderId, m.Id, catalog.FindProviderById(m.ProviderId)?.Jurisdiction ?? "unknown", m, m.Price))
+            .Select(m =>
+            {
+                var provider = catalog.FindProviderById(m.ProviderId);
+                return new Row(m.Id, m.ProviderId, m.Id, provider?.Jurisdiction ?? "unknown", m, m.Price, NativeResponses(provider));
+            })
             .ToList();
+
+    /// <summary>A catalog provider serves Responses natively when the catalog names its Responses host, or its kind serves <c>/responses</c> beside chat.</summary>
+    private static bool NativeResponses(CatalogProvider? provider) =>
+        provider is not null && (provider.ResponsesBaseUrl is not null || provider.Kind is ProviderKinds.OpenAI or ProviderKinds.OpenRouter);
 
     private static void WriteJson(List<Row> rows)
     {
@@ -65,6 +79,7 @@ internal static class ModelsCommand
                 json.WriteString("provider", row.Provider);
                 json.WriteString("model", row.Model);
                 json.WriteString("jurisdiction", row.Jurisdiction);
+                json.WriteString("responses", row.NativeResponses ? "native" : "translated");
                 CatalogFactsWriter.Write(json, row.Facts, row.Price);
                 json.WriteEndObject();
             }
@@ -77,7 +92,7 @@ internal static class ModelsCommand
 
     private static void WriteTable(List<Row> rows)
     {
-        string[] header = ["MODEL", "PROVIDER", "UPSTREAM MODEL", "CONTEXT", "IN/M", "OUT/M", "CACHE-HIT/M", "LICENCE", "JURISDICTION"];
+        string[] header = ["MODEL", "PROVIDER", "UPSTREAM MODEL", "CONTEXT", "IN/M", "OUT/M", "CACHE-HIT/M", "LICENCE", "JURISDICTION", "RESPONSES"];
         var table = new List<string[]> { header };
         foreach (var row in rows)
         {
@@ -99,6 +114,7 @@ internal static class ModelsCommand
                 tier.CacheHit is { } hit ? symbol + hit.ToString(CultureInfo.InvariantCulture) : "-",
                 row.Facts?.License ?? "-",
                 row.Jurisdiction,
+                row.NativeResponses ? "native" : "translated",
             ]);
         }
 

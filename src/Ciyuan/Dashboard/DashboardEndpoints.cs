@@ -2,6 +2,7 @@ using Ciyuan.Dashboard.Access;
 using Ciyuan.Dashboard.Assets;
 using Ciyuan.Dashboard.Live;
 using Ciyuan.Dashboard.Views;
+using Ciyuan.Gateway.Errors;
 using Ciyuan.Http;
 
 namespace Ciyuan.Dashboard;
@@ -91,7 +92,7 @@ internal static class DashboardEndpoints
         by ??= "model";
         if (!ShareView.Windows.Contains(window) || !ShareView.Groupings.Contains(by))
         {
-            await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest(
+            await ErrorAnswers.WriteAsync(context, GatewayErrors.InvalidRequest(
                 $"'window' must be one of {string.Join(", ", ShareView.Windows)} and 'by' one of {string.Join(", ", ShareView.Groupings)}.", "invalid_share_query")).ConfigureAwait(false);
             return;
         }
@@ -104,7 +105,7 @@ internal static class DashboardEndpoints
         window ??= "month";
         if (!ElsewhereView.Windows.Contains(window))
         {
-            await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest(
+            await ErrorAnswers.WriteAsync(context, GatewayErrors.InvalidRequest(
                 $"'window' must be one of {string.Join(", ", ElsewhereView.Windows)}.", "invalid_window", "window")).ConfigureAwait(false);
             return;
         }

@@ -87,6 +87,7 @@ internal static partial class GatewayHost
         app.UseUnhandledErrors();
         app.MapOpsEndpoints();
         app.MapGatewayEndpoints();
+        app.MapResponsesEndpoints();
         app.MapTokenizeEndpoints();
         app.MapAdminEndpoints();
         app.MapModelEndpoints();

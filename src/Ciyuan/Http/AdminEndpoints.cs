@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ciyuan.AdminAccess;
 using Ciyuan.Core.Keys;
 using Ciyuan.Core.Metering;
+using Ciyuan.Gateway.Errors;
 using Ciyuan.Gateway.Keys;
 using Ciyuan.Gateway.State;
 
@@ -59,13 +60,13 @@ internal static class AdminEndpoints
         }
         catch (JsonException ex)
         {
-            await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest($"The body is not valid JSON: {ex.Message}", "invalid_json")).ConfigureAwait(false);
+            await ErrorAnswers.WriteAsync(context, GatewayErrors.InvalidRequest($"The body is not valid JSON: {ex.Message}", "invalid_json")).ConfigureAwait(false);
             return;
         }
 
         if (request?.Name is not { Length: > 0 } name)
         {
-            await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest("Give the key a 'name'.", "missing_name", "name")).ConfigureAwait(false);
+            await ErrorAnswers.WriteAsync(context, GatewayErrors.InvalidRequest("Give the key a 'name'.", "missing_name", "name")).ConfigureAwait(false);
             return;
         }
 
@@ -80,14 +81,14 @@ internal static class AdminEndpoints
         };
         if (spec.Problem() is { } problem)
         {
-            await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest($"Cannot create the key: {problem}.", "invalid_limits")).ConfigureAwait(false);
+            await ErrorAnswers.WriteAsync(context, GatewayErrors.InvalidRequest($"Cannot create the key: {problem}.", "invalid_limits")).ConfigureAwait(false);
             return;
         }
 
         var routing = live.Current.Routing;
         if (request.Policy is { } policy && !routing.Policies.TryGet(policy, out _))
         {
-            await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest(
+            await ErrorAnswers.WriteAsync(context, GatewayErrors.InvalidRequest(
                 $"No privacy policy is named '{policy}'. Defined: {string.Join(", ", routing.Policies.Names.Order(StringComparer.Ordinal))}.", "unknown_policy", "policy")).ConfigureAwait(false);
             return;
         }
@@ -101,8 +102,8 @@ internal static class AdminEndpoints
     {
         if (!await keys.RevokeAsync(id, context.RequestAborted).ConfigureAwait(false))
         {
-            await OpenAIErrorWriter.WriteAsync(context, new OpenAIError(StatusCodes.Status404NotFound,
-                $"No key has the id '{id}'. GET /admin/keys lists them.", "invalid_request_error", "key_not_found")).ConfigureAwait(false);
+            await ErrorAnswers.WriteAsync(context, GatewayErrors.NotFound(
+                $"No key has the id '{id}'. GET /admin/keys lists them.", "key_not_found")).ConfigureAwait(false);
             return;
         }
 
@@ -121,14 +122,14 @@ internal static class AdminEndpoints
         var by = context.Request.Query["by"].ToString();
         if (!UsageGroupings.TryParse(by.Length == 0 ? "model" : by, out var grouping))
         {
-            await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest(
+            await ErrorAnswers.WriteAsync(context, GatewayErrors.InvalidRequest(
                 $"'by' must be one of: {UsageGroupings.Names}.", "invalid_grouping", "by")).ConfigureAwait(false);
             return;
         }
 
         if (!TryDay(context, "from", out var from) || !TryDay(context, "to", out var to))
         {
-            await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest("'from' and 'to' must be UTC days as yyyy-MM-dd.", "invalid_day")).ConfigureAwait(false);
+            await ErrorAnswers.WriteAsync(context, GatewayErrors.InvalidRequest("'from' and 'to' must be UTC days as yyyy-MM-dd.", "invalid_day")).ConfigureAwait(false);
             return;
         }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ciyuan.Core.Budgets;
 using Ciyuan.Core.Metering;
 using Ciyuan.Gateway.Budgets;
+using Ciyuan.Gateway.Errors;
 
 namespace Ciyuan.Http;
 
@@ -79,7 +80,7 @@ internal static class BudgetEndpoints
             Scope = scope,
             Subject = subject,
             Limit = MicroUnits.Zero,
-            Currency = "USD",
+            Currency = Currencies.Usd,
             Source = "admin",
         };
         line = await ApplyChangesAsync(context, root, line, requireAmount: true).ConfigureAwait(false);
@@ -170,8 +171,8 @@ internal static class BudgetEndpoints
     {
         if (!await ledger.ReleaseInDoubtAsync(requestId, time.GetUtcNow(), context.RequestAborted).ConfigureAwait(false))
         {
-            await OpenAIErrorWriter.WriteAsync(context, new OpenAIError(StatusCodes.Status404NotFound,
-                $"No unreleased in-doubt request has the id '{requestId}'. GET /admin/in-doubt lists them.", "invalid_request_error", "not_in_doubt")).ConfigureAwait(false);
+            await ErrorAnswers.WriteAsync(context, GatewayErrors.NotFound(
+                $"No unreleased in-doubt request has the id '{requestId}'. GET /admin/in-doubt lists them.", "not_in_doubt")).ConfigureAwait(false);
             return;
         }
 
@@ -197,11 +198,11 @@ internal static class BudgetEndpoints
 
         if (usd is { } u)
         {
-            line = line with { Limit = MicroUnits.FromDecimal(u.Value), Currency = "USD" };
+            line = line with { Limit = MicroUnits.FromDecimal(u.Value), Currency = Currencies.Usd };
         }
         else if (cny is { } c)
         {
-            line = line with { Limit = MicroUnits.FromDecimal(c.Value), Currency = "CNY" };
+            line = line with { Limit = MicroUnits.FromDecimal(c.Value), Currency = Currencies.Cny };
         }
 
         if (root.TryGetProperty("period", out _))
@@ -247,7 +248,7 @@ internal static class BudgetEndpoints
         }
         catch (JsonException ex)
         {
-            await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest($"The body is not valid JSON: {ex.Message}", "invalid_json")).ConfigureAwait(false);
+            await ErrorAnswers.WriteAsync(context, GatewayErrors.InvalidRequest($"The body is not valid JSON: {ex.Message}", "invalid_json")).ConfigureAwait(false);
             return null;
         }
     }
@@ -259,16 +260,16 @@ internal static class BudgetEndpoints
     }
 
     private static Task InvalidAsync(HttpContext context, string message, string? param) =>
-        OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest(message, "invalid_budget", param));
+        ErrorAnswers.WriteAsync(context, GatewayErrors.InvalidRequest(message, "invalid_budget", param));
 
     private static Task NotFoundAsync(HttpContext context, string id) =>
-        OpenAIErrorWriter.WriteAsync(context, new OpenAIError(StatusCodes.Status404NotFound,
-            $"No budget has the id '{id}'. GET /admin/budgets lists them.", "invalid_request_error", "budget_not_found"));
+        ErrorAnswers.WriteAsync(context, GatewayErrors.NotFound(
+            $"No budget has the id '{id}'. GET /admin/budgets lists them.", "budget_not_found"));
 
     private static Task NotChangeableAsync(HttpContext context, BudgetLine line) =>
-        OpenAIErrorWriter.WriteAsync(context, new OpenAIError(StatusCodes.Status409Conflict,
+        ErrorAnswers.WriteAsync(context, GatewayErrors.Conflict(
             line.Source == "config"
-                ? $"The budget '{line.Id}' is defined in the config file; change it there and restart."
+                ? $"The budget '{line.Id}' is defined in the config file; change it there (the gateway reloads the file when it changes)."
                 : $"The budget '{line.Id}' is a key's own cap; create an admin budget for the key instead.",
-            "invalid_request_error", "budget_not_changeable"));
+            "budget_not_changeable"));
 }

@@ -1,3 +1,6 @@
+using Ciyuan.Gateway.Doors;
+using Ciyuan.Gateway.Errors;
+
 namespace Ciyuan.Http;
 
 /// <summary>
@@ -25,7 +28,6 @@ internal static class FallbackEndpoints
         var request = context.Request;
         var path = request.Path.Value ?? "/";
         var allowed = MethodsFor(context, path);
-        var status = allowed.Count > 0 ? StatusCodes.Status405MethodNotAllowed : StatusCodes.Status404NotFound;
         if (allowed.Count > 0)
         {
             context.Response.Headers.Allow = string.Join(", ", allowed);
@@ -33,13 +35,9 @@ internal static class FallbackEndpoints
 
         var message = allowed.Count > 0
             ? $"{request.Method} is not allowed on {path}; it takes {string.Join(", ", allowed)}."
-            : $"There is no route {request.Method} {path}. OpenAI clients use /v1/chat/completions, /v1/embeddings and /v1/models; Anthropic clients use /v1/messages.";
-        if (IsAnthropic(request, path))
-        {
-            return AnthropicErrorWriter.WriteAsync(context, status, status == StatusCodes.Status404NotFound ? "not_found_error" : "invalid_request_error", message);
-        }
-
-        return OpenAIErrorWriter.WriteAsync(context, new OpenAIError(status, message, "invalid_request_error", status == StatusCodes.Status404NotFound ? "unknown_route" : "method_not_allowed"));
+            : $"There is no route {request.Method} {path}. OpenAI clients use /v1/chat/completions, /v1/responses, /v1/embeddings and /v1/models; Anthropic clients use /v1/messages.";
+        var error = allowed.Count > 0 ? GatewayErrors.MethodNotAllowed(message) : GatewayErrors.NotFound(message, "unknown_route");
+        return ErrorAnswers.WriteAsync(context, error, IsAnthropic(request, path) ? AnthropicDoor.Messages : null);
     }
 
     private static bool IsAnthropic(HttpRequest request, string path) =>

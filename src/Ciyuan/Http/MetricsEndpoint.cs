@@ -1,3 +1,4 @@
+using Ciyuan.Gateway.Errors;
 using Ciyuan.Gateway.State;
 using Ciyuan.Gateway.Telemetry;
 
@@ -20,16 +21,16 @@ internal static class MetricsEndpoint
             var server = context.RequestServices.GetRequiredService<LiveConfig>().Current.Config.Server;
             if (masterKey is null && server.MetricsToken is null)
             {
-                await OpenAIErrorWriter.WriteAsync(context, new OpenAIError(StatusCodes.Status403Forbidden,
+                await ErrorAnswers.WriteAsync(context, GatewayErrors.Forbidden(
                     "/metrics needs a token: set server.metrics_token in ciyuan.yaml (or CIYUAN_MASTER_KEY) and scrape with 'Authorization: Bearer TOKEN'.",
-                    "permission_error", "metrics_disabled")).ConfigureAwait(false);
+                    "metrics_disabled")).ConfigureAwait(false);
                 return;
             }
 
             var presented = HttpKeys.PresentedKey(context.Request);
             if (!TokenCheck.Matches(presented, server.MetricsToken) && !TokenCheck.Matches(presented, masterKey))
             {
-                await OpenAIErrorWriter.WriteAsync(context, OpenAIError.Unauthorized(
+                await ErrorAnswers.WriteAsync(context, GatewayErrors.Unauthorized(
                     "/metrics needs server.metrics_token or the master key as 'Authorization: Bearer TOKEN'.")).ConfigureAwait(false);
                 return;
             }

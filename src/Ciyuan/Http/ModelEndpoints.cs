@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Ciyuan.Core.Configuration;
+using Ciyuan.Gateway.Doors;
+using Ciyuan.Gateway.Errors;
 using Ciyuan.Gateway.Keys;
 using Ciyuan.Gateway.State;
 
@@ -69,8 +71,8 @@ internal static class ModelEndpoints
         var anthropic = IsAnthropic(context.Request);
         if (alias is null)
         {
-            var error = OpenAIError.ModelNotFound(name);
-            await (anthropic ? AnthropicErrorWriter.WriteAsync(context, error) : OpenAIErrorWriter.WriteAsync(context, error)).ConfigureAwait(false);
+            var error = GatewayErrors.ModelNotFound(name);
+            await ErrorAnswers.WriteAsync(context, error, anthropic ? AnthropicDoor.Messages : null).ConfigureAwait(false);
             return;
         }
 
@@ -98,8 +100,8 @@ internal static class ModelEndpoints
         var authenticator = context.RequestServices.GetRequiredService<KeyAuthenticator>();
         if (authenticator.Authenticate(context.Request, out var authError) is not { } key)
         {
-            var error = OpenAIError.Unauthorized(authError!);
-            await (IsAnthropic(context.Request) ? AnthropicErrorWriter.WriteAsync(context, error) : OpenAIErrorWriter.WriteAsync(context, error)).ConfigureAwait(false);
+            var error = GatewayErrors.Unauthorized(authError!);
+            await ErrorAnswers.WriteAsync(context, error, IsAnthropic(context.Request) ? AnthropicDoor.Messages : null).ConfigureAwait(false);
             return null;
         }
 
@@ -151,7 +153,7 @@ internal static class ModelEndpoints
         if (query["limit"].ToString() is { Length: > 0 } limitText
             && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 1000))
         {
-            await AnthropicErrorWriter.WriteAsync(context, StatusCodes.Status400BadRequest, "invalid_request_error", "limit: must be an integer from 1 to 1000").ConfigureAwait(false);
+            await ErrorAnswers.WriteAsync(context, GatewayErrors.InvalidRequest("limit: must be an integer from 1 to 1000", "invalid_limit", "limit"), AnthropicDoor.Messages).ConfigureAwait(false);
             return;
         }
 

@@ -1,5 +1,7 @@
 using Ciyuan.Gateway.Client;
 using Ciyuan.Gateway.Diagnostics;
+using Ciyuan.Gateway.Doors;
+using Ciyuan.Gateway.Errors;
 
 namespace Ciyuan.Http;
 
@@ -26,17 +28,8 @@ internal static partial class UnhandledErrors
                 var requestId = context.Response.Headers[CiyuanHeaders.RequestId].ToString();
                 Log.Unhandled(logger, context.Request.Method, context.Request.Path.Value ?? "/", requestId, ex);
 
-                var error = new OpenAIError(StatusCodes.Status500InternalServerError,
-                    $"The gateway failed on this request (request id {(requestId.Length == 0 ? "unknown" : requestId)}); nothing was billed for it. Report the request id to the operator.",
-                    "api_error", "internal_error");
-                if (context.Request.Path.StartsWithSegments("/v1/messages", StringComparison.Ordinal))
-                {
-                    await AnthropicErrorWriter.WriteAsync(context, error).ConfigureAwait(false);
-                }
-                else
-                {
-                    await OpenAIErrorWriter.WriteAsync(context, error).ConfigureAwait(false);
-                }
+                var door = context.Request.Path.StartsWithSegments("/v1/messages", StringComparison.Ordinal) ? AnthropicDoor.Messages : null;
+                await ErrorAnswers.WriteAsync(context, GatewayErrors.Internal(requestId), door).ConfigureAwait(false);
             }
         });
     }

@@ -12,7 +12,8 @@ namespace Ciyuan.EndToEnd.Tests.Operations;
 /// <summary>
 /// <c>ciyuan serve</c> as a process, stopped the way service managers and Kubernetes stop it: with
 /// SIGTERM while streams are open. Readiness turns 503 at once, open streams finish (or, past the
-/// drain deadline, end with an error event), every one has its ledger line, and the exit code is 0.
+/// drain deadline, end with an error event in the client's dialect — <c>response.failed</c> for a Responses
+/// stream), every one has its ledger line, and the exit code is 0.
 /// Also SIGHUP, which reloads the config.
 /// </summary>
 public sealed class DrainTests
@@ -83,12 +84,13 @@ public sealed class DrainTests
             using var http = Client(baseUrl, secret);
             var openAI = StreamAsync(http, "openai");
             var anthropic = AnthropicStreamAsync(http);
-            await WaitUntilAsync(() => upstream.Requests.Count >= 2);
+            var responses = ResponsesStreamAsync(http);
+            await WaitUntilAsync(() => upstream.Requests.Count >= 3);
             await Task.Delay(1500, token);
 
             var signalled = Stopwatch.StartNew();
             Signal(process, "TERM");
-            var (openAIAnswer, anthropicAnswer) = (await openAI, await anthropic);
+            var (openAIAnswer, anthropicAnswer, responsesAnswer) = (await openAI, await anthropic, await responses);
             var exited = await ExitAsync(process);
 
             // Each client is told in its own dialect that the stream ended, not cut off.
@@ -97,12 +99,16 @@ public sealed class DrainTests
             // Anthropic's error event has a type and a message, no code: the message says why.
             Assert.Contains("event: error", anthropicAnswer.Body, StringComparison.Ordinal);
             Assert.Contains("drain deadline passed", anthropicAnswer.Body, StringComparison.Ordinal);
+            var responsesEvents = SseText.Events(responsesAnswer.Body);
+            Assert.StartsWith("event: error\n", responsesEvents[^2], StringComparison.Ordinal);
+            Assert.StartsWith("event: response.failed\n", responsesEvents[^1], StringComparison.Ordinal);
+            Assert.Contains("gateway_shutting_down", responsesEvents[^1], StringComparison.Ordinal);
             Assert.Equal(0, exited);
             Assert.True(signalled.Elapsed < TimeSpan.FromSeconds(30), $"the drain took {signalled.Elapsed}");
         }
 
         var rows = await LedgerAsync(dir.Path);
-        Assert.Equal(2, rows.Count);
+        Assert.Equal(3, rows.Count);
         Assert.All(rows, r => Assert.Equal(RequestStatus.StreamFailed, r.Status));
         Assert.All(rows, r => Assert.Contains("drain deadline", r.Error, StringComparison.Ordinal));
         Assert.Empty(await InDoubtAsync(dir.Path));
@@ -172,6 +178,15 @@ public sealed class DrainTests
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, CancellationToken.None);
         var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
         return new Answer(response.Headers.GetValues("X-Ciyuan-Request-Id").Single(), body.Contains("event: message_stop", StringComparison.Ordinal), body);
+    }
+
+    private static async Task<Answer> ResponsesStreamAsync(HttpClient http)
+    {
+        using var response = await http.PostAsync("v1/responses", new StringContent(
+            """{"model":"test-model","stream":true,"store":false,"max_output_tokens":100,"input":"responses"}""", Encoding.UTF8, "application/json"),
+            CancellationToken.None);
+        var body = await response.Content.ReadAsStringAsync(CancellationToken.None);
+        return new Answer(response.Headers.GetValues("X-Ciyuan-Request-Id").Single(), body.Contains("event: response.completed", StringComparison.Ordinal), body);
     }
 
     private static void Signal(Process process, string signal)

@@ -56,6 +56,23 @@ public sealed class ErrorVocabularyTests
         Assert.Equal(providerCode, error["provider_code"]!.GetValue<string>());
     }
 
+    [Theory]
+    [MemberData(nameof(VendorErrors))]
+    public async Task Responses_VendorError_IsOpenAIShapedWithTheSameVocabulary(string vendorCase, int upstreamStatus, string body, int status, string code, string providerCode)
+    {
+        await using var gateway = await GatewayFixture.StartAsync();
+        gateway.Upstream.Default = new Fail(upstreamStatus, body);
+
+        var response = await gateway.Http.PostAsync("v1/responses", new StringContent("""{"model":"test-model","input":"Hello"}""", Encoding.UTF8, "application/json"));
+
+        Assert.True(status == (int)response.StatusCode, vendorCase);
+        var error = (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!;
+        Assert.Equal(code, error["code"]!.GetValue<string>());
+        Assert.Equal("local", error["provider"]!.GetValue<string>());
+        Assert.Equal(providerCode, error["provider_code"]!.GetValue<string>());
+        Assert.DoesNotContain(await gateway.LedgerWhenAsync(1), row => row.Status == Core.Metering.RequestStatus.Ok || row.Cost.Value != 0);
+    }
+
     [Fact]
     public async Task Chat_VendorRateLimitWithoutRetryAfter_StillTellsTheClientWhenToRetry()
     {

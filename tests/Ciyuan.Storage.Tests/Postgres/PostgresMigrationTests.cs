@@ -47,8 +47,9 @@ public sealed class PostgresMigrationTests
     {
         var database = await PostgresServer.CreateDatabaseAsync();
         await (await PostgresTestStore.OpenAsync(database, "instance-a")).DisposeAsync();
-        var last = PostgresMigrator.Scripts[^1].Version;
-        await ScalarsAsync<int>(database, $"DROP TABLE usage_series; DROP TABLE admin_sessions; DROP TABLE admin_tokens; DELETE FROM schema_migrations WHERE version = {last} RETURNING version;");
+        var last = PostgresMigrator.LatestVersion;
+        var dashboard = PostgresMigrator.Scripts.Single(s => s.Name.EndsWith("_dashboard.sql", StringComparison.Ordinal)).Version;
+        await ScalarsAsync<int>(database, $"DROP TABLE usage_series; DROP TABLE admin_sessions; DROP TABLE admin_tokens; DELETE FROM schema_migrations WHERE version = {dashboard} RETURNING version;");
 
         await (await PostgresTestStore.OpenAsync(database, "instance-b")).DisposeAsync();
 

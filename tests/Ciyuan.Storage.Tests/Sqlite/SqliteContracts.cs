@@ -41,3 +41,8 @@ public sealed class SqliteUsageSeriesContractTests : UsageSeriesContract
 {
     protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(ScratchDirectory, instanceId);
 }
+
+public sealed class SqliteResponseStoreContractTests : ResponseStoreContract
+{
+    protected override Task<IStorageBackend> OpenBackendAsync(string instanceId) => SqliteTestStore.OpenAsync(ScratchDirectory, instanceId);
+}

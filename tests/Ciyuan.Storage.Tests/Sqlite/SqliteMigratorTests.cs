@@ -21,9 +21,9 @@ public sealed class SqliteMigratorTests : IDisposable
         using var connection = OpenRaw(path);
         Assert.Equal(SqliteMigrator.LatestVersion, Scalar<long>(connection, "PRAGMA user_version;"));
         var tables = Strings(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;");
-        Assert.Equal(new[] { "admin_sessions", "admin_tokens", "budget_entries", "budget_spend", "budgets", "client_keys", "meta", "schema_migrations", "usage_records", "usage_rollups", "usage_series" }, tables);
+        Assert.Equal(new[] { "admin_sessions", "admin_tokens", "budget_entries", "budget_spend", "budgets", "client_keys", "meta", "response_items", "responses", "schema_migrations", "usage_records", "usage_rollups", "usage_series" }, tables);
         var indexes = Strings(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_%' ORDER BY name;");
-        Assert.Equal(new[] { "ix_admin_sessions_token", "ix_budget_entries_open", "ix_usage_records_created", "ix_usage_records_key", "ix_usage_records_project", "ix_usage_records_run", "ix_usage_records_suspect" }, indexes);
+        Assert.Equal(new[] { "ix_admin_sessions_token", "ix_budget_entries_open", "ix_response_items_id", "ix_responses_created", "ix_usage_records_created", "ix_usage_records_key", "ix_usage_records_project", "ix_usage_records_run", "ix_usage_records_suspect" }, indexes);
         Assert.Equal(0L, Scalar<long>(connection, "SELECT value FROM meta WHERE name = 'budgets_version';"));
         Assert.Equal(0L, Scalar<long>(connection, "SELECT value FROM meta WHERE name = 'keys_version';"));
     }

@@ -14,6 +14,9 @@ public static class CodingClients
     /// <summary>The Claude Code CLI (<c>claude</c>).</summary>
     public static async Task<string> ClaudeCodeAsync() => Path.Combine(await Directory.Value.ConfigureAwait(false), "node_modules", ".bin", "claude");
 
+    /// <summary>The Codex CLI (<c>codex</c>).</summary>
+    public static async Task<string> CodexAsync() => Path.Combine(await Directory.Value.ConfigureAwait(false), "node_modules", ".bin", "codex");
+
     /// <summary>The Qwen Code CLI (<c>qwen</c>).</summary>
     public static async Task<string> QwenCodeAsync() => Path.Combine(await Directory.Value.ConfigureAwait(false), "node_modules", ".bin", "qwen");
 

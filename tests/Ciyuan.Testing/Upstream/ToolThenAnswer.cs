@@ -6,8 +6,8 @@ namespace Ciyuan.Testing.Upstream;
 /// A coding agent's smallest task, scripted: while the conversation holds no tool result, the
 /// upstream answers with one call of <see cref="ToolName"/>; once the result is back, with
 /// <see cref="FinalAnswer"/>. A request that does not offer the tool (a client's side query) gets
-/// the final answer too. Works for both dialects: OpenAI <c>tool</c> messages and Anthropic
-/// <c>tool_result</c> blocks count as results.
+/// the final answer too. Works for every dialect: OpenAI <c>tool</c> messages, Anthropic
+/// <c>tool_result</c> blocks and Responses <c>function_call_output</c> items count as results.
 /// </summary>
 public sealed record ToolThenAnswer(string ToolName, string ArgumentsJson, string FinalAnswer)
 {
@@ -19,9 +19,10 @@ public sealed record ToolThenAnswer(string ToolName, string ArgumentsJson, strin
     public Scripted Behavior => new(Choose);
 
     public static bool HasToolResult(JsonObject request) =>
-        request["messages"] is JsonArray messages && messages.Any(static message =>
+        (request["messages"] is JsonArray messages && messages.Any(static message =>
             message?["role"]?.GetValue<string>() == "tool"
-            || (message?["content"] is JsonArray blocks && blocks.Any(static block => block?["type"]?.GetValue<string>() == "tool_result")));
+            || (message?["content"] is JsonArray blocks && blocks.Any(static block => block?["type"]?.GetValue<string>() == "tool_result"))))
+        || (request["input"] is JsonArray items && items.Any(static item => item?["type"]?.GetValue<string>() is "function_call_output" or "custom_tool_call_output"));
 
     public static bool OffersTool(JsonObject request, string name) =>
         request["tools"] is JsonArray tools && tools.Any(tool =>

@@ -13,11 +13,11 @@ using Microsoft.Extensions.Logging;
 namespace Ciyuan.Testing.Upstream;
 
 /// <summary>
-/// An OpenAI-dialect upstream on real Kestrel over loopback. It answers as each behaviour says
+/// An OpenAI-dialect upstream on real Kestrel over loopback (with Anthropic's Messages and OpenAI's Responses routes beside it). It answers as each behaviour says
 /// (normal, streamed with usage in any vendor's place, keep-alives, errors in each vendor's shape,
 /// slow, hanging, cut-off, garbled) and records and counts what it served.
 /// </summary>
-public sealed class UpstreamServer : IAsyncDisposable
+public sealed partial class UpstreamServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
@@ -62,6 +62,7 @@ public sealed class UpstreamServer : IAsyncDisposable
         app.MapPost("/v1/chat/completions", server.HandleChatAsync);
         app.MapPost("/v1/embeddings", server.HandleEmbeddingsAsync);
         app.MapPost("/anthropic/v1/messages", server.HandleMessagesAsync);
+        app.MapPost("/v1/responses", server.HandleResponsesAsync);
         app.MapGet("/v1/models", static () => Results.Json(new { @object = "list", data = Array.Empty<object>() }));
         await app.StartAsync().ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

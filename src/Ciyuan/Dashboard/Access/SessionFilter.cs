@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Ciyuan.AdminAccess;
 using Ciyuan.Core.Admin;
+using Ciyuan.Gateway.Errors;
 using Ciyuan.Http;
 
 namespace Ciyuan.Dashboard.Access;
@@ -20,7 +21,7 @@ internal sealed class SessionFilter(DashboardSessions sessions) : IEndpointFilte
         var session = await sessions.FindAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         if (session is null)
         {
-            return new OpenAIErrorResult(OpenAIError.Unauthorized("Sign in to the dashboard first (POST /ui/api/session with the master key or an admin token)."));
+            return new ErrorResult(GatewayErrors.Unauthorized("Sign in to the dashboard first (POST /ui/api/session with the master key or an admin token)."));
         }
 
         context.Items[typeof(AdminSession)] = session;
@@ -28,13 +29,13 @@ internal sealed class SessionFilter(DashboardSessions sessions) : IEndpointFilte
         {
             if (!CsrfMatches(context.Request.Headers[CsrfHeader].ToString(), session.CsrfToken))
             {
-                return new OpenAIErrorResult(new OpenAIError(StatusCodes.Status403Forbidden,
-                    $"A change needs the session's CSRF token in {CsrfHeader}; reload the dashboard.", "permission_error", "csrf_token_missing"));
+                return new ErrorResult(GatewayErrors.Forbidden(
+                    $"A change needs the session's CSRF token in {CsrfHeader}; reload the dashboard.", "csrf_token_missing"));
             }
 
             if (session.Role != AdminRole.Admin)
             {
-                return new OpenAIErrorResult(AdminAccessFilter.ReadOnly(new AdminCaller(session.Role, session.Subject, session.TokenId)));
+                return new ErrorResult(AdminAccessFilter.ReadOnly(new AdminCaller(session.Role, session.Subject, session.TokenId)));
             }
         }
 

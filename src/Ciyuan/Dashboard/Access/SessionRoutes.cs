@@ -3,6 +3,7 @@ using Ciyuan.AdminAccess;
 using Ciyuan.Core.Admin;
 using Ciyuan.Dashboard.Views;
 using Ciyuan.Gateway.Diagnostics;
+using Ciyuan.Gateway.Errors;
 using Ciyuan.Http;
 
 namespace Ciyuan.Dashboard.Access;
@@ -27,15 +28,15 @@ internal static partial class SessionRoutes
     {
         if (!masterKey.IsSet)
         {
-            await OpenAIErrorWriter.WriteAsync(context, new OpenAIError(StatusCodes.Status403Forbidden,
-                "The dashboard needs CIYUAN_MASTER_KEY: start `ciyuan serve` with it set, then sign in with it or an admin token.", "permission_error", "admin_disabled")).ConfigureAwait(false);
+            await ErrorAnswers.WriteAsync(context, GatewayErrors.Forbidden(
+                "The dashboard needs CIYUAN_MASTER_KEY: start `ciyuan serve` with it set, then sign in with it or an admin token.", "admin_disabled")).ConfigureAwait(false);
             return;
         }
 
         if (!SameOrigin(context.Request) || context.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) != true)
         {
-            await OpenAIErrorWriter.WriteAsync(context, new OpenAIError(StatusCodes.Status403Forbidden,
-                "Sign in from the dashboard itself (a JSON body from the same origin).", "permission_error", "cross_origin")).ConfigureAwait(false);
+            await ErrorAnswers.WriteAsync(context, GatewayErrors.Forbidden(
+                "Sign in from the dashboard itself (a JSON body from the same origin).", "cross_origin")).ConfigureAwait(false);
             return;
         }
 
@@ -57,7 +58,7 @@ internal static partial class SessionRoutes
         if (signedIn is not { } result)
         {
             await Task.Delay(FailureDelay, context.RequestAborted).ConfigureAwait(false);
-            await OpenAIErrorWriter.WriteAsync(context, OpenAIError.Unauthorized(
+            await ErrorAnswers.WriteAsync(context, GatewayErrors.Unauthorized(
                 "That is neither the master key nor an active admin token.")).ConfigureAwait(false);
             return;
         }
@@ -72,8 +73,8 @@ internal static partial class SessionRoutes
         var session = await sessions.FindAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         if (session is not null && !SessionFilter.CsrfMatches(context.Request.Headers[SessionFilter.CsrfHeader].ToString(), session.CsrfToken))
         {
-            await OpenAIErrorWriter.WriteAsync(context, new OpenAIError(StatusCodes.Status403Forbidden,
-                $"Signing out needs the session's CSRF token in {SessionFilter.CsrfHeader}.", "permission_error", "csrf_token_missing")).ConfigureAwait(false);
+            await ErrorAnswers.WriteAsync(context, GatewayErrors.Forbidden(
+                $"Signing out needs the session's CSRF token in {SessionFilter.CsrfHeader}.", "csrf_token_missing")).ConfigureAwait(false);
             return;
         }
 

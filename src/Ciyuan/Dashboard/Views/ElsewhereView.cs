@@ -89,7 +89,7 @@ internal sealed class ElsewhereView(IUsageTimeline timeline, DashboardClock cloc
         json.WriteString("currency", price.Currency);
         json.WriteNumber("micros", cost.Value);
         json.WriteString("amount", cost.ToString());
-        json.WriteNumber("usd_micros", live.Current.Currency.Convert(cost, price.Currency, "USD").Value);
+        json.WriteNumber("usd_micros", live.Current.Currency.Convert(cost, price.Currency, Currencies.Usd).Value);
         json.WriteString("source_date", (price.SourceDate ?? model.SourceDate).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         json.WriteEndObject();
     }

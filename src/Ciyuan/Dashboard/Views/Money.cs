@@ -26,7 +26,7 @@ internal sealed class Money
 
     /// <summary>Everything in USD micro-units, CNY converted at the configured rate (rounded against the spender, as budgets do).</summary>
     public long UsdMicros(CurrencyConverter converter) =>
-        _micros.Sum(p => converter.Convert(new MicroUnits(p.Value), p.Key, "USD").Value);
+        _micros.Sum(p => converter.Convert(new MicroUnits(p.Value), p.Key, Currencies.Usd).Value);
 
     /// <summary><c>[{"currency":"USD","micros":123,"amount":"0.000123"}, …]</c>, one entry per currency.</summary>
     public void Write(Utf8JsonWriter json, string name)

@@ -1,4 +1,5 @@
 using Ciyuan.Core.Routing;
+using Ciyuan.Gateway.Errors;
 using Ciyuan.Gateway.Keys;
 using Ciyuan.Gateway.State;
 using Ciyuan.Http;
@@ -12,7 +13,7 @@ internal static class RouteExplainRoute
     {
         if (model is not { Length: > 0 })
         {
-            await OpenAIErrorWriter.WriteAsync(context, OpenAIError.InvalidRequest("Give 'model': the model (alias) a request would name.", "missing_model", "model")).ConfigureAwait(false);
+            await ErrorAnswers.WriteAsync(context, GatewayErrors.InvalidRequest("Give 'model': the model (alias) a request would name.", "missing_model", "model")).ConfigureAwait(false);
             return;
         }
 
@@ -22,7 +23,7 @@ internal static class RouteExplainRoute
             var found = (await keys.ListAsync(context.RequestAborted).ConfigureAwait(false)).FirstOrDefault(k => k.Id == key);
             if (found is null)
             {
-                await OpenAIErrorWriter.WriteAsync(context, new OpenAIError(StatusCodes.Status404NotFound, $"No key has the id '{key}'.", "invalid_request_error", "key_not_found", "key")).ConfigureAwait(false);
+                await ErrorAnswers.WriteAsync(context, GatewayErrors.NotFound( $"No key has the id '{key}'.", "key_not_found", "key")).ConfigureAwait(false);
                 return;
             }
 
