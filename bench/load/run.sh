@@ -7,6 +7,9 @@
 #   bash bench/load/run.sh --quick         # smoke run
 #   bash bench/load/run.sh --peers "direct yarp" --tests "ns_c64 st_ttft"
 #   bash bench/load/run.sh --baseline REV  # also runs the build of git revision REV, as target ciyuan-base
+#   bash bench/load/run.sh --observed      # the cost of being observed: target ciyuan with metrics and traces
+#                                          # off, ciyuan-observed with /metrics scraped every 5 s and traces
+#                                          # sampled (SAMPLING, default 0.1) to an OTLP sink (otlp_sink.py)
 # Extra arguments go to the harness.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -14,15 +17,19 @@ harness="${HARNESS:-$repo/../shared/bench/run-peers.sh}"
 port="${CIYUAN_BENCH_PORT:-18090}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/ciyuan-bench.XXXXXX")"
 baseline=""
+observed=0
 passed=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --baseline) baseline="$2"; shift 2 ;;
+    --observed) observed=1; shift ;;
     *) passed+=("$1"); shift ;;
   esac
 done
 set -- "${passed[@]+"${passed[@]}"}"
+background=()
 cleanup() {
+  for pid in "${background[@]+"${background[@]}"}"; do kill "$pid" 2>/dev/null || true; done
   if [ -d "$work/base-src" ]; then git -C "$repo" worktree remove --force "$work/base-src" >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
@@ -58,8 +65,33 @@ if [ -n "$baseline" ]; then
          --target-cmd "ciyuan-base=env CIYUAN_DATA_DIR=$work/base-data dotnet $work/base-app/ciyuan.dll serve --config $work/ciyuan.yaml --urls http://127.0.0.1:$((port + 1))"
          --target-header "ciyuan-base=x-api-key: $base_key")
 fi
+if [ "$observed" = 1 ]; then
+  # Same build, same upstream, two configurations: nothing observed, and what an operator runs in
+  # production (Prometheus scraping, a sampled share of requests traced to a collector).
+  unset OTEL_EXPORTER_OTLP_ENDPOINT OTEL_EXPORTER_OTLP_PROTOCOL OTEL_SERVICE_NAME
+  printf 'metrics: { enabled: false }\n' >> "$work/ciyuan.yaml"
+  sink_port=$((port + 3))
+  python3 "$repo/bench/load/otlp_sink.py" "$sink_port" &
+  background+=("$!")
+  observed_port=$((port + 2))
+  { sed '/^metrics:/d' "$work/ciyuan.yaml"
+    printf 'server: { metrics_token: bench-metrics-token }\n'
+    printf 'telemetry: { endpoint: "http://127.0.0.1:%s", protocol: http/protobuf, sampling_ratio: %s }\n' "$sink_port" "${SAMPLING:-0.1}"
+  } > "$work/observed.yaml"
+  observed_key="$(CIYUAN_DATA_DIR="$work/observed-data" dotnet "$work/app/ciyuan.dll" keys create --config "$work/observed.yaml" --name bench 2>/dev/null)"
+  args+=(--target "ciyuan-observed=$observed_port"
+         --target-cmd "ciyuan-observed=env CIYUAN_DATA_DIR=$work/observed-data dotnet $work/app/ciyuan.dll serve --config $work/observed.yaml --urls http://127.0.0.1:$observed_port"
+         --target-header "ciyuan-observed=x-api-key: $observed_key")
+  # Prometheus' usual pull, a little more often than its 15 s default.
+  ( while sleep 5; do curl -s -o /dev/null -H "Authorization: Bearer bench-metrics-token" "http://127.0.0.1:$observed_port/metrics" || true; done ) &
+  background+=("$!")
+fi
 if [[ " $* " != *" --peers "* ]]; then
   args+=(--peers "direct nginx yarp")
 fi
 bash "$harness" "${args[@]}" "$@"
 echo "ledger: $(dotnet "$work/app/ciyuan.dll" usage --config "$work/ciyuan.yaml" --csv | tail -n +2)"
+if [ "$observed" = 1 ]; then
+  echo "ledger (observed): $(CIYUAN_DATA_DIR="$work/observed-data" dotnet "$work/app/ciyuan.dll" usage --config "$work/observed.yaml" --csv | tail -n +2)"
+  echo "OTLP sink: $(curl -s "http://127.0.0.1:$sink_port/count")"
+fi

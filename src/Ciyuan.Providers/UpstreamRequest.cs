@@ -28,4 +28,10 @@ public sealed record UpstreamRequest
 
     /// <summary>Client headers to pass on (e.g. <c>anthropic-version</c>, <c>anthropic-beta</c>); never credentials.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ForwardedHeaders { get; init; } = [];
+
+    /// <summary>
+    /// The W3C <c>traceparent</c> to send, so the upstream's own spans join the request's trace. Set
+    /// per attempt by the caller (the HTTP handler's automatic propagation is off: only this one is sent).
+    /// </summary>
+    public string? TraceParent { get; init; }
 }

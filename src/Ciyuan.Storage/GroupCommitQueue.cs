@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace Ciyuan.Storage;
@@ -23,15 +24,19 @@ internal sealed class GroupCommitQueue<T> : IAsyncDisposable
     });
 
     private readonly Task _writer;
+    private readonly LedgerMetrics _metrics;
 
     /// <param name="writeBatch">Writes and commits one batch; called on the writer task only, never concurrently.</param>
     /// <param name="describeFailure">The message callers get when a batch fails (no secrets in it).</param>
     /// <param name="itemFailure">After a batch was written, why an item of it was left out (null: it was written).</param>
-    public GroupCommitQueue(Func<IReadOnlyList<T>, Task> writeBatch, Func<Exception, string> describeFailure, Func<T, Exception?>? itemFailure = null)
+    /// <param name="metrics">Told how long each commit took; reports how many writes wait.</param>
+    public GroupCommitQueue(Func<IReadOnlyList<T>, Task> writeBatch, Func<Exception, string> describeFailure, Func<T, Exception?>? itemFailure = null, LedgerMetrics? metrics = null)
     {
         _writeBatch = writeBatch;
         _describeFailure = describeFailure;
         _itemFailure = itemFailure;
+        _metrics = metrics ?? LedgerMetrics.None;
+        _metrics.TrackQueue(() => _queue.Reader.Count);
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -56,9 +61,15 @@ internal sealed class GroupCommitQueue<T> : IAsyncDisposable
                 items.Add(pending.Item);
             }
 
+            var started = _metrics.TimesCommits ? Stopwatch.GetTimestamp() : 0;
             try
             {
                 await _writeBatch(items).ConfigureAwait(false);
+                if (started != 0)
+                {
+                    _metrics.Committed(started);
+                }
+
                 foreach (var pending in batch)
                 {
                     if (_itemFailure?.Invoke(pending.Item) is { } refused)

@@ -19,4 +19,7 @@ public sealed record StorageOptions
     public TimeZoneInfo TimeZone { get; init; } = TimeZoneInfo.Utc;
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The gateway's meter, for commit times, queue depth and journal appends; null records nothing.</summary>
+    public System.Diagnostics.Metrics.Meter? Meter { get; init; }
 }

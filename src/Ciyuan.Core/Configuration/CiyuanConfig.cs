@@ -30,6 +30,15 @@ public sealed record CiyuanConfig
     /// <summary>Tokenizer files by family, for families Ciyuan does not ship.</summary>
     public FrozenDictionary<string, TokenizerFileConfig> Tokenizers { get; init; } = FrozenDictionary<string, TokenizerFileConfig>.Empty;
 
+    /// <summary>The Prometheus endpoint <c>/metrics</c>.</summary>
+    public MetricsConfig Metrics { get; init; } = MetricsConfig.Default;
+
+    /// <summary>OpenTelemetry traces (off unless a collector is configured).</summary>
+    public TelemetryConfig Telemetry { get; init; } = TelemetryConfig.Default;
+
+    /// <summary>The console log's format and whether each request gets a line.</summary>
+    public LoggingConfig Logging { get; init; } = LoggingConfig.Default;
+
     /// <summary>Where the config came from, for messages ("built-in defaults" or a file path).</summary>
     public string Source { get; init; } = "built-in defaults";
 

@@ -31,7 +31,8 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
         var root = ReadRoot(yaml, source);
         if (root is null)
         {
-            return CiyuanConfig.Empty with { Source = source };
+            // Traces may still be asked for by the standard OpenTelemetry variables.
+            return CiyuanConfig.Empty with { Source = source, Telemetry = new ObservabilityConfigReader(environment, ResolveSecret).ReadTelemetry(null) };
         }
 
         var server = ReadServer(root.OptionalMapping("server"));
@@ -43,6 +44,9 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
         var tokenizers = ReadTokenizers(root.OptionalMapping("tokenizers"), source);
         var routing = ReadRouting(root.OptionalMapping("routing"));
         var policies = ReadPolicies(root.OptionalMapping("policies"), providers);
+        var metrics = ObservabilityConfigReader.ReadMetrics(root.OptionalMapping("metrics"));
+        var telemetry = new ObservabilityConfigReader(environment, ResolveSecret).ReadTelemetry(root.OptionalMapping("telemetry"));
+        var logging = ObservabilityConfigReader.ReadLogging(root.OptionalMapping("logging"));
         root.RejectUnknownKeys();
 
         return new CiyuanConfig
@@ -56,6 +60,9 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
             Policies = policies,
             Budgets = budgets,
             Projects = projects.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal),
+            Metrics = metrics,
+            Telemetry = telemetry,
+            Logging = logging,
             Source = source,
         };
     }
@@ -175,7 +182,21 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
             : throw new ConfigException(string.Empty, $"{source}: the top level must be a mapping (providers:, models:, ...)");
     }
 
-    private static ServerConfig ReadServer(ConfigMapping? node)
+    /// <summary>A bearer token for <c>/metrics</c> alone; long enough to be masked like every other secret.</summary>
+    private string? ReadMetricsToken(ConfigMapping node)
+    {
+        if (node.OptionalString("metrics_token") is not { } text)
+        {
+            return null;
+        }
+
+        var token = ResolveSecret(node.Join("metrics_token"), text);
+        return token.Length >= Secrets.SecretRedactor.MinimumLength
+            ? token
+            : throw new ConfigException(node.Join("metrics_token"), $"must be at least {Secrets.SecretRedactor.MinimumLength} characters");
+    }
+
+    private ServerConfig ReadServer(ConfigMapping? node)
     {
         if (node is null)
         {
@@ -189,6 +210,7 @@ public sealed class ConfigLoader(IProviderDefaults defaults, Func<string, string
             MaxUpstreamBodyBytes = node.OptionalInteger("max_upstream_body_bytes", 64 * 1024, 1L << 30) ?? ServerConfig.Default.MaxUpstreamBodyBytes,
             MaxTokenizeBytes = node.OptionalInteger("max_tokenize_bytes", 1024, 1L << 30) ?? ServerConfig.Default.MaxTokenizeBytes,
             RefuseUnpriced = node.OptionalBool("refuse_unpriced") ?? false,
+            MetricsToken = ReadMetricsToken(node),
             DrainDelay = node.OptionalInteger("drain_delay_seconds", 0, 3_600) is { } delay ? TimeSpan.FromSeconds(delay) : ServerConfig.Default.DrainDelay,
             DrainTimeout = node.OptionalInteger("drain_timeout_seconds", 0, 86_400) is { } timeout ? TimeSpan.FromSeconds(timeout) : ServerConfig.Default.DrainTimeout,
             Ui = node.OptionalBool("ui") ?? true,

@@ -25,6 +25,9 @@ public sealed record ServerConfig
     /// </summary>
     public bool RefuseUnpriced { get; init; }
 
+    /// <summary>A bearer token that may read <c>/metrics</c> (besides the master key) without being an admin.</summary>
+    public string? MetricsToken { get; init; }
+
     /// <summary>
     /// After SIGTERM or SIGINT, how long the gateway keeps accepting connections while <c>/readyz</c>
     /// answers 503, so a load balancer notices before the listener closes.

@@ -45,7 +45,7 @@ public sealed class SecretRedactor
     /// <summary>The provider keys, auth-like provider headers and the master key of <paramref name="config"/>.</summary>
     public static SecretRedactor FromConfig(CiyuanConfig config, string? masterKey)
     {
-        var secrets = new List<string?> { masterKey };
+        var secrets = new List<string?> { masterKey, config.Server.MetricsToken };
         foreach (var provider in config.Providers.Values)
         {
             secrets.Add(provider.ApiKey);

@@ -29,6 +29,7 @@ internal static class EventIds
     public const int StreamFailed = 2001;
     public const int ClientDisconnected = 2002;
     public const int UnhandledError = 2004;
+    public const int RequestCompleted = 2005;
     public const int LedgerFailed = 3000;
     public const int HoldReleaseFailed = 3001;
     public const int ReserveFailed = 3002;

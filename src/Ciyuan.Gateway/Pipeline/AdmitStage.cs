@@ -3,6 +3,7 @@ using Ciyuan.Core.Limits;
 using Ciyuan.Core.Providers;
 using Ciyuan.Gateway.Errors;
 using Ciyuan.Gateway.Limits;
+using Ciyuan.Gateway.Telemetry;
 
 namespace Ciyuan.Gateway.Pipeline;
 
@@ -13,7 +14,7 @@ namespace Ciyuan.Gateway.Pipeline;
 /// (prompt plus the largest max-token field) and corrected with what the request really used when
 /// it is settled. The counters live in memory, or in Redis when several instances must share them.
 /// </summary>
-internal sealed class AdmitStage(ILimitCounters counters)
+internal sealed class AdmitStage(ILimitCounters counters, RequestObserver observer)
 {
     /// <summary>The tokens a request is charged up front: the prompt estimate and the output it asked for.</summary>
     public static long EstimatedTokens(GatewayContext context) =>
@@ -64,6 +65,7 @@ internal sealed class AdmitStage(ILimitCounters counters)
             var decision = await counters.TryAddAsync(charges.Rates, CancellationToken.None).ConfigureAwait(false);
             if (!decision.Allowed)
             {
+                observer.LimitRefused(charges.Rates[decision.RefusedIndex].Counter);
                 return Refusal(charges.RateLimits[decision.RefusedIndex], decision.RetryAfter);
             }
 
@@ -79,6 +81,7 @@ internal sealed class AdmitStage(ILimitCounters counters)
                 // Not admitted, so not counted: the rates taken a moment ago are given back.
                 await counters.AdjustAsync(charges.Rates.Select(r => new RateAdjustment(r.Counter, -r.Amount)).ToList(), CancellationToken.None).ConfigureAwait(false);
                 request.TokenCharges = null;
+                observer.LimitRefused(charges.Slots[decision.RefusedIndex].Counter);
                 return Refusal(charges.SlotLimits[decision.RefusedIndex], TimeSpan.FromSeconds(1));
             }
 
@@ -112,6 +115,7 @@ internal sealed class AdmitStage(ILimitCounters counters)
 
         if (!decision.Allowed)
         {
+            observer.LimitRefused(charges.Rates[decision.RefusedIndex].Counter);
             return new ProviderFailure(ProviderFailureKind.RateLimited, 429,
                 $"Deployment '{deployment.Id}' is at its configured limit ({charges.RateLimits[decision.RefusedIndex]}); nothing was sent to it.",
                 RetryAfter: decision.RetryAfter);

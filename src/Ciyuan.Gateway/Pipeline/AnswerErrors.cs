@@ -8,8 +8,11 @@ namespace Ciyuan.Gateway.Pipeline;
 /// <summary>Writes a <see cref="GatewayError"/> as a whole answer in the shape of the door the request came in by.</summary>
 internal static class AnswerErrors
 {
-    public static Task WriteAsync(GatewayContext context, GatewayError error) =>
-        WriteAsync(context.Client, context.Door, context.RequestId, error);
+    public static Task WriteAsync(GatewayContext context, GatewayError error)
+    {
+        context.AnsweredError = error;
+        return WriteAsync(context.Client, context.Door, context.RequestId, error);
+    }
 
     public static async Task WriteAsync(ClientExchange client, IDoor door, string requestId, GatewayError error)
     {

@@ -125,6 +125,14 @@ internal sealed class GatewayContext : IDisposable
     /// <summary>Settle: the ledger line, once written (it settles the hold in the same transaction).</summary>
     public UsageRecord? Record { get; internal set; }
 
+    // ---- Telemetry (observation only: no stage decides anything from these) ---------------------
+
+    /// <summary>The request's span, set when observation starts; null when traces are off.</summary>
+    public Activity? Trace { get; internal set; }
+
+    /// <summary>The error the client was answered with, set by <see cref="AnswerErrors"/> when it writes one.</summary>
+    public Errors.GatewayError? AnsweredError { get; internal set; }
+
     /// <summary>The ledger's name for the door.</summary>
     public string Endpoint => Door.Endpoint.LedgerName();
 

@@ -7,6 +7,7 @@ using Ciyuan.Gateway.Doors;
 using Ciyuan.Gateway.Errors;
 using Ciyuan.Gateway.Lifecycle;
 using Ciyuan.Gateway.Relay;
+using Ciyuan.Gateway.Telemetry;
 using Ciyuan.Providers;
 
 namespace Ciyuan.Gateway.Pipeline;
@@ -37,6 +38,7 @@ internal sealed partial class GatewayPipeline(
     SendStage send,
     AnswerRelay relay,
     SettleStage settle,
+    RequestObserver observer,
     GatewayDrain drain,
     TimeProvider time,
     ILogger<GatewayPipeline> logger)
@@ -47,11 +49,13 @@ internal sealed partial class GatewayPipeline(
         var read = await intake.ReadAsync(client, door).ConfigureAwait(false);
         if (read.Context is not { } context)
         {
+            observer.Refused(door, read.Error!);
             await AnswerErrors.WriteAsync(client, door, read.RequestId, read.Error!).ConfigureAwait(false);
             return;
         }
 
         using (context)
+        using (observer.Observe(context))
         {
             // 1b. Recall: a continued conversation is rebuilt from the store before anything is sized or routed.
             if (await recall.RecallAsync(context).ConfigureAwait(false) is { } unrecalled)
@@ -106,7 +110,9 @@ internal sealed partial class GatewayPipeline(
             if (await admit.AdmitAttemptAsync(context, deployment).ConfigureAwait(false) is { } atLimit)
             {
                 failure = atLimit;
-                if (attempts.Fail(attempt, atLimit).Action == RetryAction.Stop)
+                var next = attempts.Fail(attempt, atLimit).Action;
+                observer.AttemptFailed(deployment, atLimit.Kind, next);
+                if (next == RetryAction.Stop)
                 {
                     break;
                 }
@@ -123,15 +129,19 @@ internal sealed partial class GatewayPipeline(
 
             // 6. Send, then 7. relay (which 8. settles before the last byte).
             AttemptResult result;
+            var span = RequestObserver.AttemptStarted(context, deployment, attempts.AttemptsMade);
             try
             {
-                result = await AttemptAsync(context, deployment, attempt.Key?.Secret).ConfigureAwait(false);
+                result = await AttemptAsync(context, deployment, attempt.Key?.Secret, RequestTracing.UpstreamTraceParent(span, context)).ConfigureAwait(false);
             }
             catch
             {
+                RequestObserver.AttemptAborted(span);
                 attempts.Cancel(attempt);
                 throw;
             }
+
+            RequestObserver.AttemptEnded(span, result.Failure, result.Refusal);
 
             if (result.Refusal is { } refusal)
             {
@@ -166,6 +176,7 @@ internal sealed partial class GatewayPipeline(
             }
 
             var decision = attempts.Fail(attempt, failure);
+            observer.AttemptFailed(deployment, failure.Kind, decision.Action);
             if (decision.Action == RetryAction.Stop)
             {
                 break;
@@ -190,9 +201,9 @@ internal sealed partial class GatewayPipeline(
     }
 
     /// <summary>One attempt: sent, then relayed. Neither member set: the client got its answer.</summary>
-    private async Task<AttemptResult> AttemptAsync(GatewayContext context, DeploymentConfig deployment, string? apiKey)
+    private async Task<AttemptResult> AttemptAsync(GatewayContext context, DeploymentConfig deployment, string? apiKey, string? traceParent)
     {
-        var sent = await send.SendAsync(context, deployment, apiKey).ConfigureAwait(false);
+        var sent = await send.SendAsync(context, deployment, apiKey, traceParent).ConfigureAwait(false);
         if (sent.Refusal is { } refusal)
         {
             return new AttemptResult(null, refusal);

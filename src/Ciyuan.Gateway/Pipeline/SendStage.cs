@@ -25,7 +25,8 @@ internal sealed class SendStage(ReasoningReplayStore replay)
 {
     private static readonly string[] ForwardedAnthropicHeaders = ["anthropic-version", "anthropic-beta"];
 
-    public async Task<SendResult> SendAsync(GatewayContext context, DeploymentConfig deployment, string? apiKey)
+    /// <param name="traceParent">The W3C <c>traceparent</c> the upstream gets, when the request is traced or the client sent one.</param>
+    public async Task<SendResult> SendAsync(GatewayContext context, DeploymentConfig deployment, string? apiKey, string? traceParent = null)
     {
         var door = context.Door;
         var upstream = ProviderEndpoints.DialectOf(ProviderEndpoints.For(deployment.Provider, door.Dialect));
@@ -53,6 +54,7 @@ internal sealed class SendStage(ReasoningReplayStore replay)
                 CallerSecret = System.Text.Encoding.UTF8.GetBytes(context.CallerSecret),
                 Dialect = upstream,
                 ForwardedHeaders = upstream == Dialect.Anthropic && door.Dialect == Dialect.Anthropic ? ForwardedHeaders(context.Client) : [],
+                TraceParent = traceParent,
             }, context.Client.Aborted).ConfigureAwait(false);
         }
 

@@ -5,6 +5,7 @@ using Ciyuan.Core.Providers;
 using Ciyuan.Gateway.Diagnostics;
 using Ciyuan.Gateway.Errors;
 using Ciyuan.Gateway.Relay;
+using Ciyuan.Gateway.Telemetry;
 
 namespace Ciyuan.Gateway.Pipeline;
 
@@ -16,14 +17,14 @@ namespace Ciyuan.Gateway.Pipeline;
 /// disk, a database gone), the answer is withheld: the request may have been served, and its hold,
 /// left open, shows as in doubt after the next start — counted, never lost.
 /// </summary>
-internal sealed partial class SettleStage(IUsageLedger ledger, AdmitStage limits, ReserveStage budgets, ILogger<SettleStage> logger)
+internal sealed partial class SettleStage(IUsageLedger ledger, AdmitStage limits, ReserveStage budgets, RequestObserver observer, ILogger<SettleStage> logger)
 {
     /// <summary>Settles an answer; false in <c>Durable</c> when its line could not be written (the answer must then be withheld).</summary>
     public async Task<(UsageRecord Record, bool Durable)> SettleAnswerAsync(
         GatewayContext context, DeploymentConfig deployment, TokenCeiling ceiling, AnswerTally tally, string status, int httpStatus, string? error, bool streamed)
     {
         var record = Build(context, deployment, context.Snapshot.State.PriceOf(deployment), ceiling, tally, status, httpStatus, error, streamed);
-        var durable = await WriteAsync(context, record).ConfigureAwait(false);
+        var durable = await WriteAsync(context, deployment, record).ConfigureAwait(false);
         return (record, durable);
     }
 
@@ -41,7 +42,7 @@ internal sealed partial class SettleStage(IUsageLedger ledger, AdmitStage limits
 
         // Nothing was served, so the client's error stands even if the line cannot be written (the
         // hold then stays open and shows as in doubt until an operator releases it).
-        await WriteAsync(context, record).ConfigureAwait(false);
+        await WriteAsync(context, deployment, record).ConfigureAwait(false);
         return error;
     }
 
@@ -52,7 +53,7 @@ internal sealed partial class SettleStage(IUsageLedger ledger, AdmitStage limits
         await limits.FinishAsync(context).ConfigureAwait(false);
     }
 
-    private async Task<bool> WriteAsync(GatewayContext context, UsageRecord record)
+    private async Task<bool> WriteAsync(GatewayContext context, DeploymentConfig deployment, UsageRecord record)
     {
         context.Record = record;
         bool durable;
@@ -67,6 +68,7 @@ internal sealed partial class SettleStage(IUsageLedger ledger, AdmitStage limits
             durable = false;
         }
 
+        observer.Settled(context, deployment, record, durable);
         await limits.SettleAsync(context, record.Usage.TotalTokens).ConfigureAwait(false);
         return durable;
     }

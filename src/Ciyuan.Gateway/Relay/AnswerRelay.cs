@@ -6,6 +6,7 @@ using Ciyuan.Gateway.Diagnostics;
 using Ciyuan.Gateway.Errors;
 using Ciyuan.Gateway.Lifecycle;
 using Ciyuan.Gateway.Pipeline;
+using Ciyuan.Gateway.Telemetry;
 using Ciyuan.Protocols.Sse;
 using Ciyuan.Providers;
 using Ciyuan.Providers.Http;
@@ -46,6 +47,7 @@ internal sealed partial class AnswerRelay(SettleStage settle, KeepStage keep, Ga
 
         context.MarkFirstToken();
         codec.Finished();
+        RequestObserver.AnswerRead(context, body.WrittenSpan);
 
         // Durable before the client sees a byte: an answer that was received is an answer that was billed.
         var (record, durable) = await settle.SettleAnswerAsync(context, deployment, ceiling, new AnswerTally(reading.Usage, reading.GeneratedBytes),

@@ -17,7 +17,7 @@ namespace Ciyuan.Gateway.Reload;
 /// <c>/admin/reload</c>. If it is valid, the new generation replaces the old in one write: requests
 /// in flight finish on the generation they started with, new ones take the new one, and
 /// deployments that still exist keep their circuits and latency averages. Settings the running
-/// process cannot change (where it listens, its storage, its body limit) are refused with a message
+/// process cannot change (where it listens, its storage, its body limit, its exporters and log format) are refused with a message
 /// that says to restart.
 /// </summary>
 internal sealed partial class ConfigReloader(
@@ -168,6 +168,24 @@ internal sealed partial class ConfigReloader(
         if (next.Storage with { RetentionDays = running.Storage.RetentionDays, ResponsesRetentionDays = running.Storage.ResponsesRetentionDays } != running.Storage)
         {
             throw new ConfigException("storage", "the storage backend and its options cannot change while the gateway runs; restart it to apply");
+        }
+
+        // The exporters are set up once: whether /metrics exists, where spans go and how many are
+        // sampled, how log lines are written. What each request reads (metrics.per_key,
+        // telemetry.capture_content, logging.requests, server.metrics_token) reloads.
+        if (running.Metrics.Enabled != next.Metrics.Enabled)
+        {
+            throw new ConfigException("metrics.enabled", "/metrics cannot be turned on or off while the gateway runs; restart it to apply");
+        }
+
+        if (next.Telemetry with { CaptureContent = running.Telemetry.CaptureContent } != running.Telemetry)
+        {
+            throw new ConfigException("telemetry", "the trace exporter (endpoint, protocol, headers, service name, sampling) cannot change while the gateway runs; restart it to apply");
+        }
+
+        if (running.Logging.Format != next.Logging.Format)
+        {
+            throw new ConfigException("logging.format", "the log format cannot change while the gateway runs; restart it to apply");
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Ciyuan.Core.Configuration;
 using Ciyuan.Core.Limits;
 using Ciyuan.Gateway.Budgets;
@@ -8,6 +9,7 @@ using Ciyuan.Gateway.Pipeline;
 using Ciyuan.Gateway.Reload;
 using Ciyuan.Gateway.Relay;
 using Ciyuan.Gateway.State;
+using Ciyuan.Gateway.Telemetry;
 using Ciyuan.Providers.Http;
 using Ciyuan.Providers.Profiles;
 using Ciyuan.Storage;
@@ -71,6 +73,17 @@ internal static class GatewayServices
         return services;
     }
 
+    /// <summary>The meter this gateway publishes on (its own instance: see <see cref="TelemetryNames.CreateMeter"/>), the instruments, spans and request log.</summary>
+    public static IServiceCollection AddCiyuanTelemetry(this IServiceCollection services, Meter meter)
+    {
+        services.AddSingleton(meter);
+        services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<GatewayGauges>();
+        services.AddSingleton<RequestLog>();
+        services.AddSingleton<RequestObserver>();
+        return services;
+    }
+
     /// <summary>The request pipeline and its stages.</summary>
     public static IServiceCollection AddCiyuanPipeline(this IServiceCollection services)
     {
@@ -89,9 +102,10 @@ internal static class GatewayServices
     }
 
     /// <summary>Everything <c>ciyuan serve</c> runs on, over an opened store.</summary>
-    public static IServiceCollection AddCiyuanGateway(this IServiceCollection services, CiyuanConfig config, ConfigOrigin origin, IStorageBackend store, ILimitCounters limitCounters) =>
+    public static IServiceCollection AddCiyuanGateway(this IServiceCollection services, CiyuanConfig config, ConfigOrigin origin, IStorageBackend store, ILimitCounters limitCounters, Meter meter) =>
         services
             .AddCiyuanStorage(store, limitCounters)
+            .AddCiyuanTelemetry(meter)
             .AddCiyuanState(config, origin)
             .AddCiyuanKeysAndBudgets()
             .AddCiyuanProviders()

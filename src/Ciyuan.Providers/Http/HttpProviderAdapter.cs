@@ -70,6 +70,11 @@ public sealed class HttpProviderAdapter(ProviderHttpClients clients, SecretRedac
             message.Headers.TryAddWithoutValidation(name, value);
         }
 
+        if (request.TraceParent is { } traceParent)
+        {
+            message.Headers.TryAddWithoutValidation("traceparent", traceParent);
+        }
+
         HttpResponseMessage response;
         try
         {

@@ -46,6 +46,8 @@ public sealed class ProviderHttpClients : IDisposable
             ConnectTimeout = provider.Timeouts.Connect,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
             EnableMultipleHttp2Connections = true,
+            // Trace context is sent explicitly per attempt (UpstreamRequest.TraceParent): the handler's
+            // own propagation would send whatever Activity.Current happens to be, traced or not.
             ActivityHeadersPropagator = null,
         },
         disposeHandler: true);

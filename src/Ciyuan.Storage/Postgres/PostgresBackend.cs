@@ -49,7 +49,7 @@ public sealed class PostgresBackend : IStorageBackend
         _options = options;
         _book = new LeaseBook(options.Time, options.Config.Leases);
         _journal = new OutageJournal(BacklogDirectory(options), options.InstanceId, database.Description, options.Config.SyncToDisk);
-        _ledger = new PostgresUsageLedger(database, options, _book, new OutageBacklog(_journal, BacklogCapacity));
+        _ledger = new PostgresUsageLedger(database, options, _book, new OutageBacklog(_journal, BacklogCapacity), LedgerMetrics.For(options.Meter, "postgres"));
         _leases = new PostgresLeases(database, options, _book);
         _budgetLedger = new PostgresBudgetLedger(database, _ledger, _leases, _book, options) { OrphanAfter = orphanAfter };
         _changes = new PostgresChangeFeed(database, Recall);

@@ -32,14 +32,14 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
     private readonly GroupCommitQueue<PendingWrite> _queue;
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _toDoubt = new();
 
-    internal PostgresUsageLedger(PostgresDatabase database, StorageOptions options, LeaseBook book, OutageBacklog backlog)
+    internal PostgresUsageLedger(PostgresDatabase database, StorageOptions options, LeaseBook book, OutageBacklog backlog, LedgerMetrics? metrics = null)
     {
         _database = database;
         _options = options;
         _book = book;
         _backlog = backlog;
         _queue = new GroupCommitQueue<PendingWrite>(WriteBatchAsync,
-            ex => $"the ledger could not be written to the {database.Description}: {ex.Message}", p => p.Failure);
+            ex => $"the ledger could not be written to the {database.Description}: {ex.Message}", p => p.Failure, metrics);
     }
 
     /// <summary>Writes waiting for the database in the outage backlog.</summary>

@@ -16,12 +16,13 @@ public sealed class SqliteBackend : IStorageBackend
     private SqliteBackend(SqliteDatabase database, StorageOptions options)
     {
         Database = database;
-        _ledger = new SqliteUsageLedger(database, options.Currency, options.InstanceId, committed: record => _budgetLedger!.Committed(record), options.Time);
+        var metrics = LedgerMetrics.For(options.Meter, "sqlite");
+        _ledger = new SqliteUsageLedger(database, options.Currency, options.InstanceId, committed: record => _budgetLedger!.Committed(record), options.Time, metrics);
 
         // The journal lives beside the database file it belongs to.
         var directory = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(database.Path)) ?? ".", Path.GetFileNameWithoutExtension(database.Path) + "-holds");
         _journal = new HoldJournal(directory, options.InstanceId, options.Config.SyncToDisk);
-        _budgetLedger = new SqliteBudgetLedger(database, _ledger, _journal, options);
+        _budgetLedger = new SqliteBudgetLedger(database, _ledger, _journal, options, metrics);
         Keys = new SqliteKeyStore(database);
         Reports = new SqliteUsageReader(database);
         Budgets = new SqliteBudgetStore(database, options.Time);

@@ -11,7 +11,7 @@ namespace Ciyuan.Storage.Sqlite;
 /// journal before the request leaves. Settlements are written with usage records, which also move
 /// the durable spend counters (<c>budget_spend</c>) the book reads when it first meets a line's window.
 /// </summary>
-internal sealed class SqliteBudgetLedger(SqliteDatabase database, SqliteUsageLedger writer, HoldJournal journal, StorageOptions options) : IBudgetLedger, IDisposable
+internal sealed class SqliteBudgetLedger(SqliteDatabase database, SqliteUsageLedger writer, HoldJournal journal, StorageOptions options, LedgerMetrics metrics) : IBudgetLedger, IDisposable
 {
     private readonly BudgetBook _book = new(options.Currency);
     private readonly SemaphoreSlim _loading = new(1, 1);
@@ -32,6 +32,7 @@ internal sealed class SqliteBudgetLedger(SqliteDatabase database, SqliteUsageLed
         try
         {
             journal.AppendHold(hold);
+            metrics.JournalAppended("hold");
         }
         catch
         {
@@ -46,6 +47,7 @@ internal sealed class SqliteBudgetLedger(SqliteDatabase database, SqliteUsageLed
     public ValueTask RecordAttemptAsync(string requestId, int attempt, string provider, string deployment, CancellationToken cancellationToken)
     {
         journal.AppendAttempt(requestId, attempt, provider, deployment, options.Time.GetUtcNow());
+        metrics.JournalAppended("attempt");
         return ValueTask.CompletedTask;
     }
 

@@ -26,14 +26,15 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
     private LedgerStatements? _statements;
 
     /// <param name="committed">Told of each record once its transaction committed (the budget book settles on it).</param>
-    public SqliteUsageLedger(SqliteDatabase database, CurrencyConverter? currency = null, string instanceId = "", Action<UsageRecord>? committed = null, TimeProvider? time = null)
+    public SqliteUsageLedger(SqliteDatabase database, CurrencyConverter? currency = null, string instanceId = "", Action<UsageRecord>? committed = null, TimeProvider? time = null,
+        LedgerMetrics? metrics = null)
     {
         _committed = committed;
         _database = database;
         _currency = currency ?? CurrencyConverter.Default;
         _instanceId = instanceId;
         _time = time ?? TimeProvider.System;
-        _queue = new GroupCommitQueue<PendingWrite>(WriteBatchAsync, ex => $"the ledger could not be written: {ex.Message}");
+        _queue = new GroupCommitQueue<PendingWrite>(WriteBatchAsync, ex => $"the ledger could not be written: {ex.Message}", metrics: metrics);
     }
 
     public ValueTask RecordAsync(UsageRecord record, CancellationToken cancellationToken) =>

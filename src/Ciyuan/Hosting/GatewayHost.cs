@@ -1,5 +1,6 @@
 using Ciyuan.AdminAccess;
 using Ciyuan.Core.Configuration;
+using Ciyuan.Core.Secrets;
 using Ciyuan.Gateway.Budgets;
 using Ciyuan.Gateway.Diagnostics;
 using Ciyuan.Gateway.Keys;
@@ -7,6 +8,7 @@ using Ciyuan.Gateway.Lifecycle;
 using Ciyuan.Gateway.Reload;
 using Ciyuan.Gateway.Setup;
 using Ciyuan.Gateway.State;
+using Ciyuan.Gateway.Telemetry;
 using Ciyuan.Dashboard;
 using Ciyuan.Http;
 
@@ -22,7 +24,9 @@ internal static partial class GatewayHost
     public static async Task<WebApplication> BuildAsync(GatewayHostOptions options, CancellationToken cancellationToken)
     {
         var time = options.Time ?? TimeProvider.System;
-        var store = await StoreFactory.OpenAsync(options.Paths, options.Config, cancellationToken, time).ConfigureAwait(false);
+        // This gateway's own meter: the store records its commit times on it, the pipeline everything else.
+        var meter = TelemetryNames.CreateMeter();
+        var store = await StoreFactory.OpenAsync(options.Paths, options.Config, cancellationToken, time, meter).ConfigureAwait(false);
         var limitCounters = await LimitCountersFactory.OpenAsync(options.Config.Storage, time, cancellationToken).ConfigureAwait(false);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -33,12 +37,8 @@ internal static partial class GatewayHost
             kestrel.Limits.MaxRequestBodySize = options.Config.Server.MaxBodyBytes;
         });
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            console.UseUtcTimestamp = true;
-        });
+        var logSecrets = new LogSecrets(SecretRedactor.FromConfig(options.Config, options.MasterKey));
+        builder.Logging.AddCiyuanConsole(options.Config.Logging, () => logSecrets.Current);
         builder.Logging.SetMinimumLevel(options.LogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
 
@@ -52,7 +52,8 @@ internal static partial class GatewayHost
             builder.Services.AddSingleton<IHostLifetime, GracefulShutdown>();
         }
 
-        builder.Services.AddCiyuanGateway(options.Config, new ConfigOrigin(options.Paths, options.MasterKey), store, limitCounters);
+        builder.Services.AddCiyuanGateway(options.Config, new ConfigOrigin(options.Paths, options.MasterKey), store, limitCounters, meter);
+        builder.Services.AddCiyuanObservability(options.Config, meter);
         builder.Services.AddAdminAccess(options.MasterKey, store.Admins);
         // The usage ledger, as the request path sees it (the dashboard hears of each committed record).
         builder.Services.AddDashboard(store.Usage, store.Timeline);
@@ -62,6 +63,7 @@ internal static partial class GatewayHost
         // error; then it is checked as any reload is: every policy a key names must exist, and what
         // will not serve as expected (a policy no deployment satisfies, an unpriced deployment) is reported.
         var live = app.Services.GetRequiredService<LiveConfig>();
+        logSecrets.Follow(live);
         await app.Services.GetRequiredService<ConfigReloader>().StartAsync(options.ConfigText, cancellationToken).ConfigureAwait(false);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ciyuan");
 
@@ -89,6 +91,11 @@ internal static partial class GatewayHost
         app.MapTokenizeEndpoints();
         app.MapAdminEndpoints();
         app.MapModelEndpoints();
+        if (options.Config.Metrics.Enabled)
+        {
+            app.MapMetricsEndpoint(options.MasterKey);
+        }
+
         if (options.Config.Server.Ui)
         {
             app.MapDashboard();
@@ -112,6 +119,7 @@ internal static partial class GatewayHost
         {
             store.DisposeAsync().AsTask().GetAwaiter().GetResult();
             (limitCounters as IAsyncDisposable)?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            meter.Dispose();
             if (app.Services.GetRequiredService<GatewayDrain>().IsDraining)
             {
                 Log.Drained(logger);

@@ -10,7 +10,7 @@ public sealed class ProviderEndpointsTests
 {
     private static ProviderConfig Provider(string yaml)
     {
-        var config = new ConfigLoader(CatalogProviderDefaults.Builtin, static _ => "key").Parse($"""
+        var config = new ConfigLoader(CatalogProviderDefaults.Builtin, static name => name.EndsWith("_API_KEY", StringComparison.Ordinal) ? "key" : null).Parse($"""
             providers:
               p:
             {yaml}

@@ -1,0 +1,8 @@
+namespace Ciyuan.Core.Configuration;
+
+/// <summary>The console log's shape.</summary>
+public enum LogFormat
+{
+    Text,
+    Json,
+}
