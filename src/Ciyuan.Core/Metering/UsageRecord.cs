@@ -59,6 +59,9 @@ public sealed record UsageRecord
 
     public int Attempts { get; init; } = 1;
 
+    /// <summary>The attempts that failed, in order (for an answered request, those its fallbacks replaced); null when none did.</summary>
+    public IReadOnlyList<FailedAttempt>? FailedAttempts { get; init; }
+
     public required double LatencyMs { get; init; }
 
     public double? TimeToFirstTokenMs { get; init; }

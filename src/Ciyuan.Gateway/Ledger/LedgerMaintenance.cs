@@ -8,34 +8,15 @@ namespace Ciyuan.Gateway.Ledger;
 /// Hourly upkeep: request lines past <c>storage.retention_days</c> are deleted. Rollups, budget
 /// entries and spend counters stay, so reports and budgets are unchanged.
 /// </summary>
-internal sealed partial class LedgerMaintenance(IStorageBackend store, LiveConfig live, TimeProvider time, ILogger<LedgerMaintenance> logger) : BackgroundService
+internal sealed partial class LedgerMaintenance(IStorageBackend store, LiveConfig live, TimeProvider time, ILogger<LedgerMaintenance> logger) : HourlyUpkeep(time)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, time);
-        try
-        {
-            do
-            {
-                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
-
-    private async Task RunOnceAsync(CancellationToken stoppingToken)
+    protected override async Task RunOnceAsync(CancellationToken stoppingToken)
     {
         try
         {
             if (live.Current.Config.Storage.RetentionDays is { } days)
             {
-                var deleted = await store.ApplyRetentionAsync(time.GetUtcNow().AddDays(-days), stoppingToken).ConfigureAwait(false);
+                var deleted = await store.ApplyRetentionAsync(Time.GetUtcNow().AddDays(-days), stoppingToken).ConfigureAwait(false);
                 if (deleted > 0)
                 {
                     Log.RetentionApplied(logger, deleted, days);

@@ -10,26 +10,9 @@ namespace Ciyuan.Gateway.Ledger;
 /// (default 30, OpenAI's own retention) are deleted with their input items. A conversation that
 /// continued one of them can no longer be rebuilt, and says so.
 /// </summary>
-internal sealed partial class ResponseRetention(IResponseStore store, LiveConfig live, TimeProvider time, ILogger<ResponseRetention> logger) : BackgroundService
+internal sealed partial class ResponseRetention(IResponseStore store, LiveConfig live, TimeProvider time, ILogger<ResponseRetention> logger) : HourlyUpkeep(time)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, time);
-        try
-        {
-            do
-            {
-                await PruneOnceAsync(stoppingToken).ConfigureAwait(false);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-    }
+    protected override Task RunOnceAsync(CancellationToken stoppingToken) => PruneOnceAsync(stoppingToken);
 
     /// <summary>Deletes what has expired; how many responses went.</summary>
     public async Task<long> PruneOnceAsync(CancellationToken stoppingToken)
@@ -38,7 +21,7 @@ internal sealed partial class ResponseRetention(IResponseStore store, LiveConfig
         var days = live.Current.Config.Storage.ResponsesRetentionDays;
         try
         {
-            var deleted = await store.PruneAsync(time.GetUtcNow().AddDays(-days), stoppingToken).ConfigureAwait(false);
+            var deleted = await store.PruneAsync(Time.GetUtcNow().AddDays(-days), stoppingToken).ConfigureAwait(false);
             if (deleted > 0)
             {
                 Log.Pruned(logger, deleted, days);

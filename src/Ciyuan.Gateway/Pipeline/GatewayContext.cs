@@ -1,3 +1,4 @@
+using Ciyuan.Core.Providers;
 using System.Diagnostics;
 using Ciyuan.Core.Budgets;
 using Ciyuan.Core.Canonical;
@@ -111,6 +112,15 @@ internal sealed class GatewayContext : IDisposable
 
     /// <summary>Send: attempts made so far (a retry or fallback is one more).</summary>
     public int Attempts { get; internal set; }
+
+    /// <summary>Route: the attempts that failed so far and why, in order (null until one does); the ledger line keeps them.</summary>
+    public IReadOnlyList<FailedAttempt>? FailedAttempts => _failedAttempts;
+
+    private List<FailedAttempt>? _failedAttempts;
+
+    /// <summary>Route: notes a failed attempt (a deployment at its own limit counts, as a 429 would).</summary>
+    internal void NoteFailedAttempt(string deployment, ProviderFailure failure) =>
+        (_failedAttempts ??= []).Add(new FailedAttempt(deployment, ErrorVocabulary.For(failure.Kind).Code, failure.UpstreamStatus));
 
     /// <summary>Send: the request in the canonical model, decoded once when a deployment needs a translation.</summary>
     public ChatRequest? Canonical { get; internal set; }

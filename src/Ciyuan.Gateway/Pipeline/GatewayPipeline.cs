@@ -110,6 +110,7 @@ internal sealed partial class GatewayPipeline(
             if (await admit.AdmitAttemptAsync(context, deployment).ConfigureAwait(false) is { } atLimit)
             {
                 failure = atLimit;
+                context.NoteFailedAttempt(deployment.Id, atLimit);
                 var next = attempts.Fail(attempt, atLimit).Action;
                 observer.AttemptFailed(deployment, atLimit.Kind, next);
                 if (next == RetryAction.Stop)
@@ -160,6 +161,7 @@ internal sealed partial class GatewayPipeline(
             // surfaces only once the message is decoded, so the text is masked again here.
             failure = upstreamFailure with { Message = context.Snapshot.Redactor.Redact(upstreamFailure.Message, context.CallerSecret) };
             Log.UpstreamFailed(logger, context.RequestId, deployment.Provider.Name, deployment.Id, failure.Kind, failure.UpstreamStatus ?? 0);
+            context.NoteFailedAttempt(deployment.Id, failure);
             if (context.Client.Aborted.IsCancellationRequested)
             {
                 attempts.Cancel(attempt);

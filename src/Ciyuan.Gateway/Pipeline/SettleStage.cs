@@ -118,6 +118,7 @@ internal sealed partial class SettleStage(IUsageLedger ledger, AdmitStage limits
             Error = error,
             Streamed = streamed,
             Attempts = context.Attempts,
+            FailedAttempts = context.FailedAttempts,
             LatencyMs = context.ElapsedMs,
             TimeToFirstTokenMs = context.FirstTokenMs,
         };

@@ -24,7 +24,7 @@ internal static class PostgresUsageRecords
             SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
                 $10::text[], $11::bigint[], $12::bigint[], $13::bigint[], $14::bigint[], $15::bigint[], $16::integer[], $17::bigint[], $18::text[],
                 $19::integer[], $20::text[], $21::integer[], $22::text[], $23::integer[], $24::integer[], $25::double precision[],
-                $26::double precision[], $27::text[], $28::integer[], $29::text[])
+                $26::double precision[], $27::text[], $28::integer[], $29::text[], $30::text[])
             ON CONFLICT (request_id) DO NOTHING
             RETURNING *),
         series AS (
@@ -86,5 +86,6 @@ internal static class PostgresUsageRecords
         r.Select(x => x.TimeToFirstTokenMs).ToArray(),
         r.Select(x => x.Project).ToArray(),
         r.Select(x => x.UsageSuspect ? 1 : 0).ToArray(),
-        r.Select(x => Rows.ClaimedUsageText.Write(x.ClaimedUsage)).ToArray());
+        r.Select(x => Rows.ClaimedUsageText.Write(x.ClaimedUsage)).ToArray(),
+        r.Select(x => Rows.FailedAttemptsText.Write(x.FailedAttempts)).ToArray());
 }

@@ -12,7 +12,7 @@ internal static class UsageRecordRows
     public const string Columns =
         "request_id, created_at, key_id, run_id, endpoint, model_alias, provider, deployment, upstream_model, jurisdiction, " +
         "input_uncached, cache_read, cache_write, output, reasoning, usage_estimated, cost_micros, currency, unpriced, " +
-        "status, http_status, error, streamed, attempts, latency_ms, ttft_ms, project, usage_suspect, claimed_usage";
+        "status, http_status, error, streamed, attempts, latency_ms, ttft_ms, project, usage_suspect, claimed_usage, failed_attempts";
 
     public static UsageRecord Read(DbDataReader reader) => new()
     {
@@ -41,6 +41,7 @@ internal static class UsageRecordRows
         Project = reader.IsDBNull(26) ? null : reader.GetString(26),
         UsageSuspect = reader.GetInt32(27) != 0,
         ClaimedUsage = ClaimedUsageText.Read(reader.IsDBNull(28) ? null : reader.GetString(28)),
+        FailedAttempts = FailedAttemptsText.Read(reader.IsDBNull(29) ? null : reader.GetString(29)),
     };
 
     /// <summary>Every record the reader returns.</summary>

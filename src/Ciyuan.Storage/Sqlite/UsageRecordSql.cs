@@ -56,5 +56,6 @@ internal static class UsageRecordSql
         p[26].Value = (object?)r.Project ?? DBNull.Value;
         p[27].Value = r.UsageSuspect ? 1 : 0;
         p[28].Value = (object?)Rows.ClaimedUsageText.Write(r.ClaimedUsage) ?? DBNull.Value;
+        p[29].Value = (object?)Rows.FailedAttemptsText.Write(r.FailedAttempts) ?? DBNull.Value;
     }
 }

@@ -40,6 +40,7 @@ internal static class LedgerListWriter
             json.WriteString("currency", record.Currency);
             json.WriteBoolean("usage_estimated", record.UsageEstimated);
             json.WriteBoolean("usage_suspect", record.UsageSuspect);
+            FailedAttemptsJson.Write(json, record.FailedAttempts);
             if (record.ClaimedUsage is { } claimed)
             {
                 json.WriteStartObject("claimed_usage");

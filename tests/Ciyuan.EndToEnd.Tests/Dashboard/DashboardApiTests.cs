@@ -180,6 +180,26 @@ public sealed class DashboardApiTests
     }
 
     [Fact]
+    public async Task Requests_FailedAttempts_NameTheDeploymentAndTheReason()
+    {
+        await using var gateway = await DashboardGateway.StartAsync();
+        await DashboardGateway.SendTrafficAsync(gateway, 10);
+        var (client, _) = await DashboardGateway.SignInAsync(gateway, GatewayFixture.MasterKey);
+        using (client)
+        {
+            var records = JsonNode.Parse(await client.GetStringAsync("ui/api/requests?limit=100"))!["data"]!.AsArray();
+
+            // The one request to the failing model: its attempt is named with the error's code and the upstream's status.
+            var failed = Assert.Single(records, r => r!["model"]!.GetValue<string>() == "flaky-model")!;
+            var attempt = Assert.Single(failed["failed_attempts"]!.AsArray())!;
+            Assert.Equal("local/flaky-upstream", attempt["deployment"]!.GetValue<string>());
+            Assert.Equal("upstream_error", attempt["reason"]!.GetValue<string>());
+            Assert.Equal(500, attempt["status"]!.GetValue<int>());
+            Assert.All(records.Where(r => r!["status"]!.GetValue<string>() == "ok"), r => Assert.Empty(r!["failed_attempts"]!.AsArray()));
+        }
+    }
+
+    [Fact]
     public async Task Responses_PagesAndAssets_NeverCarryASecret()
     {
         await using var gateway = await DashboardGateway.StartAsync();

@@ -60,6 +60,16 @@ public sealed class FallbackTests
             Assert.Equal(RequestStatus.Ok, row.Status);
             Assert.Equal(2, row.Attempts);
             Assert.Equal("second/b", row.Deployment);
+
+            // The ledger says why the first deployment was left, in the one error vocabulary.
+            var expected = how switch
+            {
+                "refuse" => new FailedAttempt("first/a", "upstream_unreachable", null),
+                "hang" => new FailedAttempt("first/a", "upstream_timeout", null),
+                "429" => new FailedAttempt("first/a", "rate_limit_exceeded", 429),
+                _ => new FailedAttempt("first/a", "upstream_error", 500),
+            };
+            Assert.Equal([expected], row.FailedAttempts);
         }
         finally
         {

@@ -40,6 +40,21 @@ public abstract class UsageLedgerContract : StorageContract
     }
 
     [Fact]
+    public async Task Record_WithFailedAttempts_KeepsEachReasonInOrder()
+    {
+        var store = await OpenAsync();
+        FailedAttempt[] failed = [new("first/a", "rate_limit_exceeded", 429), new("second/b", "upstream_unreachable", null)];
+
+        await store.Usage.RecordAsync(Record("r1", 100) with { Attempts = 3, FailedAttempts = failed }, CancellationToken.None);
+        await store.Usage.RecordAsync(Record("r2", 100), CancellationToken.None);
+
+        var records = (await store.Reports.ListAsync(new UsageQuery(), CancellationToken.None)).ToDictionary(r => r.RequestId);
+        Assert.Equal(3, records["r1"].Attempts);
+        Assert.Equal(failed, records["r1"].FailedAttempts);
+        Assert.Null(records["r2"].FailedAttempts);
+    }
+
+    [Fact]
     public async Task Record_Committed_IsReadByTheNextInstance()
     {
         var first = await OpenAsync();

@@ -1,3 +1,4 @@
+using Ciyuan.Http;
 using System.Text.Json;
 using Ciyuan.Core.Metering;
 using Ciyuan.Gateway.State;
@@ -25,6 +26,7 @@ internal sealed class RecordJson(LiveConfig live)
         json.WriteString("upstream_model", record.UpstreamModel);
         json.WriteString("jurisdiction", record.Jurisdiction);
         json.WriteNumber("attempts", record.Attempts);
+        FailedAttemptsJson.Write(json, record.FailedAttempts);
         json.WriteBoolean("streamed", record.Streamed);
         json.WriteNumber("input_uncached", record.Usage.InputUncached);
         json.WriteNumber("cache_read", record.Usage.CacheRead);

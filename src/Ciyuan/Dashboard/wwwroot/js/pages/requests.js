@@ -37,6 +37,7 @@ function renderRow(r) {
     pair(t('input_uncached'), num(r.input_uncached)), pair(t('cache_read'), num(r.cache_read)), pair(t('cache_write'), num(r.cache_write)),
     pair(t('output'), num(r.output)), pair(t('reasoning'), num(r.reasoning)),
     pair(t('attempts'), r.attempts > 1 ? `${r.attempts} (${r.attempts - 1} fallback)` : r.attempts),
+    ...(r.failed_attempts || []).map((f, i) => pair(`${t('req.failed')} ${i + 1}`, `${f.deployment}: ${f.reason}${f.status ? ` (HTTP ${f.status})` : ''}`)),
     pair(t('error'), r.error), pair('', t('req.bodies')))));
   const toggle = h('button', { type: 'button', class: 'secondary', 'aria-expanded': 'false' }, t('req.detail'));
   toggle.addEventListener('click', () => {
