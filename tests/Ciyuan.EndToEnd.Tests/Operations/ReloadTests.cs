@@ -121,6 +121,14 @@ public sealed class ReloadTests
         Assert.Equal("storage", storageRefused["error"]!["path"]!.GetValue<string>());
         Assert.Contains("restart", storageRefused["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
 
+        // The dashboard's routes are mapped at start-up: turning it off needs a restart too.
+        await File.WriteAllTextAsync(gateway.ConfigFile, valid + "\nserver:\n  ui: false\n", token);
+        using var ui = await Admin(gateway).PostAsync("admin/reload", null, token);
+        var uiRefused = JsonNode.Parse(await ui.Content.ReadAsStringAsync(token))!;
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, ui.StatusCode);
+        Assert.Equal("server.ui", uiRefused["error"]!["path"]!.GetValue<string>());
+        Assert.Contains("restart", uiRefused["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
         // Putting the running file back clears the report.
         await File.WriteAllTextAsync(gateway.ConfigFile, valid, token);
         using var restored = await Admin(gateway).PostAsync("admin/reload", null, token);
