@@ -103,6 +103,13 @@ internal sealed partial class GatewayPipeline(
         DeploymentConfig? last = null;
         while (attempts.TryBegin(out var attempt))
         {
+            if (failure is not null)
+            {
+                // Counted when the next attempt is made, as the ledger counts attempts: a failure
+                // followed by no attempt (the plan ran out, the deadline passed) is no fallback.
+                observer.FellBack(last!, failure.Kind);
+            }
+
             var deployment = last = attempt.Deployment.Config;
             context.Attempts = attempts.AttemptsMade;
 
@@ -111,9 +118,7 @@ internal sealed partial class GatewayPipeline(
             {
                 failure = atLimit;
                 context.NoteFailedAttempt(deployment.Id, atLimit);
-                var next = attempts.Fail(attempt, atLimit).Action;
-                observer.AttemptFailed(deployment, atLimit.Kind, next);
-                if (next == RetryAction.Stop)
+                if (attempts.Fail(attempt, atLimit).Action == RetryAction.Stop)
                 {
                     break;
                 }
@@ -178,7 +183,6 @@ internal sealed partial class GatewayPipeline(
             }
 
             var decision = attempts.Fail(attempt, failure);
-            observer.AttemptFailed(deployment, failure.Kind, decision.Action);
             if (decision.Action == RetryAction.Stop)
             {
                 break;

@@ -45,14 +45,8 @@ internal sealed class RequestObserver(GatewayMetrics metrics, RequestLog log)
     /// <summary>An attempt cut short by an exception (the client went away, or a fault).</summary>
     public static void AttemptAborted(Activity? span) => RequestTracing.AbortAttempt(span);
 
-    /// <summary>An attempt failed before the first byte; <paramref name="next"/> says whether another follows.</summary>
-    public void AttemptFailed(DeploymentConfig deployment, ProviderFailureKind kind, Core.Routing.RetryAction next)
-    {
-        if (next != Core.Routing.RetryAction.Stop)
-        {
-            metrics.FallingBack(deployment.Id, kind);
-        }
-    }
+    /// <summary>Another attempt is made after <paramref name="failed"/> failed before its first byte.</summary>
+    public void FellBack(DeploymentConfig failed, ProviderFailureKind kind) => metrics.FallingBack(failed.Id, kind);
 
     /// <summary>A rate, token or concurrency limit refused; <paramref name="counter"/> names it (<c>SCOPE:SUBJECT:KIND</c>).</summary>
     public void LimitRefused(string counter) => metrics.LimitRefused(counter);
