@@ -10,7 +10,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 stub_project="${STUB:-$repo/../shared/bench/stub/Stub.csproj}"
 runs="${RUNS:-3}"; duration="${DURATION:-10}"; conns="${CONNS:-64}"
-stub_port=18180; port=18190
+stub_port="${STUB_PORT:-18180}"; port="${CIYUAN_BENCH_PORT:-18190}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/ciyuan-doors.XXXXXX")"
 pids=()
 cleanup() { for p in "${pids[@]+"${pids[@]}"}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }

@@ -38,6 +38,21 @@ public sealed class OpenAIStreamDecoder
             return;
         }
 
+        if (_started && OpenAIPlainChunk.TryRead(chunk, out var plainText, out var plainFinish))
+        {
+            if (plainText is { Length: > 0 })
+            {
+                output.Add(new TextDelta(plainText));
+            }
+
+            if (plainFinish is not null)
+            {
+                output.Add(new ResponseFinished(OpenAIFinishReasons.ToCanonical(plainFinish), plainFinish));
+            }
+
+            return;
+        }
+
         JsonElement root;
         try
         {

@@ -31,6 +31,7 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
     private bool _ended;
     private TokenUsage? _usage;
     private ResponseFinished? _finish;
+    private Utf8JsonWriter? _json;
 
     public ResponsesStreamEncoder(string id, string model, long createdAt, ChatRequest request)
     {
@@ -58,8 +59,8 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
             case TextDelta { Text.Length: > 0 } text:
                 var message = OpenMessage(output);
                 message.Text.Append(text.Text);
-                using (var json = Event(output, ResponsesEvents.OutputTextDelta))
                 {
+                    var json = Event(output, ResponsesEvents.OutputTextDelta);
                     ItemFields(json, message);
                     json.WriteNumber("content_index", 0);
                     json.WriteString("delta", text.Text);
@@ -72,8 +73,8 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
                 var thinking = OpenReasoning(output);
                 OpenSummary(thinking, output);
                 thinking.Text.Append(reasoning.Text);
-                using (var json = Event(output, ResponsesEvents.ReasoningSummaryTextDelta))
                 {
+                    var json = Event(output, ResponsesEvents.ReasoningSummaryTextDelta);
                     ItemFields(json, thinking);
                     json.WriteNumber("summary_index", 0);
                     json.WriteString("delta", reasoning.Text);
@@ -99,7 +100,7 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
                 if (!target.Freeform)
                 {
                     // Normally the open item; a late fragment of an earlier call keeps that call's item id.
-                    using var json = Event(output, ResponsesEvents.FunctionCallArgumentsDelta);
+                    var json = Event(output, ResponsesEvents.FunctionCallArgumentsDelta);
                     ItemFields(json, target);
                     json.WriteString("delta", arguments.Json);
                     EndEvent(json, output);
@@ -183,7 +184,7 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
         CloseOpen(output);
         var message = Add(new MessageOutputItem(NextId("msg")) { OutputIndex = _items.Count }, output);
         _open = message;
-        using var json = Event(output, ResponsesEvents.ContentPartAdded);
+        var json = Event(output, ResponsesEvents.ContentPartAdded);
         ItemFields(json, message);
         json.WriteNumber("content_index", 0);
         json.WritePropertyName("part");
@@ -213,7 +214,7 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
         }
 
         _summaryOpen = true;
-        using var json = Event(output, ResponsesEvents.ReasoningSummaryPartAdded);
+        var json = Event(output, ResponsesEvents.ReasoningSummaryPartAdded);
         ItemFields(json, reasoning);
         json.WriteNumber("summary_index", 0);
         SummaryPart(json, "");
@@ -235,7 +236,7 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
     {
         EnsureStarted(output);
         _items.Add(item);
-        using var json = Event(output, ResponsesEvents.OutputItemAdded);
+        var json = Event(output, ResponsesEvents.OutputItemAdded);
         json.WriteNumber("output_index", item.OutputIndex);
         json.WritePropertyName("item");
         item.Write(json);
@@ -255,8 +256,8 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
         {
             case MessageOutputItem message:
                 var text = message.Text.ToString();
-                using (var json = Event(output, ResponsesEvents.OutputTextDone))
                 {
+                    var json = Event(output, ResponsesEvents.OutputTextDone);
                     ItemFields(json, message);
                     json.WriteNumber("content_index", 0);
                     json.WriteString("text", text);
@@ -264,8 +265,8 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
                     EndEvent(json, output);
                 }
 
-                using (var json = Event(output, ResponsesEvents.ContentPartDone))
                 {
+                    var json = Event(output, ResponsesEvents.ContentPartDone);
                     ItemFields(json, message);
                     json.WriteNumber("content_index", 0);
                     json.WritePropertyName("part");
@@ -277,16 +278,16 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
             case ReasoningOutputItem reasoning when _summaryOpen:
                 _summaryOpen = false;
                 var summary = reasoning.Text.ToString();
-                using (var json = Event(output, ResponsesEvents.ReasoningSummaryTextDone))
                 {
+                    var json = Event(output, ResponsesEvents.ReasoningSummaryTextDone);
                     ItemFields(json, reasoning);
                     json.WriteNumber("summary_index", 0);
                     json.WriteString("text", summary);
                     EndEvent(json, output);
                 }
 
-                using (var json = Event(output, ResponsesEvents.ReasoningSummaryPartDone))
                 {
+                    var json = Event(output, ResponsesEvents.ReasoningSummaryPartDone);
                     ItemFields(json, reasoning);
                     json.WriteNumber("summary_index", 0);
                     SummaryPart(json, summary);
@@ -298,14 +299,14 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
                 var input = custom.Input;
                 if (input.Length > 0)
                 {
-                    using var delta = Event(output, ResponsesEvents.CustomToolCallInputDelta);
+                    var delta = Event(output, ResponsesEvents.CustomToolCallInputDelta);
                     ItemFields(delta, custom);
                     delta.WriteString("delta", input);
                     EndEvent(delta, output);
                 }
 
-                using (var json = Event(output, ResponsesEvents.CustomToolCallInputDone))
                 {
+                    var json = Event(output, ResponsesEvents.CustomToolCallInputDone);
                     ItemFields(json, custom);
                     json.WriteString("input", input);
                     EndEvent(json, output);
@@ -313,8 +314,8 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
 
                 break;
             case CallOutputItem call:
-                using (var json = Event(output, ResponsesEvents.FunctionCallArgumentsDone))
                 {
+                    var json = Event(output, ResponsesEvents.FunctionCallArgumentsDone);
                     ItemFields(json, call);
                     json.WriteString("name", call.Name);
                     json.WriteString("arguments", call.Arguments.ToString());
@@ -327,7 +328,7 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
         }
 
         item.Done = true;
-        using var done = Event(output, ResponsesEvents.OutputItemDone);
+        var done = Event(output, ResponsesEvents.OutputItemDone);
         done.WriteNumber("output_index", item.OutputIndex);
         done.WritePropertyName("item");
         item.Write(done);
@@ -339,8 +340,8 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
     {
         EnsureStarted(output);
         _open = null;
-        using (var json = Event(output, ResponsesEvents.Error))
         {
+            var json = Event(output, ResponsesEvents.Error);
             json.WriteString("code", code);
             json.WriteString("message", message);
             json.WriteNull("param");
@@ -353,7 +354,7 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
 
     private void WriteResponseEvent(string name, ResponseState state, IBufferWriter<byte> output)
     {
-        using var json = Event(output, name);
+        var json = Event(output, name);
         var done = state.Status != "in_progress";
         _response.Write(json, "response", state, done ? _items.Where(static i => i.Done).ToList() : [], done && state.Status != "failed" ? _usage : null);
         EndEvent(json, output);
@@ -381,14 +382,19 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
         json.WriteEndArray();
     }
 
-    /// <summary>Writes <c>event: name\ndata: {"type":…,"sequence_number":…</c> and returns the writer inside the object.</summary>
+    /// <summary>
+    /// Writes <c>event: name\ndata: {"type":…,"sequence_number":…</c> and returns the writer inside
+    /// the object. One writer serves every event of the response (a stream has dozens).
+    /// </summary>
     private Utf8JsonWriter Event(IBufferWriter<byte> output, string name)
     {
         output.Write(SseBytes.EventPrefix);
-        output.Write(System.Text.Encoding.UTF8.GetBytes(name));
+        var written = System.Text.Encoding.UTF8.GetBytes(name, output.GetSpan(System.Text.Encoding.UTF8.GetMaxByteCount(name.Length)));
+        output.Advance(written);
         output.Write("\n"u8);
         output.Write(SseBytes.DataPrefix);
-        var json = new Utf8JsonWriter(output, JsonOutput.Options);
+        var json = _json ??= new Utf8JsonWriter(output, JsonOutput.Options);
+        json.Reset(output);
         json.WriteStartObject();
         json.WriteString("type", name);
         json.WriteNumber("sequence_number", _sequence++);

@@ -23,6 +23,7 @@ public sealed class PostgresBackend : IStorageBackend
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(5);
 
+    private readonly Storage.Responses.DbResponseStore _responses;
     private readonly TimeSpan _heartbeatInterval;
     private readonly TimeSpan _reconcileInterval;
     private readonly TimeSpan _maintainInterval;
@@ -58,7 +59,7 @@ public sealed class PostgresBackend : IStorageBackend
         Budgets = new PostgresBudgetStore(database, options.Time);
         Admins = new PostgresAdminStore(database);
         Timeline = new PostgresUsageTimeline(database);
-        Responses = new Storage.Responses.DbResponseStore(async token => await database.OpenAsync(token).ConfigureAwait(false));
+        _responses = new Storage.Responses.DbResponseStore(async token => await database.OpenAsync(token).ConfigureAwait(false));
         _background = background ? Task.Run(() => BackgroundAsync(_stopping.Token)) : Task.CompletedTask;
     }
 
@@ -95,7 +96,7 @@ public sealed class PostgresBackend : IStorageBackend
 
     public IUsageTimeline Timeline { get; }
 
-    public Core.Responses.IResponseStore Responses { get; }
+    public Core.Responses.IResponseStore Responses => _responses;
 
     public static Task<IStorageBackend> OpenAsync(StorageOptions options, CancellationToken cancellationToken) =>
         OpenAsync(options, options.Config.OrphanAfter, cancellationToken);
@@ -333,6 +334,7 @@ public sealed class PostgresBackend : IStorageBackend
         await _background.ConfigureAwait(false);
         using var budget = new CancellationTokenSource(StopBudget);
         await BestEffortAsync(() => _ledger.FlushBacklogAsync(budget.Token)).ConfigureAwait(false);
+        await _responses.DisposeAsync().ConfigureAwait(false);
         await _ledger.DisposeAsync().ConfigureAwait(false);
         await BestEffortAsync(() => _leases.ReturnAllAsync(budget.Token)).ConfigureAwait(false);
         if (_ledger.Backlog == 0)

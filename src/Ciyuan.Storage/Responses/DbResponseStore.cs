@@ -8,17 +8,46 @@ namespace Ciyuan.Storage.Responses;
 /// Stored Responses answers on either backend: the statements are plain SQL that SQLite and
 /// PostgreSQL both run (named parameters, a recursive query for the conversation chain), so the
 /// store is written once. Every statement names the owner, so one owner never reads, lists or
-/// deletes another's responses.
+/// deletes another's responses. Saves go through a group commit: every answer waiting is written in
+/// one transaction (a transaction per answer made a stored response cost twice an unstored one),
+/// and a save completes only once its transaction is committed.
 /// </summary>
-public sealed class DbResponseStore(Func<CancellationToken, Task<DbConnection>> open) : IResponseStore
+public sealed class DbResponseStore : IResponseStore, IAsyncDisposable
 {
     private const string ResponseColumns = "id, owner, key_id, request_id, previous_id, created_at, model, body";
+    private readonly Func<CancellationToken, Task<DbConnection>> _open;
+    private readonly GroupCommitQueue<StoredResponse> _saves;
+
+    public DbResponseStore(Func<CancellationToken, Task<DbConnection>> open)
+    {
+        _open = open;
+        _saves = new GroupCommitQueue<StoredResponse>(SaveBatchAsync, static ex => $"the response could not be stored ({ex.Message})");
+    }
 
     public async Task SaveAsync(StoredResponse response, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(response);
-        await using var connection = await open(cancellationToken).ConfigureAwait(false);
+        await _saves.EnqueueAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes what is waiting, then stops taking saves.</summary>
+    public ValueTask DisposeAsync() => _saves.DisposeAsync();
+
+    private async Task SaveBatchAsync(IReadOnlyList<StoredResponse> responses)
+    {
+        var cancellationToken = CancellationToken.None;
+        await using var connection = await _open(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var response in responses)
+        {
+            await WriteAsync(connection, transaction, response, cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task WriteAsync(DbConnection connection, DbTransaction transaction, StoredResponse response, CancellationToken cancellationToken)
+    {
         await ExecuteAsync(connection, transaction, "DELETE FROM response_items WHERE response_id = @id;", cancellationToken, ("id", response.Id)).ConfigureAwait(false);
         await ExecuteAsync(connection, transaction, "DELETE FROM responses WHERE id = @id;", cancellationToken, ("id", response.Id)).ConfigureAwait(false);
         await ExecuteAsync(connection, transaction,
@@ -31,13 +60,11 @@ public sealed class DbResponseStore(Func<CancellationToken, Task<DbConnection>> 
             await ExecuteAsync(connection, transaction, "INSERT INTO response_items (response_id, seq, id, body) VALUES (@response, @seq, @id, @body);", cancellationToken,
                 ("response", response.Id), ("seq", i), ("id", item.Id), ("body", item.Json)).ConfigureAwait(false);
         }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<StoredResponse?> GetAsync(string owner, string id, CancellationToken cancellationToken)
     {
-        await using var connection = await open(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _open(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, $"SELECT {ResponseColumns} FROM responses WHERE id = @id AND owner = @owner;", ("id", id), ("owner", owner));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadResponse(reader) : null;
@@ -45,7 +72,7 @@ public sealed class DbResponseStore(Func<CancellationToken, Task<DbConnection>> 
 
     public async Task<bool> DeleteAsync(string owner, string id, CancellationToken cancellationToken)
     {
-        await using var connection = await open(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _open(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var deleted = await ExecuteAsync(connection, transaction, "DELETE FROM responses WHERE id = @id AND owner = @owner;", cancellationToken, ("id", id), ("owner", owner)).ConfigureAwait(false);
         if (deleted > 0)
@@ -60,7 +87,7 @@ public sealed class DbResponseStore(Func<CancellationToken, Task<DbConnection>> 
     public async Task<ItemsPage?> ListInputItemsAsync(string owner, string id, ItemsQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await using var connection = await open(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _open(cancellationToken).ConfigureAwait(false);
         await using (var exists = Command(connection, null, "SELECT COUNT(*) FROM responses WHERE id = @id AND owner = @owner;", ("id", id), ("owner", owner)))
         {
             if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) == 0)
@@ -98,7 +125,7 @@ public sealed class DbResponseStore(Func<CancellationToken, Task<DbConnection>> 
                 WHERE r.owner = @owner AND c.depth < @max
             )
             """;
-        await using var connection = await open(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _open(cancellationToken).ConfigureAwait(false);
         var responses = new List<StoredResponse>();
         await using (var command = Command(connection, null,
             Chain + $" SELECT r.id, r.owner, r.key_id, r.request_id, r.previous_id, r.created_at, r.model, r.body FROM chain c JOIN responses r ON r.id = c.id ORDER BY c.depth DESC;",
@@ -136,7 +163,7 @@ public sealed class DbResponseStore(Func<CancellationToken, Task<DbConnection>> 
     public async Task<long> PruneAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
         var before = olderThan.ToUnixTimeMilliseconds();
-        await using var connection = await open(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _open(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, transaction,
             "DELETE FROM response_items WHERE response_id IN (SELECT id FROM responses WHERE created_at < @before);", cancellationToken, ("before", before)).ConfigureAwait(false);

@@ -8,6 +8,7 @@ namespace Ciyuan.Storage.Sqlite;
 /// <summary>The embedded backend: one file under the data directory, one gateway writing it.</summary>
 public sealed class SqliteBackend : IStorageBackend
 {
+    private readonly Storage.Responses.DbResponseStore _responses;
     private readonly SqliteUsageLedger _ledger;
     private readonly SqliteBudgetLedger _budgetLedger;
 
@@ -28,7 +29,7 @@ public sealed class SqliteBackend : IStorageBackend
         Budgets = new SqliteBudgetStore(database, options.Time);
         Admins = new SqliteAdminStore(database);
         Timeline = new SqliteUsageTimeline(database);
-        Responses = new Storage.Responses.DbResponseStore(async token => await database.OpenAsync(token).ConfigureAwait(false));
+        _responses = new Storage.Responses.DbResponseStore(async token => await database.OpenAsync(token).ConfigureAwait(false));
     }
 
     public string Name => "sqlite";
@@ -53,7 +54,7 @@ public sealed class SqliteBackend : IStorageBackend
 
     public IUsageTimeline Timeline { get; }
 
-    public Core.Responses.IResponseStore Responses { get; }
+    public Core.Responses.IResponseStore Responses => _responses;
 
     /// <summary>Opens (creating if needed) and migrates the file the options name.</summary>
     public static async Task<IStorageBackend> OpenAsync(StorageOptions options, CancellationToken cancellationToken)
@@ -131,6 +132,7 @@ public sealed class SqliteBackend : IStorageBackend
 
     public async ValueTask DisposeAsync()
     {
+        await _responses.DisposeAsync().ConfigureAwait(false);
         await _ledger.DisposeAsync().ConfigureAwait(false);
         _budgetLedger.Dispose();
         _journal.Dispose();

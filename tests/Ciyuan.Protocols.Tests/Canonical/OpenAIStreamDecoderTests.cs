@@ -77,4 +77,50 @@ public sealed class OpenAIStreamDecoderTests
 
         return events;
     }
+
+    /// <summary>
+    /// Chunks that look like plain text chunks but carry something more (or are shaped oddly): each
+    /// must give exactly the events the whole-document reading gives.
+    /// </summary>
+    public static TheoryData<string, string> NearlyPlainChunks => new()
+    {
+        { """{"choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":null}]}""", "text:hi" },
+        { """{"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}],"usage":null}""", "" },
+        { """{"choices":[{"index":0,"delta":{"con\u0074ent":"esc"},"finish_reason":"stop"}]}""", "text:esc|finish:Stop" },
+        { """{"choices":[{"index":0,"delta":{"content":"a","refusal":null,"reasoning_content":null,"tool_calls":null}}]}""", "text:a" },
+        { """{"choices":[{"index":0,"delta":{"content":"a","reasoning_content":"why"}}]}""", "reasoning:why|text:a" },
+        { """{"choices":[{"index":0,"delta":{"content":"a"}}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}""", "text:a|usage:1" },
+        { """{"choices":[{"index":0,"delta":{"content":"a"},"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}]}""", "text:a|usage:2" },
+        { """{"choices":[{"index":0,"delta":{"content":"a"}},{"index":1,"delta":{"content":"b"}}]}""", "text:a" },
+        { """{"choices":[{"index":0,"delta":null,"finish_reason":"length"}]}""", "finish:Length" },
+        { """{"choices":[{"index":0,"delta":{"content":7}}]}""", "" },
+        { """{"choices":[]}""", "" },
+        { """{"choices":[],"error":{"message":"boom","type":"server_error"}}""", "error:server_error" },
+        { """{"choices":[{"index":0,"delta":{"content":"\ud800"}}]}""", "error:api_error" },
+        { """{"choices":[{"index":0,"delta":{"content":"a"}}]} x""", "error:api_error" },
+    };
+
+    [Theory]
+    [MemberData(nameof(NearlyPlainChunks))]
+    public void Decode_NearlyPlainChunk_GivesTheFullReadingsEvents(string chunk, string expected)
+    {
+        var decoder = new OpenAIStreamDecoder();
+        var events = new List<StreamEvent>();
+        decoder.Decode("""{"id":"x","model":"m","choices":[{"index":0,"delta":{"role":"assistant"}}]}"""u8, events);
+        events.Clear();
+
+        decoder.Decode(Encoding.UTF8.GetBytes(chunk), events);
+
+        Assert.Equal(expected, string.Join('|', events.Select(Describe)));
+    }
+
+    private static string Describe(StreamEvent e) => e switch
+    {
+        TextDelta t => "text:" + t.Text,
+        ReasoningDelta r => "reasoning:" + r.Text,
+        ResponseFinished f => "finish:" + f.Reason,
+        UsageReported u => "usage:" + u.Usage.Output,
+        StreamError x => "error:" + x.Type,
+        _ => e.GetType().Name,
+    };
 }
