@@ -7,6 +7,9 @@
 #
 #   RUNS=3 DURATION=8 bash bench/load/settings.sh
 #   VARIANTS="default:|workstation:DOTNET_gcServer=0" bash bench/load/settings.sh
+#
+# A variant whose name starts with "r2r" runs the ReadyToRun build (precompiled for linux-x64, as
+# the single file and the image are) instead of the plain one.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 stub_project="${STUB:-$repo/../shared/bench/stub/Stub.csproj}"
@@ -19,6 +22,9 @@ cleanup() { for p in "${pids[@]+"${pids[@]}"}"; do kill "$p" 2>/dev/null || true
 trap cleanup EXIT
 
 dotnet publish "$repo/src/Ciyuan" -c Release -o "$work/app" --nologo -v quiet >/dev/null
+if [[ "$variants" == *r2r* ]]; then
+  dotnet publish "$repo/src/Ciyuan" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/app-r2r" --nologo -v quiet >/dev/null
+fi
 dotnet publish "$stub_project" -c Release -o "$work/stub" --nologo -v quiet >/dev/null
 cat > "$work/ciyuan.yaml" <<YAML
 providers:
@@ -39,11 +45,12 @@ IFS='|' read -r -a entries <<<"$variants"
 for r in $(seq 1 "$runs"); do
   for entry in "${entries[@]}"; do
     name="${entry%%:*}"; vars="${entry#*:}"
+    app="$work/app"; [[ "$name" == r2r* ]] && app="$work/app-r2r"
     data="$work/data-$name"
     key_file="$work/key-$name"
-    [ -f "$key_file" ] || CIYUAN_DATA_DIR="$data" dotnet "$work/app/ciyuan.dll" keys create --config "$work/ciyuan.yaml" --name bench >"$key_file" 2>/dev/null
+    [ -f "$key_file" ] || CIYUAN_DATA_DIR="$data" dotnet "$app/ciyuan.dll" keys create --config "$work/ciyuan.yaml" --name bench >"$key_file" 2>/dev/null
     # shellcheck disable=SC2086
-    env CIYUAN_DATA_DIR="$data" $vars taskset -c 1 dotnet "$work/app/ciyuan.dll" serve --config "$work/ciyuan.yaml" \
+    env CIYUAN_DATA_DIR="$data" $vars taskset -c 1 dotnet "$app/ciyuan.dll" serve --config "$work/ciyuan.yaml" \
       --urls "http://127.0.0.1:$port" >"$work/ciyuan-$name.log" 2>&1 & gateway=$!
     for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
     for stream in 0 1; do
