@@ -20,6 +20,7 @@ internal sealed class ExactTokenizer : ITokenizer
     private readonly BpeModel _model;
     private readonly Dictionary<int, byte[]> _addedById;
     private readonly IChatFormat _chat;
+    private readonly bool _cuttable;
 
     public ExactTokenizer(
         string family,
@@ -44,6 +45,12 @@ internal sealed class ExactTokenizer : ITokenizer
         {
             _addedById[t.Id] = Encoding.UTF8.GetBytes(t.Content);
         }
+
+        // A cut after a line feed is safe when the pre-tokenizer always ends a piece there and no added token
+        // could be matched across it (one holding a line feed could). NFC never joins or reorders across a line
+        // feed followed by a letter: a line feed composes with nothing, and the letters allowed after it are
+        // starters that stay as they are.
+        _cuttable = preTokenizer.EndsPieceAfterLineFeedBeforeLetter && !addedTokens.Any(t => t.Content.Contains('\n', StringComparison.Ordinal));
     }
 
     public string Family { get; }
@@ -81,6 +88,43 @@ internal sealed class ExactTokenizer : ITokenizer
         var sink = new ListSink(_model, new List<int>((text.Length / 3) + 4));
         Run(text, ref sink);
         return sink.Ids;
+    }
+
+    public void AppendIds(ReadOnlySpan<char> text, List<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var sink = new ListSink(_model, ids);
+        Run(text, ref sink);
+    }
+
+    /// <summary>The last line feed followed by an ASCII letter or a CJK ideograph (see the constructor for why that is safe).</summary>
+    public int LastSafeCut(ReadOnlySpan<char> text)
+    {
+        if (!_cuttable)
+        {
+            return -1;
+        }
+
+        // A cut needs a character after it, so the last character is never the line feed looked for.
+        var end = text.Length - 1;
+        while (end > 0)
+        {
+            var lineFeed = text[..end].LastIndexOf('\n');
+            if (lineFeed < 0)
+            {
+                return -1;
+            }
+
+            var next = text[lineFeed + 1];
+            if (char.IsAsciiLetter(next) || next is >= '\u4E00' and <= '\u9FFF')
+            {
+                return lineFeed + 1;
+            }
+
+            end = lineFeed;
+        }
+
+        return -1;
     }
 
     public string Decode(IEnumerable<int> ids)

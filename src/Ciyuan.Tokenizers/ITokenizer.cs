@@ -25,6 +25,22 @@ public interface ITokenizer
     /// <exception cref="NotSupportedException">The tokenizer is an estimate (<see cref="IsExact"/> is false).</exception>
     IReadOnlyList<int> EncodeToIds(string text);
 
+    /// <summary>Appends the ids of <paramref name="text"/> to <paramref name="ids"/> (same rules as <see cref="EncodeToIds"/>).</summary>
+    /// <exception cref="NotSupportedException">The tokenizer is an estimate (<see cref="IsExact"/> is false).</exception>
+    void AppendIds(ReadOnlySpan<char> text, List<int> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ids.AddRange(EncodeToIds(text.ToString()));
+    }
+
+    /// <summary>
+    /// The last index <c>i</c> (0 &lt; i &lt; length) at which <paramref name="text"/> may be cut so that its two parts,
+    /// tokenized separately, give exactly the tokens of the whole; -1 when there is none. Whether a cut is safe
+    /// depends only on the characters either side of it, so it stays safe whatever text follows: long input can
+    /// be tokenized in chunks, in any order, and the counts added. The default finds none.
+    /// </summary>
+    int LastSafeCut(ReadOnlySpan<char> text) => -1;
+
     /// <summary>Decodes ids to text; invalid UTF-8 sequences become U+FFFD. Unknown ids are skipped.</summary>
     /// <exception cref="NotSupportedException">The tokenizer is an estimate (<see cref="IsExact"/> is false).</exception>
     string Decode(IEnumerable<int> ids);

@@ -57,8 +57,10 @@ public sealed class BudgetBook(CurrencyConverter currency)
                 }
             }
 
-            foreach (var held in hold.Lines)
+            // Indexed loops: enumerating the lines through their interface would allocate an enumerator per call.
+            for (var i = 0; i < hold.Lines.Count; i++)
             {
+                var held = hold.Lines[i];
                 Get(held).Held += held.Amount.Value;
             }
 
@@ -80,8 +82,9 @@ public sealed class BudgetBook(CurrencyConverter currency)
                 return;
             }
 
-            foreach (var held in hold.Lines)
+            for (var i = 0; i < hold.Lines.Count; i++)
             {
+                var held = hold.Lines[i];
                 var account = Get(held);
                 account.Held -= held.Amount.Value;
                 account.Spent += currency.Convert(cost, costCurrency, held.Currency).Value;

@@ -78,7 +78,7 @@ internal sealed partial class SettleStage(IUsageLedger ledger, AdmitStage limits
     /// ceiling on the deployment (suspect usage is counted within it); without a report the usage
     /// is estimated from the bytes that passed.
     /// </summary>
-    private static UsageRecord Build(GatewayContext context, DeploymentConfig deployment, IPriceQuote? price, TokenCeiling ceiling, AnswerTally tally,
+    internal static UsageRecord Build(GatewayContext context, DeploymentConfig deployment, IPriceQuote? price, TokenCeiling ceiling, AnswerTally tally,
         string status, int httpStatus, string? error, bool streamed)
     {
         var estimated = tally.Reported is null;

@@ -36,6 +36,9 @@ internal sealed class TokenCounter
 
     public ITokenizer For(ModelAliasConfig alias) => For(alias.Deployments[0]);
 
+    /// <summary>A family's tokenizer by name, from the files the config supplies or the built-in ones.</summary>
+    public ITokenizer ForFamily(string family) => _registry.Get(family);
+
     /// <summary>Prompt tokens of a chat request as the provider counts them (template overhead and tools included).</summary>
     public static int CountChat(ITokenizer tokenizer, ChatRequest request) => tokenizer.CountChat(ToCountRequest(request));
 

@@ -20,43 +20,88 @@ public static class RequestPatcher
     public static void Patch(ReadOnlySpan<byte> body, RequestFacts facts, string upstreamModel, bool forceIncludeUsage, IBufferWriter<byte> output, bool clearPreviousResponse = false)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        var edits = new List<(Range Range, byte[] Replacement)>(3);
+        ArgumentNullException.ThrowIfNull(output);
+        // At most three edits, kept on the stack: a request's patch allocates nothing on the usual path.
+        Span<Edit> edits = stackalloc Edit[3];
+        var count = 0;
         if (clearPreviousResponse && facts.PreviousResponseIdValue is { } previous)
         {
-            edits.Add((previous, "null"u8.ToArray()));
+            edits[count++] = new Edit(previous, EditKind.Null);
         }
 
         if (facts.Model is not null && !string.Equals(facts.Model, upstreamModel, StringComparison.Ordinal))
         {
-            edits.Add((facts.ModelValue, JsonSerializer.SerializeToUtf8Bytes(upstreamModel, OpenAIJsonContext.Default.String)));
+            edits[count++] = new Edit(facts.ModelValue, EditKind.Model);
         }
 
         if (forceIncludeUsage && !facts.IncludeUsageRequested)
         {
-            if (facts.StreamOptionsValue is { } range)
-            {
-                edits.Add((range, RewriteStreamOptions(body[range])));
-            }
-            else
-            {
-                var insert = facts.ObjectStart;
-                var needsComma = HasMembers(body, insert);
-                var text = needsComma ? "\"stream_options\":{\"include_usage\":true}," : "\"stream_options\":{\"include_usage\":true}";
-                edits.Add((new Range(insert, insert), System.Text.Encoding.UTF8.GetBytes(text)));
-            }
+            edits[count++] = facts.StreamOptionsValue is { } range
+                ? new Edit(range, EditKind.StreamOptions)
+                : new Edit(new Range(facts.ObjectStart, facts.ObjectStart), HasMembers(body, facts.ObjectStart) ? EditKind.InsertUsageBeforeMembers : EditKind.InsertUsage);
         }
 
-        edits.Sort((a, b) => a.Range.Start.Value.CompareTo(b.Range.Start.Value));
+        edits = edits[..count];
+        edits.Sort(static (a, b) => a.Range.Start.Value.CompareTo(b.Range.Start.Value));
         var position = 0;
-        foreach (var (range, replacement) in edits)
+        foreach (var edit in edits)
         {
-            output.Write(body[position..range.Start.Value]);
-            output.Write(replacement);
-            position = range.End.Value;
+            output.Write(body[position..edit.Range.Start.Value]);
+            switch (edit.Kind)
+            {
+                case EditKind.Null:
+                    output.Write("null"u8);
+                    break;
+                case EditKind.Model:
+                    WriteString(output, upstreamModel);
+                    break;
+                case EditKind.StreamOptions:
+                    output.Write(RewriteStreamOptions(body[edit.Range]));
+                    break;
+                case EditKind.InsertUsageBeforeMembers:
+                    output.Write("\"stream_options\":{\"include_usage\":true},"u8);
+                    break;
+                default:
+                    output.Write("\"stream_options\":{\"include_usage\":true}"u8);
+                    break;
+            }
+
+            position = edit.Range.End.Value;
         }
 
         output.Write(body[position..]);
     }
+
+    // Model names are nearly always plain ASCII, which JSON writes as it is; anything else goes through
+    // the serializer's escaping.
+    private static void WriteString(IBufferWriter<byte> output, string value)
+    {
+        foreach (var c in value)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_' or '.' or ':' or '/'))
+            {
+                output.Write(JsonSerializer.SerializeToUtf8Bytes(value, OpenAIJsonContext.Default.String));
+                return;
+            }
+        }
+
+        var span = output.GetSpan(value.Length + 2);
+        span[0] = (byte)'"';
+        var length = System.Text.Encoding.ASCII.GetBytes(value, span[1..]);
+        span[length + 1] = (byte)'"';
+        output.Advance(length + 2);
+    }
+
+    private enum EditKind : byte
+    {
+        Null,
+        Model,
+        StreamOptions,
+        InsertUsage,
+        InsertUsageBeforeMembers,
+    }
+
+    private readonly record struct Edit(Range Range, EditKind Kind);
 
     private static bool HasMembers(ReadOnlySpan<byte> body, int afterBrace)
     {

@@ -19,9 +19,12 @@ public sealed class SseReader : IAsyncDisposable
     private bool _hasData;
     private bool _delivered = true;
 
+    // Options are immutable: one instance serves every stream.
+    private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: 16 * 1024, leaveOpen: true);
+
     public SseReader(Stream stream)
     {
-        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
+        _reader = PipeReader.Create(stream, ReaderOptions);
     }
 
     public SseFrameKind Kind { get; private set; }

@@ -10,21 +10,22 @@ namespace Ciyuan.Providers.Profiles;
 public sealed class StreamNormalizer
 {
     private readonly ProviderProfile _profile;
-    private readonly ResponseSignals _signals;
-    private readonly Dictionary<int, ThinkTagSplitter> _splitters = [];
+    // Made only for a profile with rules: a stream from a vendor that needs none costs no more than this object.
+    private readonly ResponseSignals? _signals;
+    private Dictionary<int, ThinkTagSplitter>? _splitters;
     private bool _thinkTagsSettled;
 
     internal StreamNormalizer(ProviderProfile profile)
     {
         _profile = profile;
-        _signals = new ResponseSignals(profile);
+        _signals = profile.HasResponseRules ? new ResponseSignals(profile) : null;
         _thinkTagsSettled = !profile.ExtractThinkTags;
     }
 
     /// <summary>Returns the rewritten payload, or null to forward the chunk unchanged.</summary>
     public byte[]? Normalize(ReadOnlySpan<byte> chunk)
     {
-        if (!_profile.HasResponseRules)
+        if (_signals is null)
         {
             return null;
         }
@@ -45,7 +46,7 @@ public sealed class StreamNormalizer
         var changed = ChunkRewriter.Rewrite(root, _profile, thinkTags ? SplitterFor : _ => null, stream: true);
         if (thinkTags)
         {
-            _thinkTagsSettled = _splitters.Count > 0 && _splitters.Values.All(splitter => splitter.IsDone);
+            _thinkTagsSettled = _splitters is { Count: > 0 } splitters && splitters.Values.All(splitter => splitter.IsDone);
         }
 
         return changed ? JsonOutput.ToBytes(root) : null;
@@ -53,6 +54,7 @@ public sealed class StreamNormalizer
 
     private ThinkTagSplitter SplitterFor(int index)
     {
+        _splitters ??= [];
         if (!_splitters.TryGetValue(index, out var splitter))
         {
             splitter = new ThinkTagSplitter();

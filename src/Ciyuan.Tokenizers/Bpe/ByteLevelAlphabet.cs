@@ -34,11 +34,9 @@ internal static class ByteLevelAlphabet
         return inverse;
     }
 
-
-    /// <summary>Decodes a byte-level token string to bytes; false when a character is outside the alphabet.</summary>
-    public static bool TryDecode(string token, out byte[] bytes)
+    /// <summary>Decodes a byte-level token string to bytes (one per character); false when a character is outside the alphabet.</summary>
+    public static bool TryDecode(ReadOnlySpan<char> token, Span<byte> bytes)
     {
-        bytes = new byte[token.Length];
         for (var i = 0; i < token.Length; i++)
         {
             var c = token[i];

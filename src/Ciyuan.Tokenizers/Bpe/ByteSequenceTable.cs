@@ -14,6 +14,7 @@ internal sealed class ByteSequenceTable
     private readonly int[] _slots;     // id + 1, 0 = empty
     private readonly int _mask;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ByteSequenceTable(IReadOnlyList<byte[]?> tokensById)
     {
         var total = 0;

@@ -12,6 +12,7 @@ internal sealed class PairMergeTable
     private readonly long[] _values;
     private readonly int _mask;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public PairMergeTable(IReadOnlyList<(int Left, int Right, int NewId)> merges)
     {
         var capacity = 16;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Ciyuan.Tokenizers.Bpe;
 using Ciyuan.Tokenizers.Chat;
@@ -13,86 +14,165 @@ internal static class TokenizerJsonLoader
 {
     public static ExactTokenizer Load(Stream json, string family, IChatFormat chat)
     {
-        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 256 });
-        var root = document.RootElement;
+        var (buffer, length) = ReadAll(json);
+        try
+        {
+            return Load(buffer.AsSpan(0, length), family, chat);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    // The vocabulary and merges (nearly all of the file) are read token by token; the small sections as
+    // elements. Merges need the vocabulary, so if they come first the reader is kept and returned to.
+    private static ExactTokenizer Load(ReadOnlySpan<byte> utf8, string family, IChatFormat chat)
+    {
+        var options = new JsonReaderOptions { MaxDepth = 256 };
+        var reader = new Utf8JsonReader(utf8, options);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new InvalidDataException("tokenizer.json: the file is not a JSON object.");
+        }
+
         var nfc = false;
-        if (root.TryGetProperty("normalizer", out var normalizer))
-        {
-            nfc = ReadNormalizer(normalizer);
-        }
-
         var patterns = new List<string>();
-        if (root.TryGetProperty("pre_tokenizer", out var pre) && pre.ValueKind == JsonValueKind.Object)
+        var added = new List<AddedToken>();
+        string? type = null;
+        var ignoreMerges = false;
+        ByteSequenceTable? tokens = null;
+        List<(int, int, int)>? merges = null;
+        var mergesAhead = default(Utf8JsonReader);
+        var mergesFirst = false;
+        var sawModel = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            ReadPreTokenizer(pre, patterns);
+            var section = reader.GetString();
+            reader.Read();
+            switch (section)
+            {
+                case "normalizer":
+                    using (var element = JsonDocument.ParseValue(ref reader))
+                    {
+                        nfc = ReadNormalizer(element.RootElement);
+                    }
+
+                    break;
+                case "pre_tokenizer":
+                    using (var element = JsonDocument.ParseValue(ref reader))
+                    {
+                        if (element.RootElement.ValueKind == JsonValueKind.Object)
+                        {
+                            ReadPreTokenizer(element.RootElement, patterns);
+                        }
+                    }
+
+                    break;
+                case "added_tokens":
+                    using (var element = JsonDocument.ParseValue(ref reader))
+                    {
+                        ReadAddedTokens(element.RootElement, added);
+                    }
+
+                    break;
+                case "model" when reader.TokenType == JsonTokenType.StartObject:
+                    sawModel = true;
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        var field = reader.GetString();
+                        reader.Read();
+                        switch (field)
+                        {
+                            case "type":
+                                type = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                                break;
+                            case "ignore_merges":
+                                ignoreMerges = reader.TokenType == JsonTokenType.True;
+                                break;
+                            case "vocab":
+                                tokens = BpeJsonReader.ReadVocab(ref reader);
+                                if (mergesFirst)
+                                {
+                                    merges = BpeJsonReader.ReadMerges(ref mergesAhead, tokens);
+                                }
+
+                                break;
+                            case "merges" when tokens is not null:
+                                merges = BpeJsonReader.ReadMerges(ref reader, tokens);
+                                break;
+                            case "merges":
+                                mergesAhead = reader;
+                                mergesFirst = true;
+                                reader.Skip();
+                                break;
+                            default:
+                                reader.Skip();
+                                break;
+                        }
+                    }
+
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
         }
 
-        var model = root.GetProperty("model");
-        var type = model.TryGetProperty("type", out var t) ? t.GetString() : "BPE";
-        if (type != "BPE")
+        if (!sawModel)
+        {
+            throw new InvalidDataException("tokenizer.json: the file has no model.");
+        }
+
+        if ((type ?? "BPE") != "BPE")
         {
             throw new NotSupportedException($"tokenizer.json model type '{type}' is not supported; only byte-level BPE is.");
         }
 
-        var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
-        var maxId = -1;
-        foreach (var entry in model.GetProperty("vocab").EnumerateObject())
+        if (tokens is null || merges is null)
         {
-            var id = entry.Value.GetInt32();
-            vocab[entry.Name] = id;
-            maxId = Math.Max(maxId, id);
+            throw new InvalidDataException($"tokenizer.json: the BPE model has no {(tokens is null ? "vocab" : "merges")}.");
         }
 
-        var tokensById = new byte[]?[maxId + 1];
-        foreach (var (token, id) in vocab)
-        {
-            // Entries outside the byte-level alphabet (DeepSeek lists a few added tokens in its vocab) can never
-            // come out of BPE; they are matched and decoded as added tokens.
-            if (ByteLevelAlphabet.TryDecode(token, out var bytes))
-            {
-                tokensById[id] = bytes;
-            }
-        }
-
-        var merges = new List<(int, int, int)>();
-        foreach (var merge in model.GetProperty("merges").EnumerateArray())
-        {
-            string left, right;
-            if (merge.ValueKind == JsonValueKind.Array)
-            {
-                left = merge[0].GetString()!;
-                right = merge[1].GetString()!;
-            }
-            else
-            {
-                var text = merge.GetString()!;
-                var space = text.IndexOf(' ', StringComparison.Ordinal);
-                left = text[..space];
-                right = text[(space + 1)..];
-            }
-
-            if (vocab.TryGetValue(left, out var l) && vocab.TryGetValue(right, out var r) && vocab.TryGetValue(left + right, out var m))
-            {
-                merges.Add((l, r, m));
-            }
-        }
-
-        var ignoreMerges = model.TryGetProperty("ignore_merges", out var im) && im.ValueKind == JsonValueKind.True;
-        var added = new List<AddedToken>();
-        if (root.TryGetProperty("added_tokens", out var addedTokens))
-        {
-            foreach (var token in addedTokens.EnumerateArray())
-            {
-                added.Add(new AddedToken(
-                    token.GetProperty("id").GetInt32(),
-                    token.GetProperty("content").GetString()!,
-                    token.TryGetProperty("special", out var s) && s.ValueKind == JsonValueKind.True,
-                    token.TryGetProperty("normalized", out var n) && n.ValueKind == JsonValueKind.True));
-            }
-        }
-
-        var bpe = new BpeModel(new ByteSequenceTable(tokensById), new PairMergeTable(merges), ignoreMerges);
+        var bpe = new BpeModel(tokens, new PairMergeTable(merges), ignoreMerges);
         return new ExactTokenizer(family, bpe, PreTokenizerFactory.FromSequence(patterns), nfc, added, chat);
+    }
+
+    private static void ReadAddedTokens(JsonElement addedTokens, List<AddedToken> added)
+    {
+        foreach (var token in addedTokens.EnumerateArray())
+        {
+            added.Add(new AddedToken(
+                token.GetProperty("id").GetInt32(),
+                token.GetProperty("content").GetString()!,
+                token.TryGetProperty("special", out var s) && s.ValueKind == JsonValueKind.True,
+                token.TryGetProperty("normalized", out var n) && n.ValueKind == JsonValueKind.True));
+        }
+    }
+
+    // The whole file in one pooled buffer (the embedded files decompress to about 11 MB).
+    private static (byte[] Buffer, int Length) ReadAll(Stream stream)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(stream.CanSeek ? (int)Math.Min(int.MaxValue - 1, stream.Length + 1) : 16 << 20);
+        var length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                var larger = ArrayPool<byte>.Shared.Rent(checked(buffer.Length * 2));
+                buffer.AsSpan(0, length).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = larger;
+            }
+
+            var read = stream.Read(buffer, length, buffer.Length - length);
+            if (read == 0)
+            {
+                return (buffer, length);
+            }
+
+            length += read;
+        }
     }
 
     // Returns whether NFC applies; throws for normalizers that change text in other ways.

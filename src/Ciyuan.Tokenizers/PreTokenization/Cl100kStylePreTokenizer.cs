@@ -14,6 +14,8 @@ internal sealed class Cl100kStylePreTokenizer(int maxDigits) : ScanningPreTokeni
 
     private const int Other = CharClass.White | CharClass.Letter | CharClass.Number;
 
+    public override bool EndsPieceAfterLineFeedBeforeLetter => true;
+
     public override int NextEnd(ReadOnlySpan<char> text, int start)
     {
         var c = text[start];

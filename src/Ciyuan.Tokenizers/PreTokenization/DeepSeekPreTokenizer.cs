@@ -15,6 +15,8 @@ internal sealed class DeepSeekPreTokenizer : PreTokenizer
     private const int LetterOrMark = CharClass.Letter | CharClass.Mark;
     private const int PunctOrSymbol = CharClass.Punctuation | CharClass.Symbol;
 
+    public override bool EndsPieceAfterLineFeedBeforeLetter => true;
+
     public override void Split<TSink>(ReadOnlySpan<char> text, ref TSink sink)
     {
         var start = 0;

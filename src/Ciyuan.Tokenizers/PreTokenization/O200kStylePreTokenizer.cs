@@ -14,6 +14,8 @@ internal sealed class O200kStylePreTokenizer(bool kimi) : ScanningPreTokenizer
 
     private const int Other = CharClass.White | CharClass.Letter | CharClass.Number;
 
+    public override bool EndsPieceAfterLineFeedBeforeLetter => true;
+
     // Membership in [\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}] (upper) and [\p{Ll}\p{Lm}\p{Lo}\p{M}] (lower).
     private const int InUpper = 1;
     private const int InLower = 2;

@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Ciyuan.EndToEnd.Tests.Fixtures;
+using Ciyuan.EndToEnd.Tests.Packaging;
+using Ciyuan.Tokenizers;
 
 namespace Ciyuan.EndToEnd.Tests.Tokenize;
 
@@ -115,4 +117,55 @@ public sealed class TokenCountTests
         Assert.Equal(0, process.ExitCode);
         Assert.Equal(["9707", "11", "1879", "0"], stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    [Theory]
+    [InlineData("qwen3")]
+    [InlineData("deepseek_v3")]
+    [InlineData("o200k")]
+    [InlineData("cl100k")]
+    public async Task CliTokenize_LargeMixedFileOrStandardInput_CountsLikeOneLibraryCall(string family)
+    {
+        using var dir = new TempDirectory();
+        var text = MixedText.Create(2 << 20, seed: 5);     // 2 MB: many chunks, counted on every core
+        var path = Path.Combine(dir.Path, "mixed.txt");
+        await File.WriteAllTextAsync(path, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), TestContext.Current.CancellationToken);
+        var expected = TokenizerRegistry.Shared.Get(family).CountTokens(text);
+
+        var fromFile = await ProgramRun.RunAsync("dotnet", dir.Path, "", Ciyuan, "tokenize", "--model", family, path);
+        var fromInput = await ProgramRun.RunAsync("dotnet", dir.Path, text, Ciyuan, "tokenize", "--model", family);
+
+        Assert.True(fromFile.ExitCode == 0, fromFile.ToString());
+        Assert.Equal(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), fromFile.Stdout.Trim());
+        Assert.Equal(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), fromInput.Stdout.Trim());
+        Assert.Contains($"({family}, exact)", fromFile.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CliTokenize_IdsOfALargeFile_AreTheLibraryIdsInOrder()
+    {
+        using var dir = new TempDirectory();
+        var text = MixedText.Create(1 << 20, seed: 6);
+        var path = Path.Combine(dir.Path, "mixed.txt");
+        await File.WriteAllTextAsync(path, text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), TestContext.Current.CancellationToken);
+
+        var run = await ProgramRun.RunAsync("dotnet", dir.Path, "", Ciyuan, "tokenize", "--model", "deepseek_v3", "--ids", path);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var ids = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
+        Assert.Equal(TokenizerRegistry.Shared.Get("deepseek_v3").EncodeToIds(text), ids);
+    }
+
+    [Fact]
+    public async Task CliTokenize_MissingFile_FailsNamingIt()
+    {
+        using var dir = new TempDirectory();
+
+        var run = await ProgramRun.RunAsync("dotnet", dir.Path, "", Ciyuan, "tokenize", "--model", "qwen3", "no-such-file.txt");
+
+        Assert.Equal(66, run.ExitCode);
+        Assert.Contains("no-such-file.txt", run.Stderr, StringComparison.Ordinal);
+        Assert.Empty(run.Stdout);
+    }
+
+    private static string Ciyuan => Path.Combine(AppContext.BaseDirectory, "ciyuan.dll");
 }

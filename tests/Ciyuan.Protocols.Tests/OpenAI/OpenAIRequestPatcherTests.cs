@@ -95,6 +95,21 @@ public sealed class RequestPatcherTests
         Assert.Equal(JsonValueKind.Array, document.RootElement.GetProperty("messages").ValueKind);
     }
 
+    [Theory]
+    [InlineData("deepseek-chat")]
+    [InlineData("Qwen/Qwen3-235B-A22B")]
+    [InlineData("accounts/fireworks/models/llama-v3p1-8b-instruct")]
+    [InlineData("ep-20261201:v1.2_beta")]
+    public void Patch_PlainUpstreamModel_WritesWhatTheSerializerWrites(string upstream)
+    {
+        var body = "{\"model\":\"alias\",\"messages\":[]}"u8.ToArray();
+
+        var patched = ScanAndPatch(body, upstream, forceFromStream: false);
+
+        var expected = "{\"model\":"u8.ToArray().Concat(JsonSerializer.SerializeToUtf8Bytes(upstream)).Concat(",\"messages\":[]}"u8.ToArray());
+        Assert.Equal(expected, patched);
+    }
+
     private static byte[] ScanAndPatch(byte[] body, string upstreamModel, bool forceFromStream)
     {
         var facts = RequestScanner.Scan(body, out var error);
