@@ -116,12 +116,10 @@ internal static class RateCommand
 
         await stop.CancelAsync();
         await load;
-        var (_, lateFailed, _) = window.Take();
-
-        var total = rows.Sum(r => r.RequestsPerSecond * interval.TotalSeconds);
-        var errors = rows.Sum(r => r.Errors) + lateFailed;
+        var total = window.Total;
+        var errors = window.TotalFailed;
         Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"requests: {total:F0}, errors: {errors}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"requests: {total}, errors: {errors}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"throughput: {rows.Average(r => r.RequestsPerSecond):F0} req/s"));
         foreach (var (kind, n) in window.ErrorKinds.OrderByDescending(e => e.Value))
         {
@@ -133,7 +131,7 @@ internal static class RateCommand
             await File.WriteAllLinesAsync(csvPath, [IntervalRow.CsvHeader, .. rows.Select(r => r.Csv())]);
         }
 
-        var verdicts = Verdicts.Print(rows, interval);
+        var verdicts = Verdicts.Print(rows);
         return errors == 0 && verdicts ? 0 : 1;
     }
 
@@ -146,13 +144,21 @@ internal static class RateCommand
         private readonly Lock _lock = new();
         private List<double> _latencies = new(1 << 16);
         private long _failed;
+        private long _total;
+        private long _totalFailed;
+
+        public long Total => Interlocked.Read(ref _total);
+
+        public long TotalFailed => Interlocked.Read(ref _totalFailed);
 
         public ConcurrentDictionary<string, int> ErrorKinds { get; } = new(StringComparer.Ordinal);
 
         public void Add(string? error, double milliseconds)
         {
+            Interlocked.Increment(ref _total);
             if (error is not null)
             {
+                Interlocked.Increment(ref _totalFailed);
                 Interlocked.Increment(ref _failed);
                 ErrorKinds.AddOrUpdate(error, 1, (_, n) => n + 1);
             }

@@ -9,7 +9,7 @@ namespace Ciyuan.StreamBench;
 /// </summary>
 internal static class Verdicts
 {
-    public static bool Print(IReadOnlyList<IntervalRow> rows, TimeSpan interval)
+    public static bool Print(IReadOnlyList<IntervalRow> rows)
     {
         if (rows.Count < 6)
         {
@@ -23,7 +23,9 @@ internal static class Verdicts
             $"growth over the last {window.Length} intervals ({minutes:F0} min), least-squares fit:"));
         var ok = true;
         ok &= Check("RSS (MiB)", window, r => r.RssMib, minutes, mean => Math.Max(0.05 * mean, 8), "5 % of its mean or 8 MiB");
-        ok &= Check("open descriptors", window, r => r.Fds, minutes, mean => Math.Max(0.01 * mean, 8), "1 % of its mean or 8");
+        // Descriptors follow the connections open at the moment (clients reconnect after a stall, idle
+        // ones close after a minute), so only a steady climb beyond that swing counts.
+        ok &= Check("open descriptors", window, r => r.Fds, minutes, mean => Math.Max(0.10 * mean, 32), "10 % of its mean or 32");
         ok &= Check("threads", window, r => r.Threads, minutes, mean => Math.Max(0.05 * mean, 3), "5 % of its mean or 3");
         if (window.All(r => r.HeapMib > 0))
         {
@@ -35,7 +37,6 @@ internal static class Verdicts
         ok &= Check("p99 latency (ms)", window, r => r.P99Ms, minutes, _ => 0.25 * median, "25 % of its median");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  p99 per interval: median {median:F2} ms, min {p99[0]:F2}, max {p99[^1]:F2} ({p99[^1] / median:F1}x the median)"));
-        _ = interval;
         Console.WriteLine(ok ? "verdict: FLAT (no growth)" : "verdict: GROWTH (see above)");
         return ok;
     }

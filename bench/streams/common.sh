@@ -54,7 +54,7 @@ projects:
   bench: { rpm: $2, tpm: 4000000000, max_concurrency: $1 }
 YAML
   export CIYUAN_DATA_DIR="$work/data"
-  key="$(dotnet "$app/ciyuan.dll" keys create --config "$work/ciyuan.yaml" --name bench --project bench --budget-usd 1000000 2>/dev/null)"
+  key="$(dotnet "$app/ciyuan.dll" keys create --config "$work/ciyuan.yaml" --name bench --project bench --budget-usd 1000000)"
 }
 
 start_gateway() {  # extra environment assignments, e.g. Kestrel__EndpointDefaults__Protocols=Http2
