@@ -61,7 +61,7 @@ internal sealed class PostgresWriteBatch(string instanceId, CurrencyConverter cu
         }
     }
 
-    public async Task ExecuteAsync(PostgresDatabase database, TimeSpan timeout)
+    public async Task ExecuteAsync(PostgresWriterConnection writer, TimeSpan timeout)
     {
         var callsWriter = _h.Count > 0 || _e.Count > 0;
         if (_records.Count == 0 && !callsWriter)
@@ -69,11 +69,11 @@ internal sealed class PostgresWriteBatch(string instanceId, CurrencyConverter cu
             return;
         }
 
-        await using var connection = await database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        var connection = await writer.GetAsync(CancellationToken.None).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection) { Timeout = (int)Math.Ceiling(timeout.TotalSeconds) };
         if (_records.Count > 0)
         {
-            batch.BatchCommands.Add(PostgresUsageRecords.InsertWithRollups(_records));
+            batch.BatchCommands.Add(PostgresUsageRecords.InsertWithRollups(_records, instanceId));
         }
 
         if (callsWriter)
@@ -88,6 +88,10 @@ internal sealed class PostgresWriteBatch(string instanceId, CurrencyConverter cu
                     .. _hl.Arrays<string, string, long, long>(), .. _e.Arrays<string, string, int, long, string, string, long>(),
                     .. _s.Arrays<string, string, long, long, long>()]));
         }
+
+        // Prepared once per connection (the statements' text never changes), so PostgreSQL parses
+        // and plans them once rather than for every batch.
+        await batch.PrepareAsync(CancellationToken.None).ConfigureAwait(false);
 
         // One Sync for the whole batch: PostgreSQL runs it as one implicit transaction. The records'
         // insert returns no rows, and Npgsql does not stop on a statement without a result set, so the
