@@ -116,6 +116,13 @@ DECLARE
     bad_line text[] := '{}'; bad_window bigint[] := '{}';
     refused_ids text[] := '{}';
     refused_id text;
+    -- Entry kinds the lookups below compare with, as variables rather than literals: the plan is
+    -- made once (generic), and a kind the planner cannot see cannot lead it to an index that
+    -- covers only some kinds — on a table it last measured empty, such an index looks as cheap as
+    -- the primary key and is then scanned whole for every request. The primary key is the only
+    -- index left that fits.
+    hold_kind CONSTANT text := 'hold';
+    doubt_kinds CONSTANT text[] := ARRAY['in_doubt', 'release'];
 BEGIN
     IF coalesce(array_length(e_req, 1), 0) > 0 THEN
         -- 1. The settled requests' hold rows, locked in request-id order.
@@ -125,7 +132,7 @@ BEGIN
         FROM (SELECT DISTINCT u.r FROM unnest(e_req, e_kind) AS u(r, k) WHERE u.k IN ('commit', 'release') ORDER BY 1) s
         CROSS JOIN LATERAL (
             SELECT b.instance, b.leased FROM budget_entries b
-            WHERE b.request_id = s.r AND b.kind = 'hold' AND b.seq = 0
+            WHERE b.request_id = s.r AND b.kind = hold_kind AND b.seq = 0
             LIMIT 1 FOR UPDATE) h;
 
         -- 2. Entries; the settlements that are new this time.
@@ -146,7 +153,7 @@ BEGIN
         FROM unnest(new_settled) AS n(r)
         CROSS JOIN LATERAL (
             SELECT d.kind AS k, d.seq AS s FROM budget_entries d
-            WHERE d.request_id = n.r AND d.kind IN ('in_doubt', 'release') OFFSET 0) x;
+            WHERE d.request_id = n.r AND d.kind = ANY(doubt_kinds) OFFSET 0) x;
 
         -- The leases the settled holds sit in, looked up once per (line, window, owner), not once
         -- per request: a hot lease row has many recent versions to walk past.
@@ -261,7 +268,7 @@ BEGIN
 
             -- Refused holds leave again (rare: a book that did not know its slice had been reclaimed).
             FOREACH refused_id IN ARRAY refused_ids LOOP
-                DELETE FROM budget_entries e WHERE e.request_id = refused_id AND e.kind = 'hold' AND e.seq = 0;
+                DELETE FROM budget_entries e WHERE e.request_id = refused_id AND e.kind = hold_kind AND e.seq = 0;
             END LOOP;
 
             SELECT coalesce(array_agg(y.l), '{}'), coalesce(array_agg(y.w), '{}'), coalesce(array_agg(y.a), '{}')
