@@ -11,6 +11,8 @@ install_missing_packages() {
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || missing+=(postgresql)
   [ -e /usr/share/zoneinfo/Asia/Shanghai ] || missing+=(tzdata)
+  # The cluster tests put three instances behind nginx, as production does.
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
   # The dashboard's browser tests drive Debian's Chromium; a CJK font makes the Chinese screenshots readable.
   [ -x /usr/bin/chromium ] || missing+=(chromium fonts-liberation fonts-wqy-microhei)
   [ ${#missing[@]} -eq 0 ] && return 0

@@ -20,7 +20,7 @@ namespace Ciyuan.Benchmarks.Storage;
 /// </list>
 /// The statistics are read from another database's connection, after the instances closed (a
 /// backend reports its counts when it ends), so the reading itself is not counted.
-/// Usage: <c>hot-budget [seconds=10] [in-flight per instance=256] [idle seconds=30]</c>, with
+/// Usage: <c>hot-budget [seconds=10] [in-flight per instance=256] [idle seconds=30] [warm-up seconds=5]</c>, with
 /// <c>CIYUAN_BENCH_POSTGRES</c> a connection string to a server where the run may create databases.
 /// </summary>
 internal static class HotBudgetRun
@@ -32,6 +32,7 @@ internal static class HotBudgetRun
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
         var inFlight = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 256;
         var idleSeconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30;
+        var warmSeconds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5;
         var server = Environment.GetEnvironmentVariable("CIYUAN_BENCH_POSTGRES")
             ?? throw new InvalidOperationException("Set CIYUAN_BENCH_POSTGRES to an Npgsql connection string of a server where this run may create databases.");
 
@@ -39,28 +40,48 @@ internal static class HotBudgetRun
         Console.WriteLine($"open + close of {Instances} instances: {baseline.Transactions} transactions");
 
         long served = 0;
+        long measured = 0;
         var elapsed = TimeSpan.Zero;
         var load = await MeasureAsync(server, async stores =>
         {
-            // Warm up: the first requests on each instance take its first slices.
+            // The first requests on each instance take its first slices.
             await Task.WhenAll(stores.Select(s => ReserveAndCommit.OneAsync(s, "warm-" + Guid.NewGuid().ToString("N")))).ConfigureAwait(false);
-            var watch = Stopwatch.StartNew();
-            var until = TimeSpan.FromSeconds(seconds);
+
+            // Then the same load throughout; the first seconds are not timed, so that what is
+            // measured is the steady state (code compiled at its final tier, pools and slices grown),
+            // as a gateway that has been up for a while runs. Their requests count for transactions.
+            var clock = Stopwatch.StartNew();
+            var warm = TimeSpan.FromSeconds(warmSeconds);
+            var until = warm + TimeSpan.FromSeconds(seconds);
+            var timing = Task.Run(async () =>
+            {
+                await Task.Delay(warm).ConfigureAwait(false);
+                var before = Interlocked.Read(ref served);
+                var watch = Stopwatch.StartNew();
+                await Task.Delay(TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
+                measured = Interlocked.Read(ref served) - before;
+                elapsed = watch.Elapsed;
+            });
             await Task.WhenAll(stores.SelectMany((store, i) => Enumerable.Range(0, inFlight).Select(w => Task.Run(async () =>
             {
-                for (var n = 0; watch.Elapsed < until; n++)
+                for (var n = 0; clock.Elapsed < until; n++)
                 {
                     await ReserveAndCommit.OneAsync(store, $"hot-{i}-{w}-{n}").ConfigureAwait(false);
                     Interlocked.Increment(ref served);
                 }
             })))).ConfigureAwait(false);
-            elapsed = watch.Elapsed;
+            await timing.ConfigureAwait(false);
         }).ConfigureAwait(false);
         var requests = served + Instances;
-        Console.WriteLine($"load: {served:N0} reservations + settlements in {elapsed.TotalSeconds:F1} s = {served / elapsed.TotalSeconds:N0} / s " +
-            $"({Instances} instances x {inFlight} in flight, one budget on 3 lines)");
-        Console.WriteLine($"load: {load.Transactions - baseline.Transactions:N0} PostgreSQL transactions for {requests:N0} requests = " +
+        Console.WriteLine($"load: {measured:N0} reservations + settlements in {elapsed.TotalSeconds:F1} s = {measured / elapsed.TotalSeconds:N0} / s " +
+            $"({Instances} instances x {inFlight} in flight, one budget on 3 lines, after {warmSeconds} s of the same load untimed)");
+        Console.WriteLine($"load: {load.Transactions - baseline.Transactions:N0} PostgreSQL transactions for {requests:N0} requests (warm-up included) = " +
             $"{(double)(load.Transactions - baseline.Transactions) / requests:F4} per request");
+
+        if (idleSeconds <= 0)
+        {
+            return 0;
+        }
 
         var idle = await MeasureAsync(server, stores => Task.Delay(TimeSpan.FromSeconds(idleSeconds))).ConfigureAwait(false);
         Console.WriteLine($"idle: {idle.Transactions - baseline.Transactions} transactions in {idleSeconds} s from {Instances} idle instances = " +

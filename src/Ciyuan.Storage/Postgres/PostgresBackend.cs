@@ -23,6 +23,9 @@ public sealed class PostgresBackend : IStorageBackend
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often past days' rollup rows of each instance are folded into the shared rows.</summary>
+    private static readonly TimeSpan FoldInterval = TimeSpan.FromMinutes(10);
+
     private readonly Storage.Responses.DbResponseStore _responses;
     private readonly TimeSpan _heartbeatInterval;
     private readonly TimeSpan _reconcileInterval;
@@ -144,6 +147,9 @@ public sealed class PostgresBackend : IStorageBackend
     /// <summary>What the background does with leases each few hundred milliseconds: renew those due, give back the unused.</summary>
     internal Task MaintainLeasesAsync(CancellationToken cancellationToken) => _leases.MaintainAsync(cancellationToken);
 
+    /// <summary>What the background does every few minutes: past days' rollup rows of each instance folded into the shared rows.</summary>
+    internal Task<int> FoldRollupsAsync(CancellationToken cancellationToken) => PostgresRollupFold.FoldAsync(_database, cancellationToken);
+
     /// <summary>What the background does once the database is back: writes the outage backlog.</summary>
     internal Task<int> FlushBacklogAsync(CancellationToken cancellationToken) => _ledger.FlushBacklogAsync(cancellationToken);
 
@@ -157,6 +163,7 @@ public sealed class PostgresBackend : IStorageBackend
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _background.ConfigureAwait(false);
         await _changes.DisposeAsync().ConfigureAwait(false);
+        await _ledger.DropConnectionAsync().ConfigureAwait(false);
         _journal.Dispose();
         await _database.DisposeAsync().ConfigureAwait(false);
     }
@@ -257,6 +264,7 @@ public sealed class PostgresBackend : IStorageBackend
         var sinceReconcile = TimeSpan.Zero;
         var sinceMaintain = TimeSpan.Zero;
         var reconcileAfterOutage = TimeSpan.Zero;
+        var sinceFold = TimeSpan.Zero;
         using var timer = new PeriodicTimer(Tick, _options.Time);
         try
         {
@@ -265,6 +273,7 @@ public sealed class PostgresBackend : IStorageBackend
                 sinceBeat += Tick;
                 sinceReconcile += Tick;
                 sinceMaintain += Tick;
+                sinceFold += Tick;
                 try
                 {
                     if (sinceBeat >= _heartbeatInterval || _unreachableSince is not null)
@@ -298,6 +307,12 @@ public sealed class PostgresBackend : IStorageBackend
                         reconcileAfterOutage = TimeSpan.Zero;
                         await _budgetLedger.ReconcileOrphansAsync(stopping).ConfigureAwait(false);
                         await FoldJournalsAsync(stopping).ConfigureAwait(false);
+                    }
+
+                    if (sinceFold >= FoldInterval)
+                    {
+                        sinceFold = TimeSpan.Zero;
+                        await PostgresRollupFold.FoldAsync(_database, stopping).ConfigureAwait(false);
                     }
                 }
                 catch (Exception ex) when (ex is StorageException || (ex is not OperationCanceledException && PostgresFailures.IsTransient(ex)) || ex is Npgsql.NpgsqlException)

@@ -30,6 +30,7 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
     private readonly LeaseBook _book;
     private readonly OutageBacklog _backlog;
     private readonly GroupCommitQueue<PendingWrite> _queue;
+    private readonly PostgresWriterConnection _connection;
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _toDoubt = new();
 
     internal PostgresUsageLedger(PostgresDatabase database, StorageOptions options, LeaseBook book, OutageBacklog backlog, LedgerMetrics? metrics = null)
@@ -38,6 +39,7 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
         _options = options;
         _book = book;
         _backlog = backlog;
+        _connection = new PostgresWriterConnection(database);
         _queue = new GroupCommitQueue<PendingWrite>(WriteBatchAsync,
             ex => $"the ledger could not be written to the {database.Description}: {ex.Message}", p => p.Failure, metrics);
     }
@@ -261,16 +263,18 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
 
         try
         {
-            await batch.ExecuteAsync(_database, BatchTimeout).ConfigureAwait(false);
+            await batch.ExecuteAsync(_connection, BatchTimeout).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not StorageException)
         {
             LastWrite = (_options.Time.GetUtcNow(), false);
+            await _connection.DropAsync().ConfigureAwait(false);
             throw new StorageException(ex.Message, ex);
         }
         catch (StorageException)
         {
             LastWrite = (_options.Time.GetUtcNow(), false);
+            await _connection.DropAsync().ConfigureAwait(false);
             throw;
         }
 
@@ -286,8 +290,15 @@ public sealed class PostgresUsageLedger : IUsageLedger, IAsyncDisposable
 
     private long Now() => _options.Time.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>Closes the writer's connection as a killed process's would be (tests that stop an instance abruptly).</summary>
+    internal Task DropConnectionAsync() => _connection.DropAsync();
+
     /// <summary>Stops taking writes and waits until everything queued is written (or has failed).</summary>
-    public ValueTask DisposeAsync() => _queue.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _queue.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
 
     private enum WaitingOutcome
     {

@@ -6,16 +6,24 @@ namespace Ciyuan.Storage.Postgres;
 
 /// <summary>
 /// The dashboard's reads (rollups by bucket, records by the time and run indexes). The quarter-hour
-/// rollups themselves are written with the records, in the same statement
-/// (<see cref="PostgresUsageRecords.InsertWithRollups"/>).
+/// rollups themselves are written with the records, in the same statement, into rows of the
+/// writing instance's own (<see cref="PostgresUsageRecords.InsertWithRollups"/>).
 /// </summary>
 internal sealed class PostgresUsageTimeline(PostgresDatabase database) : IUsageTimeline
 {
     public async Task<IReadOnlyList<UsageSeriesRow>> ReadSeriesAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = PgSql.Command(connection, $"SELECT {UsageSeriesRows.Columns} FROM usage_series WHERE bucket >= $1 AND bucket < $2 ORDER BY bucket;",
-            from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds());
+        // Each instance adds to rows of its own (until they are folded): one row per bucket and
+        // deployment is their sum.
+        await using var command = PgSql.Command(connection, """
+            SELECT bucket, model_alias, provider, deployment, jurisdiction, currency, sum(requests)::bigint, sum(errors)::bigint,
+                   sum(input_uncached)::bigint, sum(cache_read)::bigint, sum(cache_write)::bigint, sum(output)::bigint, sum(reasoning)::bigint,
+                   sum(cost_micros)::bigint, sum(estimated)::bigint, sum(unpriced)::bigint
+            FROM usage_series WHERE bucket >= $1 AND bucket < $2
+            GROUP BY bucket, model_alias, provider, deployment, jurisdiction, currency
+            ORDER BY bucket, model_alias, provider, deployment, jurisdiction, currency;
+            """, from.ToUnixTimeMilliseconds(), to.ToUnixTimeMilliseconds());
         return await ReadAllAsync(command, UsageSeriesRows.Read, cancellationToken).ConfigureAwait(false);
     }
 

@@ -18,10 +18,10 @@ internal sealed class PostgresWriteBatch(string instanceId, CurrencyConverter cu
 
     private readonly List<UsageRecord> _records = [];
     private readonly List<PendingWrite> _holds = [];
-    private readonly Columns _h = new(10);
-    private readonly Columns _hl = new(4);
-    private readonly Columns _e = new(7);
-    private readonly Columns _s = new(5);
+    private readonly List<HoldRow> _h = [];
+    private readonly List<LineRow> _hl = [];
+    private readonly List<EntryRow> _e = [];
+    private readonly List<SettlementRow> _s = [];
 
     /// <summary>This instance's lease rows as the batch left them.</summary>
     public List<LeaseRow> Leases { get; } = [];
@@ -48,7 +48,7 @@ internal sealed class PostgresWriteBatch(string instanceId, CurrencyConverter cu
             }
             else if (pending.Attempt is { } attempt)
             {
-                _e.Add(attempt.RequestId, attempt.Kind, attempt.Seq, attempt.At, attempt.Provider, attempt.Deployment, attempt.AmountMicros);
+                _e.Add(attempt);
             }
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or OverflowException)
@@ -61,7 +61,7 @@ internal sealed class PostgresWriteBatch(string instanceId, CurrencyConverter cu
         }
     }
 
-    public async Task ExecuteAsync(PostgresDatabase database, TimeSpan timeout)
+    public async Task ExecuteAsync(PostgresWriterConnection writer, TimeSpan timeout)
     {
         var callsWriter = _h.Count > 0 || _e.Count > 0;
         if (_records.Count == 0 && !callsWriter)
@@ -69,11 +69,11 @@ internal sealed class PostgresWriteBatch(string instanceId, CurrencyConverter cu
             return;
         }
 
-        await using var connection = await database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        var connection = await writer.GetAsync(CancellationToken.None).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection) { Timeout = (int)Math.Ceiling(timeout.TotalSeconds) };
         if (_records.Count > 0)
         {
-            batch.BatchCommands.Add(PostgresUsageRecords.InsertWithRollups(_records));
+            batch.BatchCommands.Add(PostgresUsageRecords.InsertWithRollups(_records, instanceId));
         }
 
         if (callsWriter)
@@ -84,10 +84,18 @@ internal sealed class PostgresWriteBatch(string instanceId, CurrencyConverter cu
                     $12::text[], $13::text[], $14::bigint[], $15::bigint[],
                     $16::text[], $17::text[], $18::integer[], $19::bigint[], $20::text[], $21::text[], $22::bigint[],
                     $23::text[], $24::text[], $25::bigint[], $26::bigint[], $27::bigint[]);
-                """, [instanceId, .. _h.Arrays<string, long, string, string, string, string, string, string, long, string>(),
-                    .. _hl.Arrays<string, string, long, long>(), .. _e.Arrays<string, string, int, long, string, string, long>(),
-                    .. _s.Arrays<string, string, long, long, long>()]));
+                """, [instanceId,
+                    Column(_h, r => r.RequestId), Column(_h, r => r.At), Column(_h, r => r.KeyId), Column(_h, r => r.Project), Column(_h, r => r.RunId),
+                    Column(_h, r => r.Model), Column(_h, r => r.Provider), Column(_h, r => r.Deployment), Column(_h, r => r.Worst), Column(_h, r => r.Lines),
+                    Column(_hl, r => r.RequestId), Column(_hl, r => r.LineId), Column(_hl, r => r.Window), Column(_hl, r => r.Amount),
+                    Column(_e, r => r.RequestId), Column(_e, r => r.Kind), Column(_e, r => r.Seq), Column(_e, r => r.At), Column(_e, r => r.Provider),
+                    Column(_e, r => r.Deployment), Column(_e, r => r.AmountMicros),
+                    Column(_s, r => r.RequestId), Column(_s, r => r.LineId), Column(_s, r => r.Window), Column(_s, r => r.Held), Column(_s, r => r.Cost)]));
         }
+
+        // Prepared once per connection (the statements' text never changes), so PostgreSQL parses
+        // and plans them once rather than for every batch.
+        await batch.PrepareAsync(CancellationToken.None).ConfigureAwait(false);
 
         // One Sync for the whole batch: PostgreSQL runs it as one implicit transaction. The records'
         // insert returns no rows, and Npgsql does not stop on a statement without a result set, so the
@@ -125,11 +133,11 @@ internal sealed class PostgresWriteBatch(string instanceId, CurrencyConverter cu
     private void AddHold(BudgetHold hold)
     {
         var target = hold.Target;
-        _h.Add(hold.RequestId, hold.At.ToUnixTimeMilliseconds(), target.KeyId, target.Project, target.RunId, target.Model,
-            hold.Provider, hold.Deployment, hold.WorstCaseUsd.Value, HeldLinesText.Write(hold.Lines));
+        _h.Add(new HoldRow(hold.RequestId, hold.At.ToUnixTimeMilliseconds(), target.KeyId, target.Project, target.RunId, target.Model,
+            hold.Provider, hold.Deployment, hold.WorstCaseUsd.Value, HeldLinesText.Write(hold.Lines)));
         foreach (var line in hold.Lines)
         {
-            _hl.Add(hold.RequestId, line.LineId, line.WindowStart.ToUnixTimeMilliseconds(), line.Amount.Value);
+            _hl.Add(new LineRow(hold.RequestId, line.LineId, line.WindowStart.ToUnixTimeMilliseconds(), line.Amount.Value));
         }
     }
 
@@ -153,38 +161,33 @@ internal sealed class PostgresWriteBatch(string instanceId, CurrencyConverter cu
 
     private void AddSettlement(BudgetHold hold, string kind, long amountUsd, long[]? cost, UsageRecord? record, long at)
     {
-        _e.Add(hold.RequestId, kind, 0, at, record?.Provider ?? hold.Provider, record?.Deployment ?? hold.Deployment, amountUsd);
+        _e.Add(new EntryRow(hold.RequestId, kind, 0, at, record?.Provider ?? hold.Provider, record?.Deployment ?? hold.Deployment, amountUsd));
         for (var i = 0; i < hold.Lines.Count; i++)
         {
             var line = hold.Lines[i];
-            _s.Add(hold.RequestId, line.LineId, line.WindowStart.ToUnixTimeMilliseconds(), line.Amount.Value, cost?[i] ?? 0);
+            _s.Add(new SettlementRow(hold.RequestId, line.LineId, line.WindowStart.ToUnixTimeMilliseconds(), line.Amount.Value, cost?[i] ?? 0));
         }
     }
 
-    /// <summary>Parallel columns of one array parameter each, filled row by row.</summary>
-    private sealed class Columns(int count)
+    /// <summary>One column of rows as the array parameter PostgreSQL unnests.</summary>
+    private static T[] Column<TRow, T>(List<TRow> rows, Func<TRow, T> column)
     {
-        private readonly List<object?>[] _columns = Enumerable.Range(0, count).Select(_ => new List<object?>()).ToArray();
-
-        public int Count => _columns[0].Count;
-
-        public void Add(params object?[] row)
+        var values = new T[rows.Count];
+        for (var i = 0; i < values.Length; i++)
         {
-            for (var i = 0; i < row.Length; i++)
-            {
-                _columns[i].Add(row[i]);
-            }
+            values[i] = column(rows[i]);
         }
 
-        public object[] Arrays<T1, T2, T3, T4>() => [Typed<T1>(0), Typed<T2>(1), Typed<T3>(2), Typed<T4>(3)];
-
-        public object[] Arrays<T1, T2, T3, T4, T5>() => [.. Arrays<T1, T2, T3, T4>(), Typed<T5>(4)];
-
-        public object[] Arrays<T1, T2, T3, T4, T5, T6, T7>() => [.. Arrays<T1, T2, T3, T4, T5>(), Typed<T6>(5), Typed<T7>(6)];
-
-        public object[] Arrays<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10>() =>
-            [.. Arrays<T1, T2, T3, T4, T5, T6, T7>(), Typed<T8>(7), Typed<T9>(8), Typed<T10>(9)];
-
-        private object Typed<T>(int column) => _columns[column].Select(v => (T?)v).ToArray();
+        return values;
     }
+
+    /// <summary>A new hold's row of <c>budget_entries</c>.</summary>
+    private readonly record struct HoldRow(string RequestId, long At, string KeyId, string? Project, string? RunId, string Model,
+        string Provider, string Deployment, long Worst, string Lines);
+
+    /// <summary>A new hold's amount on one of its lines.</summary>
+    private readonly record struct LineRow(string RequestId, string LineId, long Window, long Amount);
+
+    /// <summary>A settled hold's held amount and cost on one of its lines.</summary>
+    private readonly record struct SettlementRow(string RequestId, string LineId, long Window, long Held, long Cost);
 }

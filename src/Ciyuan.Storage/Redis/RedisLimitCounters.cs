@@ -43,9 +43,14 @@ public sealed class RedisLimitCounters : ILimitCounters, IAsyncDisposable
 
     /// <summary>
     /// Connects with a StackExchange.Redis connection string (<c>host:port,password=…</c>) and owns
-    /// the connection: disposing the counters closes it.
+    /// the connection: disposing the counters closes it. With <paramref name="requireServer"/> (the
+    /// default) a Redis that cannot be reached now is an error; without it the counters are returned
+    /// anyway, unconnected — every call fails at once until the connection, retried in the
+    /// background, is up (the gateway starts while Redis is away and applies
+    /// <c>storage.redis_unavailable</c> meanwhile, as it does when Redis goes away later).
     /// </summary>
-    public static async Task<RedisLimitCounters> ConnectAsync(string connectionString, string keyPrefix = DefaultKeyPrefix, TimeSpan? leaseLifetime = null)
+    public static async Task<RedisLimitCounters> ConnectAsync(string connectionString, string keyPrefix = DefaultKeyPrefix, TimeSpan? leaseLifetime = null,
+        bool requireServer = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         ConfigurationOptions options;
@@ -56,6 +61,10 @@ public sealed class RedisLimitCounters : ILimitCounters, IAsyncDisposable
             // While Redis is away a call fails at once (the caller decides what that means) instead
             // of waiting in the client's queue for a reconnect.
             options.BacklogPolicy = BacklogPolicy.FailFast;
+            if (!requireServer)
+            {
+                options.AbortOnConnectFail = false;
+            }
         }
         catch (ArgumentException ex)
         {

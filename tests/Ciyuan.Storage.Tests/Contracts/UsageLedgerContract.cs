@@ -84,6 +84,27 @@ public abstract class UsageLedgerContract : StorageContract
     }
 
     [Fact]
+    public async Task Summaries_RecordsOfTwoInstancesInTheSameGroups_AddUpAsOne()
+    {
+        var first = await OpenAsync("instance-a");
+        var second = await OpenAsync("instance-b");
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i =>
+            (i % 2 == 0 ? first : second).Usage.RecordAsync(Record($"r{i}", 10 + i, run: i % 4 < 2 ? "run-1" : "run-2"), CancellationToken.None).AsTask()));
+
+        var byRun = await first.Reports.SummarizeAsync(UsageGrouping.Run, new UsageQuery(), CancellationToken.None);
+        var oneRun = await second.Reports.SummarizeAsync(UsageGrouping.Key, new UsageQuery { RunId = "run-2" }, CancellationToken.None);
+        var series = await second.Timeline.ReadSeriesAsync(UsageSeriesRow.BucketOf(Now), UsageSeriesRow.BucketOf(Now).AddHours(1), CancellationToken.None);
+
+        var expected = Enumerable.Range(0, 40).Select(i => (Run: i % 4 < 2 ? "run-1" : "run-2", Cost: 10L + i)).ToList();
+        Assert.Equal(
+            expected.GroupBy(e => e.Run).Select(g => (g.Key, (long)g.Count(), g.Sum(e => e.Cost))).OrderBy(g => g.Key),
+            byRun.Select(r => (r.Group, r.Requests, r.Cost.Value)));
+        Assert.Equal((20L, expected.Where(e => e.Run == "run-2").Sum(e => e.Cost)), (Assert.Single(oneRun).Requests, oneRun[0].Cost.Value));
+        var bucket = Assert.Single(series);
+        Assert.Equal((40L, expected.Sum(e => e.Cost), 400L), (bucket.Requests, bucket.Cost.Value, bucket.Usage.InputUncached));
+    }
+
+    [Fact]
     public async Task Retention_DeletesOldLinesButReportsKeepThem()
     {
         var store = await OpenAsync();

@@ -103,6 +103,27 @@ public sealed class RedisLimitCountersTests(RedisServer server) : LimitCountersC
     }
 
     [Fact]
+    public async Task ConnectAsync_UnreachableWithoutRequiringTheServer_FailsEachCallAtOnceUntilRedisAnswers()
+    {
+        using var redis = Ciyuan.Testing.Servers.RedisInstance.Start();
+        redis.Stop();
+
+        await using var counters = await RedisLimitCounters.ConnectAsync(redis.ConnectionString + ",connectTimeout=500", _prefix, requireServer: false);
+        var whileAway = await Assert.ThrowsAsync<StorageException>(async () => await counters.TryAddAsync([new RateCharge("key", 1, 2)], Ct));
+        var connectedWhileAway = counters.IsConnected;
+        redis.StartAgain();
+        for (var i = 0; i < 600 && !counters.IsConnected; i++)
+        {
+            await Task.Delay(100, Ct);
+        }
+
+        Assert.False(connectedWhileAway);
+        Assert.StartsWith("Redis limit counters could not add to rate counters", whileAway.Message, StringComparison.Ordinal);
+        Assert.True(counters.IsConnected, "the counters connected once Redis answered");
+        Assert.True((await counters.TryAddAsync([new RateCharge("key", 1, 2)], Ct)).Allowed);
+    }
+
+    [Fact]
     public async Task TryAddAsync_AfterServerForgetsScripts_StillWorks()
     {
         var counters = await CreateAsync();
