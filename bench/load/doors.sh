@@ -5,11 +5,13 @@
 # upstream stub of the shared harness (../shared/bench/stub, next to the repository) to CPU 0;
 # rounds are interleaved across doors and the median per door is reported.
 #
-#   RUNS=3 DURATION=10 bash bench/load/doors.sh
+#   RUNS=3 DURATION=10 WARMUP=15 bash bench/load/doors.sh
+# WARMUP (seconds per door and mode) lets tiered compilation reach every door's code before a
+# measured round: under load on one core it takes 30-45 s of traffic to reach optimised code.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 stub_project="${STUB:-$repo/../shared/bench/stub/Stub.csproj}"
-runs="${RUNS:-3}"; duration="${DURATION:-10}"; conns="${CONNS:-64}"
+runs="${RUNS:-3}"; duration="${DURATION:-10}"; conns="${CONNS:-64}"; warmup="${WARMUP:-15}"
 stub_port="${STUB_PORT:-18180}"; port="${CIYUAN_BENCH_PORT:-18190}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/ciyuan-doors.XXXXXX")"
 pids=()
@@ -49,7 +51,7 @@ one() { # door stream seconds -> "requests cpu_ticks status_errors other_errors 
 
 doors=(chat responses stored)
 for stream in 0 1; do
-  for door in "${doors[@]}"; do one "$door" "$stream" 3 >/dev/null; done   # warm-up
+  for door in "${doors[@]}"; do one "$door" "$stream" "$warmup" >/dev/null; done   # warm-up: every door's code tiered up
   for r in $(seq 1 "$runs"); do
     for door in "${doors[@]}"; do
       read -r n t se oe p50 <<<"$(one "$door" "$stream" "$duration")"
