@@ -62,6 +62,12 @@ public sealed class ManyOpenStreamsTests
             Assert.True(r.Streamed);
             Assert.Equal(5, r.Usage.Output);
         });
+        // The upstream counts a stream once its handler returns, just after its last byte left.
+        for (var i = 0; i < 200 && gateway.Upstream.Completed < Streams; i++)
+        {
+            await Task.Delay(25);
+        }
+
         Assert.Equal(Streams, gateway.Upstream.Completed);
 
         // Every hold settled: nothing left held, and the line spent what the ledger says
