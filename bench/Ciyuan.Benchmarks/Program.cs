@@ -13,6 +13,17 @@ internal static class Program
             return await Storage.HotBudgetRun.RunAsync(args[1..]).ConfigureAwait(false);
         }
 
+        // Inputs and the in-process reference for bench/tokenize/run.sh.
+        if (args.Length > 2 && args[0] == "tokenize-corpus")
+        {
+            return Tokenizers.TokenizeCorpusFiles.Write(args[1..]);
+        }
+
+        if (args.Length > 2 && args[0] == "tokenize-library")
+        {
+            return Tokenizers.TokenizeCorpusFiles.TimeLibrary(args[1..]);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -14,7 +14,7 @@ internal static class TokenizerJsonLoader
 {
     public static ExactTokenizer Load(Stream json, string family, IChatFormat chat)
     {
-        var (buffer, length) = ReadAll(json);
+        var (buffer, length) = StreamBytes.ReadAll(json);
         try
         {
             return Load(buffer.AsSpan(0, length), family, chat);
@@ -147,31 +147,6 @@ internal static class TokenizerJsonLoader
                 token.GetProperty("content").GetString()!,
                 token.TryGetProperty("special", out var s) && s.ValueKind == JsonValueKind.True,
                 token.TryGetProperty("normalized", out var n) && n.ValueKind == JsonValueKind.True));
-        }
-    }
-
-    // The whole file in one pooled buffer (the embedded files decompress to about 11 MB).
-    private static (byte[] Buffer, int Length) ReadAll(Stream stream)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(stream.CanSeek ? (int)Math.Min(int.MaxValue - 1, stream.Length + 1) : 16 << 20);
-        var length = 0;
-        while (true)
-        {
-            if (length == buffer.Length)
-            {
-                var larger = ArrayPool<byte>.Shared.Rent(checked(buffer.Length * 2));
-                buffer.AsSpan(0, length).CopyTo(larger);
-                ArrayPool<byte>.Shared.Return(buffer);
-                buffer = larger;
-            }
-
-            var read = stream.Read(buffer, length, buffer.Length - length);
-            if (read == 0)
-            {
-                return (buffer, length);
-            }
-
-            length += read;
         }
     }
 
