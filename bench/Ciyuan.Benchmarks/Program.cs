@@ -24,6 +24,16 @@ internal static class Program
             return Tokenizers.TokenizeCorpusFiles.TimeLibrary(args[1..]);
         }
 
+        if (args.Length > 0 && args[0] == "budget-latency")
+        {
+            return await Storage.BudgetLatencyRun.RunAsync(args[1..]).ConfigureAwait(false);
+        }
+
+        if (args.Length > 0 && args[0] == "reports")
+        {
+            return await Storage.ReportsRun.RunAsync(args[1..]).ConfigureAwait(false);
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

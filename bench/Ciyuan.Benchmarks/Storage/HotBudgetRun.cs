@@ -20,7 +20,7 @@ namespace Ciyuan.Benchmarks.Storage;
 /// </list>
 /// The statistics are read from another database's connection, after the instances closed (a
 /// backend reports its counts when it ends), so the reading itself is not counted.
-/// Usage: <c>hot-budget [seconds=10] [in-flight per instance=256] [idle seconds=30] [warm-up seconds=5]</c>, with
+/// Usage: <c>hot-budget [seconds=10] [in-flight per instance=256] [idle seconds=30] [warm-up seconds=20]</c>, with
 /// <c>CIYUAN_BENCH_POSTGRES</c> a connection string to a server where the run may create databases.
 /// </summary>
 internal static class HotBudgetRun
@@ -32,7 +32,7 @@ internal static class HotBudgetRun
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
         var inFlight = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 256;
         var idleSeconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30;
-        var warmSeconds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5;
+        var warmSeconds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 20;
         var server = Environment.GetEnvironmentVariable("CIYUAN_BENCH_POSTGRES")
             ?? throw new InvalidOperationException("Set CIYUAN_BENCH_POSTGRES to an Npgsql connection string of a server where this run may create databases.");
 
