@@ -50,4 +50,37 @@ internal static class ByteLevelAlphabet
 
         return true;
     }
+
+    /// <summary>
+    /// Decodes a byte-level token given as UTF-8 (as it stands, unescaped, in a tokenizer.json) to the bytes it
+    /// stands for, without making a string; false when a character is outside the alphabet. The alphabet's
+    /// characters are all below U+0800, so each is one or two UTF-8 bytes; <paramref name="bytes"/> needs room
+    /// for <c>utf8.Length</c>.
+    /// </summary>
+    public static bool TryDecodeUtf8(ReadOnlySpan<byte> utf8, Span<byte> bytes, out int written)
+    {
+        written = 0;
+        for (var i = 0; i < utf8.Length; i++)
+        {
+            int c = utf8[i];
+            if (c >= 0x80)
+            {
+                if ((c & 0xE0) != 0xC0 || i + 1 >= utf8.Length || (utf8[i + 1] & 0xC0) != 0x80)
+                {
+                    return false;
+                }
+
+                c = ((c & 0x1F) << 6) | (utf8[++i] & 0x3F);
+            }
+
+            if (c >= 512 || s_charToByte[c] < 0)
+            {
+                return false;
+            }
+
+            bytes[written++] = (byte)s_charToByte[c];
+        }
+
+        return true;
+    }
 }

@@ -20,14 +20,14 @@ internal static class BpeJsonReader
         var ids = new List<int>(1 << 17);
         var tokens = new List<byte[]?>(1 << 17);
         var chars = new char[256];
+        var bytes = new byte[256];
         var maxId = -1;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var token = chars.AsSpan(0, ReadString(ref reader, ref chars));
+            var decoded = TryDecodeToken(ref reader, ref chars, ref bytes, out var length);
             reader.Read();
             var id = reader.GetInt32();
-            var bytes = new byte[token.Length];
-            tokens.Add(ByteLevelAlphabet.TryDecode(token, bytes) ? bytes : null);
+            tokens.Add(decoded ? bytes.AsSpan(0, length).ToArray() : null);
             ids.Add(id);
             maxId = Math.Max(maxId, id);
         }
@@ -54,48 +54,46 @@ internal static class BpeJsonReader
         Expect(ref reader, JsonTokenType.StartArray, "model.merges");
         var merges = new List<(int, int, int)>(1 << 17);
         var chars = new char[256];
-        var second = new char[256];
-        var bytes = new byte[512];
+        var left = new byte[256];
+        var right = new byte[256];
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            ReadOnlySpan<char> left, right;
+            bool decoded;
+            int leftLength, rightLength;
             if (reader.TokenType == JsonTokenType.StartArray)
             {
                 reader.Read();
-                left = chars.AsSpan(0, ReadString(ref reader, ref chars));
+                decoded = TryDecodeToken(ref reader, ref chars, ref left, out leftLength);
                 reader.Read();
-                right = second.AsSpan(0, ReadString(ref reader, ref second));
+                decoded &= TryDecodeToken(ref reader, ref chars, ref right, out rightLength);
                 reader.Read();
                 Expect(ref reader, JsonTokenType.EndArray, "model.merges[]");
             }
             else
             {
-                ReadOnlySpan<char> text = chars.AsSpan(0, ReadString(ref reader, ref chars));
-                var space = text.IndexOf(' ');
-                if (space < 0)
-                {
-                    throw new InvalidDataException($"tokenizer.json: merge '{text}' has no space between its parts.");
-                }
-
-                left = text[..space];
-                right = text[(space + 1)..];
+                decoded = TryDecodePair(ref reader, ref chars, ref left, ref right, out leftLength, out rightLength);
             }
 
-            if (bytes.Length < left.Length + right.Length)
-            {
-                bytes = new byte[left.Length + right.Length];
-            }
-
-            var joined = bytes.AsSpan(0, left.Length + right.Length);
-            if (!ByteLevelAlphabet.TryDecode(left, joined) || !ByteLevelAlphabet.TryDecode(right, joined[left.Length..]))
+            if (!decoded)
             {
                 continue;
             }
 
-            var l = tokens.Find(joined[..left.Length]);
-            var r = tokens.Find(joined[left.Length..]);
-            var m = tokens.Find(joined);
-            if (l >= 0 && r >= 0 && m >= 0)
+            var l = tokens.Find(left.AsSpan(0, leftLength));
+            var r = tokens.Find(right.AsSpan(0, rightLength));
+            if (l < 0 || r < 0)
+            {
+                continue;
+            }
+
+            if (left.Length < leftLength + rightLength)
+            {
+                Array.Resize(ref left, leftLength + rightLength);
+            }
+
+            right.AsSpan(0, rightLength).CopyTo(left.AsSpan(leftLength));
+            var m = tokens.Find(left.AsSpan(0, leftLength + rightLength));
+            if (m >= 0)
             {
                 merges.Add((l, r, m));
             }
@@ -104,14 +102,69 @@ internal static class BpeJsonReader
         return merges;
     }
 
+    // The bytes a token string at the reader stands for. Strings written without escapes (nearly all) are
+    // decoded from the file's own UTF-8; the rest are unescaped first.
+    private static bool TryDecodeToken(ref Utf8JsonReader reader, ref char[] chars, ref byte[] bytes, out int length)
+    {
+        ExpectString(ref reader);
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            var utf8 = reader.ValueSpan;
+            Reserve(ref bytes, utf8.Length);
+            return ByteLevelAlphabet.TryDecodeUtf8(utf8, bytes, out length);
+        }
+
+        var text = chars.AsSpan(0, ReadString(ref reader, ref chars));
+        Reserve(ref bytes, text.Length);
+        length = text.Length;
+        return ByteLevelAlphabet.TryDecode(text, bytes);
+    }
+
+    // A merge written as one string, "left right" (the space is not in the byte-level alphabet).
+    private static bool TryDecodePair(ref Utf8JsonReader reader, ref char[] chars, ref byte[] left, ref byte[] right, out int leftLength, out int rightLength)
+    {
+        ExpectString(ref reader);
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            var utf8 = reader.ValueSpan;
+            var space = utf8.IndexOf((byte)' ');
+            if (space < 0)
+            {
+                throw new InvalidDataException($"tokenizer.json: merge '{System.Text.Encoding.UTF8.GetString(utf8)}' has no space between its parts.");
+            }
+
+            Reserve(ref left, utf8.Length);
+            Reserve(ref right, utf8.Length);
+            rightLength = 0;
+            return ByteLevelAlphabet.TryDecodeUtf8(utf8[..space], left, out leftLength)
+                && ByteLevelAlphabet.TryDecodeUtf8(utf8[(space + 1)..], right, out rightLength);
+        }
+
+        ReadOnlySpan<char> text = chars.AsSpan(0, ReadString(ref reader, ref chars));
+        var split = text.IndexOf(' ');
+        if (split < 0)
+        {
+            throw new InvalidDataException($"tokenizer.json: merge '{text}' has no space between its parts.");
+        }
+
+        Reserve(ref left, text.Length);
+        Reserve(ref right, text.Length);
+        leftLength = split;
+        rightLength = text.Length - split - 1;
+        return ByteLevelAlphabet.TryDecode(text[..split], left) && ByteLevelAlphabet.TryDecode(text[(split + 1)..], right);
+    }
+
+    private static void Reserve(ref byte[] buffer, int length)
+    {
+        if (buffer.Length < length)
+        {
+            buffer = new byte[Math.Max(length, buffer.Length * 2)];
+        }
+    }
+
     // Copies the unescaped string at the reader into a buffer that grows as needed; returns its length.
     private static int ReadString(ref Utf8JsonReader reader, ref char[] buffer)
     {
-        if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName))
-        {
-            throw new InvalidDataException($"tokenizer.json: expected a string, found {reader.TokenType}.");
-        }
-
         var most = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
         if (buffer.Length < most)
         {
@@ -119,6 +172,14 @@ internal static class BpeJsonReader
         }
 
         return reader.CopyString(buffer);
+    }
+
+    private static void ExpectString(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName))
+        {
+            throw new InvalidDataException($"tokenizer.json: expected a string, found {reader.TokenType}.");
+        }
     }
 
     private static void Expect(ref Utf8JsonReader reader, JsonTokenType type, string where)
