@@ -12,18 +12,30 @@ namespace Ciyuan.Storage.Postgres;
 /// </summary>
 internal sealed class PostgresWriterConnection(PostgresDatabase database) : IAsyncDisposable
 {
-    private NpgsqlConnection? _connection;
+    /// <summary>
+    /// A connection unused this long is closed and a new one opened for the next batch, as the pool
+    /// retires its idle ones: a connection idle for long is the one a firewall or proxy has cut
+    /// without telling, and its first batch would fail.
+    /// </summary>
+    private static readonly TimeSpan IdleLifetime = TimeSpan.FromSeconds(60);
 
-    /// <summary>The open connection, opened now if there is none.</summary>
+    private NpgsqlConnection? _connection;
+    private long _lastUsed;
+
+    /// <summary>The open connection, opened now if there is none (or it sat idle too long).</summary>
     public async Task<NpgsqlConnection> GetAsync(CancellationToken cancellationToken)
     {
-        if (_connection is { State: System.Data.ConnectionState.Open } open)
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (_connection is { State: System.Data.ConnectionState.Open } open
+            && System.Diagnostics.Stopwatch.GetElapsedTime(_lastUsed, now) < IdleLifetime)
         {
+            _lastUsed = now;
             return open;
         }
 
         await DropAsync().ConfigureAwait(false);
         _connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        _lastUsed = now;
         return _connection;
     }
 
