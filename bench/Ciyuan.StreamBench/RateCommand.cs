@@ -31,6 +31,18 @@ internal static class RateCommand
         using var client = LoopbackClient.Create(options.String("sources", "127.0.0.1"), TimeSpan.FromSeconds(120));
 
         var window = new Window();
+        // Several samples a minute: the row keeps the lowest, the floor a leak would raise, which a
+        // GC sawtooth or a burst of reconnections at the minute's end does not move.
+        var floors = new Floors();
+        using var sampling = new CancellationTokenSource();
+        var sampler = pid > 0 ? Task.Run(async () =>
+        {
+            using var tick = new PeriodicTimer(TimeSpan.FromSeconds(options.Double("sample-seconds", 5)));
+            while (await tick.WaitForNextTickAsync(sampling.Token).ConfigureAwait(false))
+            {
+                floors.Observe(ProcessSample.Read(pid));
+            }
+        }) : Task.CompletedTask;
         var rows = new List<IntervalRow>();
         var clock = Stopwatch.StartNew();
         using var stop = new CancellationTokenSource();
@@ -101,12 +113,14 @@ internal static class RateCommand
 
             var (completed, failed, latencies) = window.Take();
             var sample = pid > 0 ? ProcessSample.Read(pid) : null;
+            floors.Observe(sample);
+            var (rssFloor, fdsFloor) = floors.Take();
             counters.Refresh();
             var now = clock.Elapsed;
             var cpu = sample is not null && previous is not null ? 100 * (sample.CpuSeconds - previous.CpuSeconds) / (now - previousAt).TotalSeconds : 0;
             var row = new IntervalRow(rows.Count + 1, now.TotalSeconds, completed / (now - previousAt).TotalSeconds, failed,
                 Percentile(latencies, 0.50), Percentile(latencies, 0.99), latencies.Length > 0 ? latencies[^1] : 0,
-                sample?.RssMib ?? 0, sample?.HwmMib ?? 0, sample?.Fds ?? 0, sample?.Threads ?? 0, cpu,
+                sample?.RssMib ?? 0, rssFloor, sample?.HwmMib ?? 0, sample?.Fds ?? 0, fdsFloor, sample?.Threads ?? 0, cpu,
                 counters.HeapMib ?? 0, counters.CommittedMib ?? 0);
             rows.Add(row);
             Console.WriteLine(row.Format());
@@ -116,6 +130,15 @@ internal static class RateCommand
 
         await stop.CancelAsync();
         await load;
+        await sampling.CancelAsync();
+        try
+        {
+            await sampler;
+        }
+        catch (OperationCanceledException)
+        {
+            // The sampler stops with the run.
+        }
         var total = window.Total;
         var errors = window.TotalFailed;
         Console.WriteLine();
@@ -137,6 +160,39 @@ internal static class RateCommand
 
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+
+    /// <summary>The lowest resident memory and descriptor count sampled in the interval in progress.</summary>
+    private sealed class Floors
+    {
+        private readonly Lock _lock = new();
+        private double _rss = double.MaxValue;
+        private int _fds = int.MaxValue;
+
+        public void Observe(ProcessSample? sample)
+        {
+            if (sample is null)
+            {
+                return;
+            }
+
+            lock (_lock)
+            {
+                _rss = Math.Min(_rss, sample.RssMib);
+                _fds = Math.Min(_fds, sample.Fds);
+            }
+        }
+
+        public (double RssMib, int Fds) Take()
+        {
+            lock (_lock)
+            {
+                var taken = (_rss == double.MaxValue ? 0 : _rss, _fds == int.MaxValue ? 0 : _fds);
+                _rss = double.MaxValue;
+                _fds = int.MaxValue;
+                return taken;
+            }
+        }
+    }
 
     /// <summary>The latencies and errors of the interval in progress.</summary>
     private sealed class Window
