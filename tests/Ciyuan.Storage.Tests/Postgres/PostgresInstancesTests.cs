@@ -36,8 +36,9 @@ public sealed class PostgresInstancesTests : StorageContract
         await Task.WhenAll(outcomes.Where(o => o.Granted).Select(o => o.Store.Usage.RecordAsync(Record(o.Hold.RequestId, 7, o.Hold), CancellationToken.None).AsTask()));
         var settled = await StatusAsync(two, line);
 
+        // Which instance gets how much is up to scheduling: one may lease the whole line before the
+        // other asks (then only its own 100 requests are granted); the sum is what must hold.
         Assert.Equal(100, outcomes.Count(o => o.Granted));
-        Assert.True(outcomes.Where(o => o.Granted).Select(o => o.Store).Distinct().Count() == 2, "both instances were granted holds");
         Assert.Equal((MicroUnits.Zero, new MicroUnits(1_000)), (heldAtPeak.Spent, heldAtPeak.Held));
         Assert.Equal((new MicroUnits(700), MicroUnits.Zero), (settled.Spent, settled.Held));
     }
