@@ -100,8 +100,8 @@ public sealed class ClusterKillTests
 
         // In doubt: exactly what the dead instance had in flight. All its holds; none a client was
         // answered for; no more than the answers cut off; and every request it sent upstream without
-        // a ledger line among them.
-        Assert.NotEmpty(inDoubt);
+        // a ledger line among them. (How many were in flight is up to timing: a kill between a
+        // record's commit and its answer leaves an answer cut off and nothing in doubt.)
         Assert.All(inDoubt, h => Assert.Contains(dead.IdPattern.Trim('%'), h.Instance, StringComparison.Ordinal));
         Assert.Empty(inDoubt.Select(h => h.RequestId).Intersect(served));
         Assert.InRange(inDoubt.Count, sentUpstream[1] - ledgerBy[1], cutOff);
