@@ -7,6 +7,7 @@
 #   bash bench/load/profile.sh                       # chat, not streamed
 #   BENCH_DOOR=responses BENCH_STREAM=1 bash bench/load/profile.sh
 #   KEEP=dir bash bench/load/profile.sh              # keep the .nettrace and speedscope file in dir
+#   WARMUP=45 DURATION=20 SAMPLE=10 CONNS=64         # seconds of load before sampling, of the sampled run, sampled
 #
 # Needs dotnet-trace (`dotnet tool install -g dotnet-trace`) and wrk.
 set -euo pipefail
@@ -44,7 +45,7 @@ curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$work/ciyuan.log";
 
 load() { BENCH_DOOR="${BENCH_DOOR:-chat}" BENCH_STREAM="${BENCH_STREAM:-0}" BENCH_KEY="$key" \
   taskset -c 0 wrk -t1 -c"$conns" -d"$1s" --timeout 10s -s "$repo/bench/load/wrk/door.lua" "http://127.0.0.1:$port" | grep '^BENCH '; }
-load 5 >/dev/null                                   # warm-up: tiered JIT settles
+load "${WARMUP:-45}" >/dev/null                     # warm-up: under load on one core, tiered JIT takes 30-45 s to settle
 load "$duration" & wrk_pid=$!
 sleep $(( (duration - sample) / 2 ))
 if [ "${PROFILER:-perf}" = perf ]; then

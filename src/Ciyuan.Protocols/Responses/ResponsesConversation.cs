@@ -24,13 +24,20 @@ public static class ResponsesConversation
             throw new TranslationException("input", "is required");
         }
 
+        if (!store && previous is null && input.ValueKind == JsonValueKind.String)
+        {
+            // Nothing to keep, continue or check (as Codex CLI sends it): the decoder reads the text.
+            return new ConversationRequest(null, false, []);
+        }
+
         var items = Items(input);
         if (previous is null)
         {
             CheckCalls([], items);
         }
 
-        return new ConversationRequest(previous, store, items.ConvertAll(static i => JsonOutput.Compact(i)));
+        // Items are copied out only for a request whose input is kept or continued.
+        return new ConversationRequest(previous, store, store || previous is not null ? items.ConvertAll(static i => JsonOutput.Compact(i)) : []);
     }
 
     /// <summary>
@@ -249,5 +256,5 @@ public static class ResponsesConversation
     }
 }
 
-/// <summary>What a Responses request asks of the store: the response it continues, whether to keep its answer, and its input items (JSON).</summary>
+/// <summary>What a Responses request asks of the store: the response it continues, whether to keep its answer, and its input items (JSON; empty when the request neither keeps nor continues).</summary>
 public sealed record ConversationRequest(string? PreviousResponseId, bool Store, IReadOnlyList<string> InputItems);

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Ciyuan.Testing.Servers;
 
 namespace Ciyuan.EndToEnd.Tests.Fixtures;
 
@@ -53,13 +52,8 @@ internal static class CiyuanProcess
         }
     }
 
-    /// <summary>A loopback port that was free a moment ago.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A loopback port for a server this test starts (see <see cref="LoopbackPorts"/>).</summary>
+    public static int FreePort() => LoopbackPorts.Next();
 
     /// <summary>Starts <c>ciyuan serve</c> and waits until <c>/readyz</c> answers 200.</summary>
     /// <param name="output">Told every line the server prints (stdout and stderr), when given.</param>

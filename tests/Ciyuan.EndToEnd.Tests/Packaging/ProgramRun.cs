@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Ciyuan.Testing.Clients;
+using Ciyuan.Testing.Servers;
 
 namespace Ciyuan.EndToEnd.Tests.Packaging;
 
@@ -30,7 +30,7 @@ internal static class ProgramRun
     /// </summary>
     public static async Task<(Process Process, Uri BaseUrl)> ServeAsync(string program, string workingDirectory)
     {
-        var baseUrl = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var baseUrl = new Uri($"http://127.0.0.1:{LoopbackPorts.Next()}/");
         var process = Process.Start(StartInfo(program, workingDirectory, ["serve", "--urls", baseUrl.ToString().TrimEnd('/')]))
             ?? throw new InvalidOperationException($"{program} did not start");
         process.StandardInput.Close();
@@ -98,12 +98,5 @@ internal static class ProgramRun
         }
 
         return info;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Ciyuan.Storage.Postgres;
 using Ciyuan.Testing.Servers;
 using Npgsql;
@@ -62,12 +60,7 @@ public sealed class PostgresMigrationTests
     [Fact]
     public async Task Open_NoServerThere_NamesHostAndDatabaseButNeverThePassword()
     {
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
+        var port = LoopbackPorts.Next();
 
         var connection = $"Host=127.0.0.1;Port={port};Username=gateway;Password=hunter2-very-secret;Database=ciyuan_books;Timeout=3";
 

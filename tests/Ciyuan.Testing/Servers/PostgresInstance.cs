@@ -44,7 +44,7 @@ public sealed class PostgresInstance : IAsyncDisposable
             await PostgresServer.RunAsync("chown", NoEnvironment, "-R", "postgres:postgres", root);
         }
 
-        var instance = new PostgresInstance(bin, root, PostgresServer.FreeLoopbackPort(), asRoot);
+        var instance = new PostgresInstance(bin, root, LoopbackPorts.Next(), asRoot);
         PostgresServer.RunAs(asRoot, Path.Combine(bin, "initdb"), "-D", instance._data, "-U", "postgres", "--auth=trust", "-E", "UTF8");
         await instance.StartAgainAsync();
         return instance;

@@ -1,7 +1,5 @@
 using System.Data.Common;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Ciyuan.Testing.Servers;
 
@@ -73,7 +71,7 @@ public static class PostgresServer
             RunAsync("chown", NoEnvironment, "-R", "postgres:postgres", root).GetAwaiter().GetResult();
         }
 
-        var port = FreeLoopbackPort();
+        var port = LoopbackPorts.Next();
         RunAs(asRoot, Path.Combine(bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8");
         RunAs(asRoot, Path.Combine(bin, "pg_ctl"), "-D", data, "-l", Path.Combine(root, "log"), "-w", "-o",
             $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300", "start");
@@ -149,12 +147,5 @@ public static class PostgresServer
                 throw new InvalidOperationException($"{Path.GetFileName(program)} failed ({process.ExitCode}): {await errors}{await output}");
             }
         }
-    }
-
-    internal static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -30,7 +30,7 @@ public sealed class RedisInstance : IDisposable
     {
         var binary = RedisServer.FindOnPath("redis-server") ?? throw new InvalidOperationException(
             "redis-server was not found on PATH. Install it (Debian/Ubuntu: apt-get install redis-server).");
-        var instance = new RedisInstance(binary, RedisServer.FreeLoopbackPort());
+        var instance = new RedisInstance(binary, LoopbackPorts.Next());
         instance.StartAgain();
         return instance;
     }

@@ -78,7 +78,7 @@ public sealed class RedisServer : IDisposable
         Exception? last = null;
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var port = FreeLoopbackPort();
+            var port = LoopbackPorts.Next();
             var process = StartProcess(binary, port);
             try
             {
@@ -109,13 +109,6 @@ public sealed class RedisServer : IDisposable
         }
 
         return null;
-    }
-
-    internal static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     internal static void Stop(Process process)
