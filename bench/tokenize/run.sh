@@ -7,7 +7,8 @@
 #   bash bench/tokenize/run.sh                        # the tool's build (framework-dependent), 5 rounds
 #   SINGLE=1 bash bench/tokenize/run.sh               # also the single-file ReadyToRun build
 #   ROUNDS=3 MB=8 FAMILIES="qwen3 o200k" CORPORA=mixed bash bench/tokenize/run.sh
-#   CIYUAN=/path/to/ciyuan.dll bash bench/tokenize/run.sh   # a build made elsewhere (an older commit)
+#   CIYUAN=/path/to/ciyuan.dll bash bench/tokenize/run.sh   # a build made elsewhere instead of publishing
+#   ALSO="before=/path/to/old/ciyuan.dll" bash bench/tokenize/run.sh   # and other builds (a .dll or an executable) in the same rounds
 #
 # Corpora (bench/Ciyuan.Benchmarks `tokenize-corpus`; MB × 1,048,576 bytes each, UTF-8):
 #   mixed      the tokenizer benchmark corpus (English prose, Chinese prose, code and JSON, emoji,
@@ -43,6 +44,12 @@ else
     builds+=(single); program[single]="$work/single/ciyuan"
   fi
 fi
+
+for extra in ${ALSO:-}; do
+  name="${extra%%=*}" path="${extra#*=}"
+  builds+=("$name")
+  if [[ "$path" == *.dll ]]; then program[$name]="dotnet $path"; else program[$name]="$path"; fi
+done
 
 echo "building the corpora..." >&2
 dotnet build "$repo/bench/Ciyuan.Benchmarks" -c Release --nologo -v quiet >/dev/null
