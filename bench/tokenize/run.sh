@@ -7,7 +7,10 @@
 #   bash bench/tokenize/run.sh                        # the tool's build (framework-dependent), 5 rounds
 #   SINGLE=1 bash bench/tokenize/run.sh               # also the single-file ReadyToRun build
 #   ROUNDS=3 MB=8 FAMILIES="qwen3 o200k" CORPORA=mixed bash bench/tokenize/run.sh
-#   CIYUAN=/path/to/ciyuan.dll bash bench/tokenize/run.sh   # a build made elsewhere (an older commit)
+#   ALSO="before=/path/to/old/ciyuan.dll" bash bench/tokenize/run.sh   # and other builds in the same rounds
+#   BUILDS="tool=/a/ciyuan.dll single=/b/ciyuan" bash bench/tokenize/run.sh   # builds made elsewhere, no publish
+# A build is a ciyuan.dll (run with dotnet) or an executable. To time an older commit:
+#   git worktree add /tmp/ciyuan-before COMMIT && dotnet publish /tmp/ciyuan-before/src/Ciyuan -c Release -o /tmp/before
 #
 # Corpora (bench/Ciyuan.Benchmarks `tokenize-corpus`; MB × 1,048,576 bytes each, UTF-8):
 #   mixed      the tokenizer benchmark corpus (English prose, Chinese prose, code and JSON, emoji,
@@ -15,8 +18,8 @@
 #   generated  the tokenizer tests' generated corpus and reference vectors, repeated: rare scripts and
 #              CJK characters from the whole range, special-token strings — the hard case, where most
 #              pieces are new to the tokenizer's cache
-# Rounds go over every build, corpus, family and input in turn, so a busy moment of a shared machine
-# hits all of them alike; the table gives the median and the best round. MB/s = MB / wall seconds.
+# Rounds go over every corpus, family and input, alternating the builds, so a busy moment of a shared
+# machine hits all of them alike; the table gives the median and the best round. MB/s = MB / wall seconds.
 # No ciyuan.yaml is present, so the built-in families are used. Every count is checked: all rounds,
 # both inputs and the in-process call must agree, or the script fails.
 set -euo pipefail
@@ -30,8 +33,13 @@ trap 'rm -rf "$work"' EXIT
 
 builds=()
 declare -A program
-if [ -n "${CIYUAN:-}" ]; then
-  builds+=(given); program[given]="dotnet $CIYUAN"
+add_build() { # NAME=PATH
+  local name="${1%%=*}" path="${1#*=}"
+  builds+=("$name")
+  if [[ "$path" == *.dll ]]; then program[$name]="dotnet $path"; else program[$name]="$path"; fi
+}
+if [ -n "${BUILDS:-}" ]; then
+  for build in $BUILDS; do add_build "$build"; done
 else
   echo "publishing the tool's build (Release, framework-dependent)..." >&2
   dotnet publish "$repo/src/Ciyuan" -c Release --nologo -v quiet --artifacts-path "$work/build-tool" -o "$work/tool" >/dev/null
@@ -43,6 +51,8 @@ else
     builds+=(single); program[single]="$work/single/ciyuan"
   fi
 fi
+
+for build in ${ALSO:-}; do add_build "$build"; done
 
 echo "building the corpora..." >&2
 dotnet build "$repo/bench/Ciyuan.Benchmarks" -c Release --nologo -v quiet >/dev/null
@@ -68,12 +78,15 @@ run_once() { # BUILD CORPUS FAMILY MODE
   echo "$t $(head -n 1 "$out")" >>"$work/runs.$1.$2.$3.$4"
 }
 
+# Builds alternate innermost, so a change in the machine's load between runs hits them alike.
 for round in $(seq "$rounds"); do
   echo "round $round of $rounds..." >&2
-  for build in "${builds[@]}"; do
-    for corpus in "${corpora[@]}"; do
-      for family in "${families[@]}"; do
-        for mode in ${modes[$build]}; do run_once "$build" "$corpus" "$family" "$mode"; done
+  for corpus in "${corpora[@]}"; do
+    for family in "${families[@]}"; do
+      for mode in stdin file; do
+        for build in "${builds[@]}"; do
+          if [[ " ${modes[$build]} " == *" $mode "* ]]; then run_once "$build" "$corpus" "$family" "$mode"; fi
+        done
       done
     done
   done

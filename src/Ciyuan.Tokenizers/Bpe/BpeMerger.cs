@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Ciyuan.Tokenizers.Bpe;
 
@@ -15,6 +16,7 @@ internal static class BpeMerger
 
     /// <summary>Merges <paramref name="ids"/> (one per byte of <paramref name="piece"/>) in place; returns the part count.</summary>
     /// <remarks>On return the surviving ids are compacted into the first <c>count</c> slots of <paramref name="ids"/>.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Merge<TRule>(TRule rule, ReadOnlySpan<byte> piece, Span<int> ids)
         where TRule : IMergeRule
     {
@@ -68,6 +70,7 @@ internal static class BpeMerger
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int MergeByScan<TRule>(
         TRule rule, ReadOnlySpan<byte> piece, Span<int> ids, int n,
         Span<int> start, Span<int> next, Span<int> prev, Span<int> rank, Span<int> merged)
@@ -97,6 +100,7 @@ internal static class BpeMerger
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int MergeByHeap<TRule>(
         TRule rule, ReadOnlySpan<byte> piece, Span<int> ids, int n,
         Span<int> start, Span<int> next, Span<int> prev, Span<int> rank, Span<int> merged)
@@ -144,6 +148,7 @@ internal static class BpeMerger
     }
 
     // Merges part `pos` with its right neighbour and refreshes the pairs on both sides.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Apply<TRule>(
         TRule rule, ReadOnlySpan<byte> piece, Span<int> ids, int n,
         Span<int> start, Span<int> next, Span<int> prev, Span<int> rank, Span<int> merged, int pos)
@@ -182,6 +187,7 @@ internal static class BpeMerger
         private long[] _items = ArrayPool<long>.Shared.Rent(Math.Max(capacity, 16));
         private int _count;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Push(int rank, int pos)
         {
             if (_count == _items.Length)
@@ -209,6 +215,7 @@ internal static class BpeMerger
             _items[i] = item;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool TryPop(out int rank, out int pos)
         {
             if (_count == 0)

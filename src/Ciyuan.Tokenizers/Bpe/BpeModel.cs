@@ -64,6 +64,7 @@ internal sealed class BpeModel
     }
 
     /// <summary>Appends the ids of <paramref name="piece"/> to <paramref name="output"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Encode(ReadOnlySpan<char> piece, List<int> output)
     {
         if (piece.Length == 1 && piece[0] < 0x80)
@@ -82,6 +83,7 @@ internal sealed class BpeModel
         EncodeUncached(piece, output);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int EncodeUncached(ReadOnlySpan<char> piece, List<int>? output)
     {
         var maxBytes = piece.Length * 3;

@@ -21,6 +21,7 @@ internal sealed class PieceCache
         return entry is not null && piece.SequenceEqual(entry.Key) ? entry.Ids : null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Set(ReadOnlySpan<char> piece, int[] ids) =>
         Volatile.Write(ref _entries[Hash(piece) & (Size - 1)], new Entry(piece.ToString(), ids));
 

@@ -8,7 +8,9 @@ internal static class StreamBytes
     /// <summary>The buffer (from <see cref="ArrayPool{T}.Shared"/>; the caller returns it) and how much of it holds the stream.</summary>
     public static (byte[] Buffer, int Length) ReadAll(Stream stream)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(stream.CanSeek ? (int)Math.Min(int.MaxValue - 1, stream.Length + 1) : 4 << 20);
+        // A stream of unknown length (a decompressor) gets room for the largest built-in file at once:
+        // growing by doubling would copy and fault in twice as much memory.
+        var buffer = ArrayPool<byte>.Shared.Rent(stream.CanSeek ? (int)Math.Min(int.MaxValue - 1, stream.Length + 1) : 16 << 20);
         var length = 0;
         while (true)
         {

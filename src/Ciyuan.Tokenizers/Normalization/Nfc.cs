@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using Ciyuan.Tokenizers.PreTokenization;
 
@@ -15,6 +16,7 @@ internal static class Nfc
     private static readonly Tables s_tables = new();
 
     /// <summary>NFC quick check; false means "No" or "Maybe" (the caller then normalizes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IsQuickNormalized(ReadOnlySpan<char> text)
     {
         var index = text.IndexOfAnyExceptInRange('\0', '\u02FF');

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Ciyuan.Tokenizers.PreTokenization;
 
 /// <summary>
@@ -16,6 +17,7 @@ internal sealed class Cl100kStylePreTokenizer(int maxDigits) : ScanningPreTokeni
 
     public override bool EndsPieceAfterLineFeedBeforeLetter => true;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override int NextEnd(ReadOnlySpan<char> text, int start)
     {
         var c = text[start];
@@ -78,6 +80,7 @@ internal sealed class Cl100kStylePreTokenizer(int maxDigits) : ScanningPreTokeni
         return Whitespace.PieceEnd(text, start);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Letters(ReadOnlySpan<char> text, int pos)
     {
         while (pos < text.Length && (CharClass.At(text, pos, out var width) & CharClass.Letter) != 0)

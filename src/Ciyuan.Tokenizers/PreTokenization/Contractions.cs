@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
 namespace Ciyuan.Tokenizers.PreTokenization;
 
 /// <summary>The case-insensitive <c>(?i:'s|'t|'re|'ve|'m|'ll|'d)</c> alternative shared by the GPT-style patterns.</summary>
 internal static class Contractions
 {
     /// <summary>Length of the contraction at <paramref name="index"/> (which holds an apostrophe), or 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int LengthAt(ReadOnlySpan<char> text, int index)
     {
         if (index + 1 >= text.Length || text[index] != '\'')

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Ciyuan.Tokenizers.PreTokenization;
 
 /// <summary>
@@ -17,6 +18,7 @@ internal sealed class DeepSeekPreTokenizer : PreTokenizer
 
     public override bool EndsPieceAfterLineFeedBeforeLetter => true;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Split<TSink>(ReadOnlySpan<char> text, ref TSink sink)
     {
         var start = 0;
@@ -44,6 +46,7 @@ internal sealed class DeepSeekPreTokenizer : PreTokenizer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Stage1End(ReadOnlySpan<char> text, int start)
     {
         var pos = start;
@@ -74,6 +77,7 @@ internal sealed class DeepSeekPreTokenizer : PreTokenizer
 
     private static bool IsCjk(char c) => c is (>= '\u4E00' and <= '\u9FA5') or (>= '\u3040' and <= '\u30FF');
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Stage2End(ReadOnlySpan<char> text, int start)
     {
         var cjk = IsCjk(text[start]);
@@ -86,6 +90,7 @@ internal sealed class DeepSeekPreTokenizer : PreTokenizer
         return pos;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Stage3End(ReadOnlySpan<char> text, int start)
     {
         var end = MatchAt(text, start);
@@ -110,6 +115,7 @@ internal sealed class DeepSeekPreTokenizer : PreTokenizer
     private static bool IsAsciiLetter(char c) => (uint)((c | 0x20) - 'a') <= 'z' - 'a';
 
     // Returns the end of the stage-3 match starting exactly at start, or -1 when no alternative matches there.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int MatchAt(ReadOnlySpan<char> text, int start)
     {
         var c = text[start];

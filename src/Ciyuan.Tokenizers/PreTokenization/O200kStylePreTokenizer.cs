@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Ciyuan.Tokenizers.PreTokenization;
 
 /// <summary>
@@ -20,6 +21,7 @@ internal sealed class O200kStylePreTokenizer(bool kimi) : ScanningPreTokenizer
     private const int InUpper = 1;
     private const int InLower = 2;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override int NextEnd(ReadOnlySpan<char> text, int start)
     {
         var cp = CharClass.CodePointAt(text, start, out var width);
@@ -101,6 +103,7 @@ internal sealed class O200kStylePreTokenizer(bool kimi) : ScanningPreTokenizer
         return Whitespace.PieceEnd(text, start);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Membership(ReadOnlySpan<char> text, int index, out int width)
     {
         var c = text[index];
@@ -143,6 +146,7 @@ internal sealed class O200kStylePreTokenizer(bool kimi) : ScanningPreTokenizer
     }
 
     // [U]*[W]+ from pos with backtracking; returns the end or -1.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int UpperThenLower(ReadOnlySpan<char> text, int pos)
     {
         if (pos >= text.Length)
@@ -182,6 +186,7 @@ internal sealed class O200kStylePreTokenizer(bool kimi) : ScanningPreTokenizer
     }
 
     // [U]+[W]* from pos; returns the end or -1.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int UpperPlusLower(ReadOnlySpan<char> text, int pos)
     {
         var start = pos;

@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
 namespace Ciyuan.Tokenizers.PreTokenization;
 
 /// <summary>The trailing <c>\s*[\r\n]+|\s+(?!\S)|\s+</c> alternatives shared by every supported pattern.</summary>
 internal static class Whitespace
 {
     /// <summary>End of the whitespace piece starting at <paramref name="start"/> (which holds \s).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int PieceEnd(ReadOnlySpan<char> text, int start)
     {
         var end = start;

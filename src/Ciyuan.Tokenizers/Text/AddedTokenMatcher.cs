@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Ciyuan.Tokenizers.Text;
 
@@ -21,6 +22,7 @@ internal sealed class AddedTokenMatcher
     }
 
     /// <summary>Finds the leftmost (then longest) token in <paramref name="text"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryFind(ReadOnlySpan<char> text, out int index, out int length, out int id)
     {
         index = text.IndexOfAny(_values);
