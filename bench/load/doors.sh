@@ -10,7 +10,8 @@
 # measured round: under load on one core it takes 30-45 s of traffic to reach optimised code.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
-stub_project="${STUB:-$repo/../shared/bench/stub/Stub.csproj}"
+# shellcheck source=bench/load/common.sh
+source "$repo/bench/load/common.sh"
 runs="${RUNS:-3}"; duration="${DURATION:-10}"; conns="${CONNS:-64}"; warmup="${WARMUP:-15}"
 stub_port="${STUB_PORT:-18180}"; port="${CIYUAN_BENCH_PORT:-18190}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/ciyuan-doors.XXXXXX")"
@@ -18,26 +19,15 @@ pids=()
 cleanup() { for p in "${pids[@]+"${pids[@]}"}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-dotnet publish "$repo/src/Ciyuan" -c Release -o "$work/app" --nologo -v quiet >/dev/null
-dotnet publish "$stub_project" -c Release -o "$work/stub" --nologo -v quiet >/dev/null
-cat > "$work/ciyuan.yaml" <<YAML
-providers:
-  stub:
-    kind: openai-compatible
-    base_url: http://127.0.0.1:$stub_port/v1
-models:
-  - name: gpt-4o-mini
-    deployments:
-      - provider: stub
-        model: gpt-4o-mini
-        price: { input: 0.15, output: 0.60, cache_hit: 0.075, currency: USD }
-YAML
+publish_gateway "$work/app"
+publish_stub "$work/stub"
+write_stub_config "$work/ciyuan.yaml" "$stub_port"
 export CIYUAN_DATA_DIR="$work/data"
 key="$(dotnet "$work/app/ciyuan.dll" keys create --config "$work/ciyuan.yaml" --name bench 2>/dev/null)"
 
 taskset -c 0 dotnet "$work/stub/Stub.dll" --port "$stub_port" >"$work/stub.log" 2>&1 & pids+=($!)
 taskset -c 1 dotnet "$work/app/ciyuan.dll" serve --config "$work/ciyuan.yaml" --urls "http://127.0.0.1:$port" >"$work/ciyuan.log" 2>&1 & gateway=$!; pids+=($gateway)
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+wait_ready "$port" || true
 
 ticks() { awk '{print $14 + $15}' "/proc/$gateway/stat"; }
 hz="$(getconf CLK_TCK)"

@@ -13,6 +13,8 @@
 # Extra arguments go to the harness.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
+# shellcheck source=bench/load/common.sh
+source "$repo/bench/load/common.sh"
 harness="${HARNESS:-$repo/../shared/bench/run-peers.sh}"
 port="${CIYUAN_BENCH_PORT:-18090}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/ciyuan-bench.XXXXXX")"
@@ -35,20 +37,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dotnet publish "$repo/src/Ciyuan" -c Release -o "$work/app" --nologo -v quiet >/dev/null
+publish_gateway "$work/app"
 
-cat > "$work/ciyuan.yaml" <<YAML
-providers:
-  stub:
-    kind: openai-compatible
-    base_url: http://127.0.0.1:18080/v1
-models:
-  - name: gpt-4o-mini
-    deployments:
-      - provider: stub
-        model: gpt-4o-mini
-        price: { input: 0.15, output: 0.60, cache_hit: 0.075, currency: USD }
-YAML
+write_stub_config "$work/ciyuan.yaml" "${STUB_PORT:-18080}"
 
 export CIYUAN_DATA_DIR="$work/data"
 key="$(dotnet "$work/app/ciyuan.dll" keys create --config "$work/ciyuan.yaml" --name bench 2>/dev/null)"

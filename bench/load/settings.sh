@@ -12,7 +12,8 @@
 # the single file and the image are) instead of the plain one.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
-stub_project="${STUB:-$repo/../shared/bench/stub/Stub.csproj}"
+# shellcheck source=bench/load/common.sh
+source "$repo/bench/load/common.sh"
 runs="${RUNS:-3}"; duration="${DURATION:-8}"; warmup="${WARMUP:-8}"; conns="${CONNS:-64}"
 stub_port="${STUB_PORT:-18580}"; port="${CIYUAN_BENCH_PORT:-18590}"
 variants="${VARIANTS:-default:|workstation:DOTNET_gcServer=0|workstation-concurrent:DOTNET_gcServer=0 DOTNET_gcConcurrent=1|no-pgo:DOTNET_TieredPGO=0|no-tiering:DOTNET_TieredCompilation=0}"
@@ -21,23 +22,12 @@ pids=()
 cleanup() { for p in "${pids[@]+"${pids[@]}"}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-dotnet publish "$repo/src/Ciyuan" -c Release -o "$work/app" --nologo -v quiet >/dev/null
+publish_gateway "$work/app"
 if [[ "$variants" == *r2r* ]]; then
   dotnet publish "$repo/src/Ciyuan" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$work/app-r2r" --nologo -v quiet >/dev/null
 fi
-dotnet publish "$stub_project" -c Release -o "$work/stub" --nologo -v quiet >/dev/null
-cat > "$work/ciyuan.yaml" <<YAML
-providers:
-  stub:
-    kind: openai-compatible
-    base_url: http://127.0.0.1:$stub_port/v1
-models:
-  - name: gpt-4o-mini
-    deployments:
-      - provider: stub
-        model: gpt-4o-mini
-        price: { input: 0.15, output: 0.60, cache_hit: 0.075, currency: USD }
-YAML
+publish_stub "$work/stub"
+write_stub_config "$work/ciyuan.yaml" "$stub_port"
 taskset -c 0 dotnet "$work/stub/Stub.dll" --port "$stub_port" >"$work/stub.log" 2>&1 & pids+=($!)
 hz="$(getconf CLK_TCK)"
 
@@ -52,7 +42,7 @@ for r in $(seq 1 "$runs"); do
     # shellcheck disable=SC2086
     env CIYUAN_DATA_DIR="$data" $vars taskset -c 1 dotnet "$app/ciyuan.dll" serve --config "$work/ciyuan.yaml" \
       --urls "http://127.0.0.1:$port" >"$work/ciyuan-$name.log" 2>&1 & gateway=$!
-    for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.2; done
+    wait_ready "$port" || true
     for stream in 0 1; do
       load() { BENCH_DOOR=chat BENCH_STREAM="$stream" BENCH_KEY="$(cat "$key_file")" taskset -c 0 wrk -t1 -c"$conns" -d"$1s" --timeout 10s \
         -s "$repo/bench/load/wrk/door.lua" "http://127.0.0.1:$port" | grep '^BENCH '; }
