@@ -6,6 +6,7 @@
 # rounds are interleaved across doors and the median per door is reported.
 #
 #   RUNS=3 DURATION=10 WARMUP=15 bash bench/load/doors.sh
+#   DOORS="chat responses" STREAMS=1 bash bench/load/doors.sh   # some doors, streamed only
 # WARMUP (seconds per door and mode) lets tiered compilation reach every door's code before a
 # measured round: under load on one core it takes 30-45 s of traffic to reach optimised code.
 set -euo pipefail
@@ -39,8 +40,9 @@ one() { # door stream seconds -> "requests cpu_ticks status_errors other_errors 
   echo "$out" | sed -E 's/BENCH requests=([0-9]+) status_errors=([0-9]+) other_errors=([0-9]+) p50_us=([0-9]+)/\1 '"$((after - before))"' \2 \3 \4/'
 }
 
-doors=(chat responses stored)
-for stream in 0 1; do
+read -r -a doors <<<"${DOORS:-chat responses stored}"
+streams="${STREAMS:-0 1}"
+for stream in $streams; do
   for door in "${doors[@]}"; do one "$door" "$stream" "$warmup" >/dev/null; done   # warm-up: every door's code tiered up
   for r in $(seq 1 "$runs"); do
     for door in "${doors[@]}"; do
@@ -51,7 +53,7 @@ for stream in 0 1; do
 done
 
 printf '%-10s %-6s %10s %12s %10s %8s %8s\n' door stream req/s "cpu_us/req" "p50_ms" errors "x chat"
-for stream in 0 1; do
+for stream in $streams; do
   chat_cpu=""
   for door in "${doors[@]}"; do
     read -r rps cpu p50 errs < <(awk -v d="$door" -v s="$stream" -v hz="$hz" -v dur="$duration" '

@@ -113,29 +113,39 @@ internal sealed class TranslatingCodec(IDoor door, UpstreamDecoder upstream, ISt
 
     public override void Forward(IBufferWriter<byte> client)
     {
+        var scratch = FrameScratch.Take();
         if (_comment)
         {
-            encoder.Write(KeepAlive.Instance, client);
-            return;
+            encoder.Write(KeepAlive.Instance, scratch);
         }
-
-        foreach (var e in _events)
+        else
         {
-            encoder.Write(e, client);
-            if (e is StreamError)
+            foreach (var e in _events)
             {
-                // Nothing after the upstream's error.
-                return;
+                encoder.Write(e, scratch);
+                if (e is StreamError)
+                {
+                    // Nothing after the upstream's error.
+                    break;
+                }
             }
         }
+
+        FrameScratch.WriteTo(scratch, client);
     }
 
     public override void WriteCompletion(IBufferWriter<byte> client, TokenUsage counted)
     {
-        encoder.Write(new UsageReported(counted), client);
-        encoder.Complete(client);
+        var scratch = FrameScratch.Take();
+        encoder.Write(new UsageReported(counted), scratch);
+        encoder.Complete(scratch);
+        FrameScratch.WriteTo(scratch, client);
     }
 
-    public override void WriteFailure(IBufferWriter<byte> client, GatewayError error) =>
-        encoder.Write(new StreamError(error.Shape.AnthropicType, error.Message) { Code = error.Code }, client);
+    public override void WriteFailure(IBufferWriter<byte> client, GatewayError error)
+    {
+        var scratch = FrameScratch.Take();
+        encoder.Write(new StreamError(error.Shape.AnthropicType, error.Message) { Code = error.Code }, scratch);
+        FrameScratch.WriteTo(scratch, client);
+    }
 }

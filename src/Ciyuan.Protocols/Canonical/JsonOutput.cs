@@ -12,39 +12,78 @@ public static class JsonOutput
 {
     public static JsonWriterOptions Options { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    /// <summary>The largest scratch buffer a thread keeps between writes.</summary>
+    private const int LargestKept = 64 * 1024;
+
+    // One writer and buffer per thread, reused: every request encodes several bodies, and a new
+    // writer and growing buffer each time were a large share of a request's garbage. Taken and given
+    // back around each write, so a write inside another gets its own; one that throws is not given back.
+    [ThreadStatic]
+    private static Scratch? t_scratch;
+
     public static byte[] Write<TState>(TState state, Action<Utf8JsonWriter, TState> write)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer, Options))
-        {
-            write(writer, state);
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        ArgumentNullException.ThrowIfNull(write);
+        var scratch = Scratch.Take();
+        write(scratch.Writer, state);
+        var bytes = scratch.Finish().ToArray();
+        scratch.GiveBack();
+        return bytes;
     }
 
     /// <summary>A node written compactly with the same settings.</summary>
     public static byte[] ToBytes(System.Text.Json.Nodes.JsonNode node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, Options))
-        {
-            node.WriteTo(writer);
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        var scratch = Scratch.Take();
+        node.WriteTo(scratch.Writer);
+        var bytes = scratch.Finish().ToArray();
+        scratch.GiveBack();
+        return bytes;
     }
 
     /// <summary>Re-serialises an element compactly, so the same value always yields the same text.</summary>
     public static string Compact(JsonElement element)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, Options))
+        var scratch = Scratch.Take();
+        element.WriteTo(scratch.Writer);
+        var text = System.Text.Encoding.UTF8.GetString(scratch.Finish());
+        scratch.GiveBack();
+        return text;
+    }
+
+    private sealed class Scratch
+    {
+        private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+
+        private Scratch()
         {
-            element.WriteTo(writer);
+            Writer = new Utf8JsonWriter(_buffer, Options);
         }
 
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+        public Utf8JsonWriter Writer { get; }
+
+        public static Scratch Take()
+        {
+            var scratch = t_scratch ?? new Scratch();
+            t_scratch = null;
+            scratch._buffer.ResetWrittenCount();
+            scratch.Writer.Reset(scratch._buffer);
+            return scratch;
+        }
+
+        public ReadOnlySpan<byte> Finish()
+        {
+            Writer.Flush();
+            return _buffer.WrittenSpan;
+        }
+
+        public void GiveBack()
+        {
+            if (_buffer.Capacity <= LargestKept)
+            {
+                t_scratch = this;
+            }
+        }
     }
 }

@@ -8,14 +8,19 @@ namespace Ciyuan.Protocols.Canonical;
 /// without building a document (a document per chunk was most of a translated stream's cost).
 /// Anything else — reasoning, tool calls, usage, an error, several choices, a duplicate field, or
 /// bytes the reader rejects — answers false and goes to the full decoder, so both give the same
-/// events for every chunk this one accepts.
+/// events for every chunk this one accepts. Also read by the stream normalizer, which needs the
+/// choice's <c>index</c> (0 when the choice has none, as the array holds only it).
 /// </summary>
-internal static class OpenAIPlainChunk
+public static class OpenAIPlainChunk
 {
-    public static bool TryRead(ReadOnlySpan<byte> chunk, out string? text, out string? finishReason)
+    public static bool TryRead(ReadOnlySpan<byte> chunk, out string? text, out string? finishReason) =>
+        TryRead(chunk, out text, out finishReason, out _);
+
+    public static bool TryRead(ReadOnlySpan<byte> chunk, out string? text, out string? finishReason, out int choiceIndex)
     {
         text = null;
         finishReason = null;
+        choiceIndex = 0;
         var reader = new Utf8JsonReader(chunk);
         try
         {
@@ -29,7 +34,7 @@ internal static class OpenAIPlainChunk
             {
                 if (reader.ValueTextEquals("choices"u8))
                 {
-                    if (sawChoices || !reader.Read() || !ReadChoices(ref reader, ref text, ref finishReason))
+                    if (sawChoices || !reader.Read() || !ReadChoices(ref reader, ref text, ref finishReason, ref choiceIndex))
                     {
                         return false;
                     }
@@ -59,7 +64,7 @@ internal static class OpenAIPlainChunk
     }
 
     /// <summary>An empty array, or exactly one choice of the plain shape.</summary>
-    private static bool ReadChoices(ref Utf8JsonReader reader, ref string? text, ref string? finishReason)
+    private static bool ReadChoices(ref Utf8JsonReader reader, ref string? text, ref string? finishReason, ref int choiceIndex)
     {
         if (reader.TokenType != JsonTokenType.StartArray || !reader.Read())
         {
@@ -101,6 +106,13 @@ internal static class OpenAIPlainChunk
             else if (reader.ValueTextEquals("usage"u8))
             {
                 if (!reader.Read() || reader.TokenType != JsonTokenType.Null)
+                {
+                    return false;
+                }
+            }
+            else if (reader.ValueTextEquals("index"u8))
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out choiceIndex))
                 {
                     return false;
                 }

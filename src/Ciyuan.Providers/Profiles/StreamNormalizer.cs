@@ -33,7 +33,8 @@ public sealed class StreamNormalizer
         // Until the start of each choice's content is seen (and while a think block is open) every
         // chunk with content must be parsed; after that only the other rules' signals matter.
         var thinkTags = !_thinkTagsSettled && (chunk.IndexOf("\"content\""u8) >= 0 || chunk.IndexOf("\"finish_reason\""u8) >= 0);
-        if (!thinkTags && !_signals.MayNeedRewrite(chunk))
+        var otherRules = _signals.MayNeedRewrite(chunk);
+        if (!otherRules && (!thinkTags || PassesThinkTags(chunk)))
         {
             return null;
         }
@@ -50,6 +51,30 @@ public sealed class StreamNormalizer
         }
 
         return changed ? JsonOutput.ToBytes(root) : null;
+    }
+
+    /// <summary>
+    /// A plain text chunk (one choice, text and perhaps a finish reason, nothing else) whose text the
+    /// think-tag splitter passes through untouched: settled without building a document, the way
+    /// almost every chunk of an answer without a think block is.
+    /// </summary>
+    private bool PassesThinkTags(ReadOnlySpan<byte> chunk)
+    {
+        if (!OpenAIPlainChunk.TryRead(chunk, out var text, out var finish, out var index)
+            || (finish is not null && _profile.FinishReasonMap.ContainsKey(finish))
+            || !SplitterFor(index).TryPassThrough(text ?? ""))
+        {
+            return false;
+        }
+
+        if (finish is not null)
+        {
+            // The choice's end: nothing was held back, so its flush releases nothing.
+            _splitters![index].Flush();
+        }
+
+        _thinkTagsSettled = _splitters!.Values.All(splitter => splitter.IsDone);
+        return true;
     }
 
     private ThinkTagSplitter SplitterFor(int index)

@@ -27,6 +27,33 @@ internal sealed class ThinkTagSplitter
     /// <summary>True once the content is known to hold no more think text: later pieces pass through.</summary>
     public bool IsDone => _phase == Phase.Done && _pending.Length == 0;
 
+    /// <summary>
+    /// True when <see cref="Process"/> would give <paramref name="piece"/> back unchanged with no
+    /// reasoning — nothing held back, and the piece empty, or past the think block, or (at the
+    /// start) opening with anything but whitespace or <c>&lt;</c> — and the state then moves as
+    /// <see cref="Process"/> would move it. False changes nothing: the piece needs <see cref="Process"/>.
+    /// </summary>
+    public bool TryPassThrough(string piece)
+    {
+        if (_pending.Length > 0)
+        {
+            return false;
+        }
+
+        if (_phase == Phase.Done || piece.Length == 0)
+        {
+            return _phase is Phase.Done or Phase.Start;
+        }
+
+        if (_phase != Phase.Start || char.IsWhiteSpace(piece[0]) || piece[0] == '<')
+        {
+            return false;
+        }
+
+        _phase = Phase.Done;
+        return true;
+    }
+
     /// <summary>Splits the next piece of content into reasoning and visible content.</summary>
     public (string Reasoning, string Content) Process(string piece)
     {

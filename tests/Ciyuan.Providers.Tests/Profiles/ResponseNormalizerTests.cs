@@ -98,4 +98,28 @@ public sealed class ResponseNormalizerTests
 
         Assert.Null(normalizer.Normalize("""{"error":{"message":"content: <think>","type":"x"}}"""u8));
     }
+    [Fact]
+    public void StreamNormalizer_RoleChunkThenThinkBlockAfterWhitespace_StillSplit()
+    {
+        var normalizer = ResponseNormalizer.CreateStreamNormalizer(ProviderProfiles.For("openai-compatible", "m"));
+
+        // An empty first piece and a piece opening with whitespace decide nothing: both leave the block to be found.
+        Assert.Null(normalizer.Normalize("""{"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}"""u8));
+        var opening = normalizer.Normalize("""{"choices":[{"index":0,"delta":{"content":"  <thi"},"finish_reason":null}]}"""u8);
+        var rest = normalizer.Normalize("""{"choices":[{"index":0,"delta":{"content":"nk>why</think>\n\nAnswer"},"finish_reason":null}]}"""u8);
+
+        Assert.Equal("""{"choices":[{"index":0,"delta":{"content":""},"finish_reason":null}]}""", Encoding.UTF8.GetString(opening!));
+        Assert.Equal("""{"choices":[{"index":0,"delta":{"reasoning_content":"why","content":"Answer"},"finish_reason":null}]}""", Encoding.UTF8.GetString(rest!));
+    }
+
+    [Fact]
+    public void StreamNormalizer_PlainAnswerToItsFinish_ForwardedUnchangedAndSettled()
+    {
+        var normalizer = ResponseNormalizer.CreateStreamNormalizer(ProviderProfiles.For("openai-compatible", "m"));
+
+        Assert.Null(normalizer.Normalize("""{"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}"""u8));
+        Assert.Null(normalizer.Normalize("""{"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hi"},"logprobs":null,"finish_reason":null}]}"""u8));
+        Assert.Null(normalizer.Normalize("""{"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}]}"""u8));
+        Assert.Null(normalizer.Normalize("""{"choices":[{"index":0,"delta":{"content":"<think>late</think>"},"finish_reason":null}]}"""u8));
+    }
 }
