@@ -16,6 +16,12 @@ public static class ResponsesConversation
 {
     public static ConversationRequest Read(ReadOnlySpan<byte> body)
     {
+        if (KeepsNothing(body))
+        {
+            // Nothing to keep, continue or check (as Codex CLI sends it): the decoder reads the text.
+            return new ConversationRequest(null, false, []);
+        }
+
         var root = JsonRead.ParseRoot(body);
         var store = JsonRead.OptionalBool(root, "store", "") ?? true;
         var previous = JsonRead.OptionalString(root, "previous_response_id", "");
@@ -38,6 +44,70 @@ public static class ResponsesConversation
 
         // Items are copied out only for a request whose input is kept or continued.
         return new ConversationRequest(previous, store, store || previous is not null ? items.ConvertAll(static i => JsonOutput.Compact(i)) : []);
+    }
+
+    /// <summary>
+    /// The request neither kept nor continued, with text for input — <c>store: false</c>, no
+    /// <c>previous_response_id</c> — told in one forward read without a document. Anything else
+    /// (another shape, a repeated or mistyped member) answers false and takes the full read, which
+    /// gives the same answer or the precise error.
+    /// </summary>
+    private static bool KeepsNothing(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body);
+        bool? store = null;
+        bool sawStore = false, sawPrevious = false, textInput = false, sawInput = false;
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("store"u8))
+                {
+                    if (sawStore || !reader.Read() || reader.TokenType is not (JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
+                    {
+                        return false;
+                    }
+
+                    sawStore = true;
+                    store = reader.TokenType == JsonTokenType.Null ? null : reader.TokenType == JsonTokenType.True;
+                }
+                else if (reader.ValueTextEquals("previous_response_id"u8))
+                {
+                    if (sawPrevious || !reader.Read() || reader.TokenType != JsonTokenType.Null)
+                    {
+                        return false;
+                    }
+
+                    sawPrevious = true;
+                }
+                else if (reader.ValueTextEquals("input"u8))
+                {
+                    if (sawInput || !reader.Read())
+                    {
+                        return false;
+                    }
+
+                    sawInput = true;
+                    textInput = reader.TokenType == JsonTokenType.String;
+                    reader.Skip();
+                }
+                else if (!reader.Read() || !reader.TrySkip())
+                {
+                    return false;
+                }
+            }
+
+            return reader.TokenType == JsonTokenType.EndObject && !reader.Read() && store == false && textInput;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

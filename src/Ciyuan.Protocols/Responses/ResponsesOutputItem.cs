@@ -12,6 +12,9 @@ internal abstract class ResponsesOutputItem(string id)
 {
     public string Id { get; } = id;
 
+    /// <summary>The id as written in every event of the item (encoded once, not per delta).</summary>
+    public JsonEncodedText EncodedId { get; } = JsonEncodedText.Encode(id);
+
     /// <summary>Position in <c>output</c>.</summary>
     public int OutputIndex { get; init; }
 

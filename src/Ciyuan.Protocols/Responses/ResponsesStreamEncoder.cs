@@ -20,6 +20,17 @@ namespace Ciyuan.Protocols.Responses;
 /// </summary>
 public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
 {
+    // Names written in every event, encoded once: a stream writes dozens of events, mostly deltas.
+    private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText SequenceName = JsonEncodedText.Encode("sequence_number");
+    private static readonly JsonEncodedText ItemIdName = JsonEncodedText.Encode("item_id");
+    private static readonly JsonEncodedText OutputIndexName = JsonEncodedText.Encode("output_index");
+    private static readonly JsonEncodedText ContentIndexName = JsonEncodedText.Encode("content_index");
+    private static readonly JsonEncodedText SummaryIndexName = JsonEncodedText.Encode("summary_index");
+    private static readonly JsonEncodedText DeltaName = JsonEncodedText.Encode("delta");
+    private static readonly JsonEncodedText LogprobsName = JsonEncodedText.Encode("logprobs");
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, EventName> EventNames = new(StringComparer.Ordinal);
+
     private readonly ResponsesObject _response;
     private readonly ResponsesToolTable _tools;
     private readonly List<ResponsesOutputItem> _items = [];
@@ -62,9 +73,9 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
                 {
                     var json = Event(output, ResponsesEvents.OutputTextDelta);
                     ItemFields(json, message);
-                    json.WriteNumber("content_index", 0);
-                    json.WriteString("delta", text.Text);
-                    EmptyArray(json, "logprobs");
+                    json.WriteNumber(ContentIndexName, 0);
+                    json.WriteString(DeltaName, text.Text);
+                    EmptyArray(json, LogprobsName);
                     EndEvent(json, output);
                 }
 
@@ -76,8 +87,8 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
                 {
                     var json = Event(output, ResponsesEvents.ReasoningSummaryTextDelta);
                     ItemFields(json, thinking);
-                    json.WriteNumber("summary_index", 0);
-                    json.WriteString("delta", reasoning.Text);
+                    json.WriteNumber(SummaryIndexName, 0);
+                    json.WriteString(DeltaName, reasoning.Text);
                     EndEvent(json, output);
                 }
 
@@ -102,7 +113,7 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
                     // Normally the open item; a late fragment of an earlier call keeps that call's item id.
                     var json = Event(output, ResponsesEvents.FunctionCallArgumentsDelta);
                     ItemFields(json, target);
-                    json.WriteString("delta", arguments.Json);
+                    json.WriteString(DeltaName, arguments.Json);
                     EndEvent(json, output);
                 }
 
@@ -186,7 +197,7 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
         _open = message;
         var json = Event(output, ResponsesEvents.ContentPartAdded);
         ItemFields(json, message);
-        json.WriteNumber("content_index", 0);
+        json.WriteNumber(ContentIndexName, 0);
         json.WritePropertyName("part");
         MessageOutputItem.WritePart(json, "");
         EndEvent(json, output);
@@ -216,7 +227,7 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
         _summaryOpen = true;
         var json = Event(output, ResponsesEvents.ReasoningSummaryPartAdded);
         ItemFields(json, reasoning);
-        json.WriteNumber("summary_index", 0);
+        json.WriteNumber(SummaryIndexName, 0);
         SummaryPart(json, "");
         EndEvent(json, output);
     }
@@ -259,16 +270,16 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
                 {
                     var json = Event(output, ResponsesEvents.OutputTextDone);
                     ItemFields(json, message);
-                    json.WriteNumber("content_index", 0);
+                    json.WriteNumber(ContentIndexName, 0);
                     json.WriteString("text", text);
-                    EmptyArray(json, "logprobs");
+                    EmptyArray(json, LogprobsName);
                     EndEvent(json, output);
                 }
 
                 {
                     var json = Event(output, ResponsesEvents.ContentPartDone);
                     ItemFields(json, message);
-                    json.WriteNumber("content_index", 0);
+                    json.WriteNumber(ContentIndexName, 0);
                     json.WritePropertyName("part");
                     MessageOutputItem.WritePart(json, text);
                     EndEvent(json, output);
@@ -281,7 +292,7 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
                 {
                     var json = Event(output, ResponsesEvents.ReasoningSummaryTextDone);
                     ItemFields(json, reasoning);
-                    json.WriteNumber("summary_index", 0);
+                    json.WriteNumber(SummaryIndexName, 0);
                     json.WriteString("text", summary);
                     EndEvent(json, output);
                 }
@@ -289,7 +300,7 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
                 {
                     var json = Event(output, ResponsesEvents.ReasoningSummaryPartDone);
                     ItemFields(json, reasoning);
-                    json.WriteNumber("summary_index", 0);
+                    json.WriteNumber(SummaryIndexName, 0);
                     SummaryPart(json, summary);
                     EndEvent(json, output);
                 }
@@ -364,8 +375,8 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
 
     private static void ItemFields(Utf8JsonWriter json, ResponsesOutputItem item)
     {
-        json.WriteString("item_id", item.Id);
-        json.WriteNumber("output_index", item.OutputIndex);
+        json.WriteString(ItemIdName, item.EncodedId);
+        json.WriteNumber(OutputIndexName, item.OutputIndex);
     }
 
     private static void SummaryPart(Utf8JsonWriter json, string text)
@@ -376,7 +387,7 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
         json.WriteEndObject();
     }
 
-    private static void EmptyArray(Utf8JsonWriter json, string name)
+    private static void EmptyArray(Utf8JsonWriter json, JsonEncodedText name)
     {
         json.WriteStartArray(name);
         json.WriteEndArray();
@@ -388,16 +399,13 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
     /// </summary>
     private Utf8JsonWriter Event(IBufferWriter<byte> output, string name)
     {
-        output.Write(SseBytes.EventPrefix);
-        var written = System.Text.Encoding.UTF8.GetBytes(name, output.GetSpan(System.Text.Encoding.UTF8.GetMaxByteCount(name.Length)));
-        output.Advance(written);
-        output.Write("\n"u8);
-        output.Write(SseBytes.DataPrefix);
+        var encoded = EventNames.GetOrAdd(name, EventName.Of);
+        output.Write(encoded.Lines);
         var json = _json ??= new Utf8JsonWriter(output, JsonOutput.Options);
         json.Reset(output);
         json.WriteStartObject();
-        json.WriteString("type", name);
-        json.WriteNumber("sequence_number", _sequence++);
+        json.WriteString(TypeName, encoded.Type);
+        json.WriteNumber(SequenceName, _sequence++);
         return json;
     }
 
@@ -406,5 +414,12 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
         json.WriteEndObject();
         json.Flush();
         output.Write(SseBytes.FrameEnd);
+    }
+
+    /// <summary>An event's <c>event:</c> line with the <c>data:</c> prefix after it, and its <c>type</c> value, encoded once.</summary>
+    private sealed record EventName(byte[] Lines, JsonEncodedText Type)
+    {
+        public static EventName Of(string name) =>
+            new([.. SseBytes.EventPrefix, .. System.Text.Encoding.UTF8.GetBytes(name), (byte)'\n', .. SseBytes.DataPrefix], JsonEncodedText.Encode(name));
     }
 }

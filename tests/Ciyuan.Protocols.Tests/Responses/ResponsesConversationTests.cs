@@ -47,5 +47,24 @@ public sealed class ResponsesConversationTests
         Assert.Single(conversation.InputItems);
     }
 
+    [Theory]
+    [InlineData("""{"model":"m","input":"hello","store":"no"}""", "store")]
+    [InlineData("""{"model":"m","store":false,"previous_response_id":7,"input":"hello"}""", "previous_response_id")]
+    public void Read_NotStoredWithAMistypedMember_NamesIt(string json, string field)
+    {
+        var error = Assert.Throws<TranslationException>(() => ResponsesConversation.Read(Body(json)));
+
+        Assert.Equal(field, error.Field);
+    }
+
+    [Fact]
+    public void Read_StoreRepeated_TheLastOneCounts()
+    {
+        var conversation = ResponsesConversation.Read(Body("""{"model":"m","store":false,"input":"hello","store":true}"""));
+
+        Assert.True(conversation.Store);
+        Assert.Single(conversation.InputItems);
+    }
+
     private static byte[] Body(string json) => Encoding.UTF8.GetBytes(json);
 }
