@@ -53,16 +53,19 @@ public sealed class OpenAIStreamDecoder
             return;
         }
 
-        JsonElement root;
+        PooledJson parsed;
         try
         {
-            root = JsonRead.ParseRoot(chunk);
+            parsed = PooledJson.Parse(chunk);
         }
         catch (TranslationException)
         {
             output.Add(new StreamError("api_error", "the upstream sent a chunk that is not a JSON object"));
             return;
         }
+
+        using var document = parsed;
+        var root = parsed.Root;
 
         if (root.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null)
         {

@@ -59,7 +59,12 @@ internal sealed class ReasoningOutputItem(string id) : ResponsesOutputItem(id)
 /// <summary>An assistant message with one <c>output_text</c> part.</summary>
 internal sealed class MessageOutputItem(string id) : ResponsesOutputItem(id)
 {
+    private string? _finalText;
+
     public StringBuilder Text { get; } = new();
+
+    /// <summary>The whole text, once nothing more is appended (made once: it is written in four events).</summary>
+    public string FinalText => _finalText ??= Text.ToString();
 
     public override void Write(Utf8JsonWriter json)
     {
@@ -71,7 +76,7 @@ internal sealed class MessageOutputItem(string id) : ResponsesOutputItem(id)
         json.WriteStartArray("content");
         if (Done)
         {
-            WritePart(json, Text.ToString());
+            WritePart(json, FinalText);
         }
 
         json.WriteEndArray();

@@ -266,7 +266,7 @@ public sealed class ResponsesStreamEncoder : IWholeAnswerEncoder
         switch (item)
         {
             case MessageOutputItem message:
-                var text = message.Text.ToString();
+                var text = message.FinalText;
                 {
                     var json = Event(output, ResponsesEvents.OutputTextDone);
                     ItemFields(json, message);
