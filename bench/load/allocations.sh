@@ -16,19 +16,9 @@ source "$repo/bench/load/common.sh"
 stub_port="${STUB_PORT:-18480}"; port="${CIYUAN_BENCH_PORT:-18490}"
 duration="${DURATION:-10}"; warmup="${WARMUP:-40}"; stream="${BENCH_STREAM:-1}"
 counters="${DOTNET_COUNTERS:-$(command -v dotnet-counters || echo "$HOME/.dotnet/tools/dotnet-counters")}"
-work="$(mktemp -d "${TMPDIR:-/tmp}/ciyuan-allocations.XXXXXX")"
-pids=()
-cleanup() { for p in "${pids[@]+"${pids[@]}"}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
+bench_workdir allocations
 
-publish_gateway "$work/app"
-publish_stub "$work/stub"
-write_stub_config "$work/ciyuan.yaml" "$stub_port"
-export CIYUAN_DATA_DIR="$work/data"
-key="$(dotnet "$work/app/ciyuan.dll" keys create --config "$work/ciyuan.yaml" --name bench 2>/dev/null)"
-taskset -c 0 dotnet "$work/stub/Stub.dll" --port "$stub_port" >"$work/stub.log" 2>&1 & pids+=($!)
-taskset -c 1 dotnet "$work/app/ciyuan.dll" serve --config "$work/ciyuan.yaml" --urls "http://127.0.0.1:$port" >"$work/ciyuan.log" 2>&1 & gateway=$!; pids+=($gateway)
-wait_ready "$port" || { cat "$work/ciyuan.log"; exit 1; }
+start_pinned_pair "$stub_port" "$port"
 
 load() { # door seconds -> requests
   BENCH_DOOR="$1" BENCH_STREAM="$stream" BENCH_KEY="$key" taskset -c 0 wrk -t1 -c64 -d"$2s" --timeout 10s \

@@ -15,20 +15,9 @@ repo="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$repo/bench/load/common.sh"
 runs="${RUNS:-3}"; duration="${DURATION:-10}"; conns="${CONNS:-64}"; warmup="${WARMUP:-15}"
 stub_port="${STUB_PORT:-18180}"; port="${CIYUAN_BENCH_PORT:-18190}"
-work="$(mktemp -d "${TMPDIR:-/tmp}/ciyuan-doors.XXXXXX")"
-pids=()
-cleanup() { for p in "${pids[@]+"${pids[@]}"}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
+bench_workdir doors
 
-publish_gateway "$work/app"
-publish_stub "$work/stub"
-write_stub_config "$work/ciyuan.yaml" "$stub_port"
-export CIYUAN_DATA_DIR="$work/data"
-key="$(dotnet "$work/app/ciyuan.dll" keys create --config "$work/ciyuan.yaml" --name bench 2>/dev/null)"
-
-taskset -c 0 dotnet "$work/stub/Stub.dll" --port "$stub_port" >"$work/stub.log" 2>&1 & pids+=($!)
-taskset -c 1 dotnet "$work/app/ciyuan.dll" serve --config "$work/ciyuan.yaml" --urls "http://127.0.0.1:$port" >"$work/ciyuan.log" 2>&1 & gateway=$!; pids+=($gateway)
-wait_ready "$port" || true
+start_pinned_pair "$stub_port" "$port"
 
 ticks() { awk '{print $14 + $15}' "/proc/$gateway/stat"; }
 hz="$(getconf CLK_TCK)"

@@ -7,7 +7,7 @@
 #   bash bench/load/profile.sh                       # chat, not streamed
 #   BENCH_DOOR=responses BENCH_STREAM=1 bash bench/load/profile.sh
 #   KEEP=dir bash bench/load/profile.sh              # keep the .nettrace and speedscope file in dir
-#   WARMUP=45 DURATION=20 SAMPLE=10 CONNS=64         # seconds of load before sampling, of the sampled run, sampled
+#   WARMUP=90 DURATION=20 SAMPLE=10 CONNS=64         # seconds of load before sampling, of the sampled run, sampled
 #
 # Needs dotnet-trace (`dotnet tool install -g dotnet-trace`) and wrk.
 set -euo pipefail
@@ -17,25 +17,15 @@ source "$repo/bench/load/common.sh"
 stub_port="${STUB_PORT:-18380}"; port="${CIYUAN_BENCH_PORT:-18390}"
 duration="${DURATION:-20}"; sample="${SAMPLE:-10}"; conns="${CONNS:-64}"
 trace_tool="${DOTNET_TRACE:-$(command -v dotnet-trace || echo "$HOME/.dotnet/tools/dotnet-trace")}"
-work="$(mktemp -d "${TMPDIR:-/tmp}/ciyuan-profile.XXXXXX")"
-pids=()
-cleanup() { for p in "${pids[@]+"${pids[@]}"}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
+bench_workdir profile
 
-publish_gateway "$work/app"
-publish_stub "$work/stub"
-write_stub_config "$work/ciyuan.yaml" "$stub_port"
-export CIYUAN_DATA_DIR="$work/data"
-key="$(dotnet "$work/app/ciyuan.dll" keys create --config "$work/ciyuan.yaml" --name bench 2>/dev/null)"
-
-taskset -c 0 dotnet "$work/stub/Stub.dll" --port "$stub_port" >"$work/stub.log" 2>&1 & pids+=($!)
-DOTNET_PerfMapEnabled="$([ "${PROFILER:-perf}" = perf ] && echo 1 || echo 0)" DOTNET_EnableWriteXorExecute="$([ "${PROFILER:-perf}" = perf ] && echo 0 || echo 1)" taskset -c 1 dotnet "$work/app/ciyuan.dll" serve --config "$work/ciyuan.yaml" --urls "http://127.0.0.1:$port" >"$work/ciyuan.log" 2>&1 & gateway=$!; pids+=($gateway)
-wait_ready "$port" || true
-curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$work/ciyuan.log"; exit 1; }
+start_pinned_pair "$stub_port" "$port" \
+  DOTNET_PerfMapEnabled="$([ "${PROFILER:-perf}" = perf ] && echo 1 || echo 0)" \
+  DOTNET_EnableWriteXorExecute="$([ "${PROFILER:-perf}" = perf ] && echo 0 || echo 1)"
 
 load() { BENCH_DOOR="${BENCH_DOOR:-chat}" BENCH_STREAM="${BENCH_STREAM:-0}" BENCH_KEY="$key" \
   taskset -c 0 wrk -t1 -c"$conns" -d"$1s" --timeout 10s -s "$repo/bench/load/wrk/door.lua" "http://127.0.0.1:$port" | grep '^BENCH '; }
-load "${WARMUP:-45}" >/dev/null                     # warm-up: under load on one core, tiered JIT takes 30-45 s to settle
+load "${WARMUP:-90}" >/dev/null                     # warm-up: under load on one core, tiered JIT takes about 60 s to settle
 load "$duration" & wrk_pid=$!
 sleep $(( (duration - sample) / 2 ))
 if [ "${PROFILER:-perf}" = perf ]; then
