@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Ciyuan.Core.Budgets;
@@ -20,6 +21,12 @@ internal sealed class HoldJournal : IDisposable
     private const char FieldSeparator = '\u001f';
     private const char LineSeparator = '\u001e';
     private const long DefaultSegmentBytes = 16 * 1024 * 1024;
+    private const int LargestLineKept = 64 * 1024;
+
+    // A line's UTF-8 is built in one buffer per thread: a hold is written for every request, and the
+    // line as strings (joined, suffixed, then encoded) was most of the journal's garbage per request.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_line;
 
     private readonly string _directory;
     private readonly string _filePrefix;
@@ -44,7 +51,7 @@ internal sealed class HoldJournal : IDisposable
     public void AppendHold(BudgetHold hold)
     {
         var target = hold.Target;
-        var line = Join('h', hold.RequestId, Ms(hold.At), target.KeyId, target.Project, target.RunId, target.Model, hold.Provider,
+        var line = Line('h', hold.RequestId, Ms(hold.At), target.KeyId, target.Project, target.RunId, target.Model, hold.Provider,
             hold.Deployment, hold.WorstCaseUsd.Value.ToString(CultureInfo.InvariantCulture), HeldLinesText.Write(hold.Lines).Replace('\n', LineSeparator));
         lock (_gate)
         {
@@ -57,7 +64,7 @@ internal sealed class HoldJournal : IDisposable
     /// <summary>Appends a fallback attempt, so an in-doubt hold names where its request last went.</summary>
     public void AppendAttempt(string requestId, int attempt, string provider, string deployment, DateTimeOffset at)
     {
-        var line = Join('a', requestId, Ms(at), attempt.ToString(CultureInfo.InvariantCulture), provider, deployment);
+        var line = Line('a', requestId, Ms(at), attempt.ToString(CultureInfo.InvariantCulture), provider, deployment);
         lock (_gate)
         {
             Write(line);
@@ -140,17 +147,16 @@ internal sealed class HoldJournal : IDisposable
         }
     }
 
-    private void Write(string line)
+    private void Write(ReadOnlySpan<byte> line)
     {
         if (_file is null || _offset >= _segmentBytes)
         {
             OpenNextSegment();
         }
 
-        var bytes = Encoding.UTF8.GetBytes(line + "\n");
         try
         {
-            RandomAccess.Write(_file!, bytes, _offset);
+            RandomAccess.Write(_file!, line, _offset);
             if (_flush)
             {
                 RandomAccess.FlushToDisk(_file!);
@@ -161,7 +167,7 @@ internal sealed class HoldJournal : IDisposable
             throw new StorageException($"the hold journal in '{_directory}' could not be written: {ex.Message}", ex);
         }
 
-        _offset += bytes.Length;
+        _offset += line.Length;
     }
 
     private void OpenNextSegment()
@@ -193,7 +199,33 @@ internal sealed class HoldJournal : IDisposable
 
     private string PathOf(int segment) => Path.Combine(_directory, $"{_filePrefix}{segment.ToString("D6", CultureInfo.InvariantCulture)}.holds");
 
-    private static string Join(char kind, params string?[] fields) => kind + FieldSeparator.ToString() + string.Join(FieldSeparator, fields.Select(f => f ?? ""));
+    /// <summary>The line of <paramref name="kind"/>: each field after a separator (null as empty), then a newline, as UTF-8.</summary>
+    private static ReadOnlySpan<byte> Line(char kind, params ReadOnlySpan<string?> fields)
+    {
+        var line = t_line ?? new ArrayBufferWriter<byte>(512);
+        t_line = null;
+        line.ResetWrittenCount();
+        Append(line, [kind]);
+        foreach (var field in fields)
+        {
+            Append(line, [FieldSeparator]);
+            Append(line, field);
+        }
+
+        line.Write("\n"u8);
+        if (line.Capacity <= LargestLineKept)
+        {
+            t_line = line;
+        }
+
+        return line.WrittenSpan;
+    }
+
+    private static void Append(ArrayBufferWriter<byte> line, ReadOnlySpan<char> text)
+    {
+        var written = Encoding.UTF8.GetBytes(text, line.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length)));
+        line.Advance(written);
+    }
 
     private static string Ms(DateTimeOffset at) => at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
 

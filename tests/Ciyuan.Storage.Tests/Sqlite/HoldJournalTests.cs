@@ -52,6 +52,23 @@ public sealed class HoldJournalTests : IDisposable
     }
 
     [Fact]
+    public void HoldWithChineseNamesAndAnEmptyRun_ReadBackAsWritten()
+    {
+        var hold = Hold("r1") with { Target = new ChargeTarget("key_1", "key_1", "研发部", null, "通义千问-max"), Deployment = "百炼/qwen-max" };
+        using (var journal = new HoldJournal(_directory, "dead-one", flush: false))
+        {
+            journal.AppendHold(hold);
+            journal.AppendHold(Hold("r2"));
+        }
+
+        using var next = new HoldJournal(_directory, "next", flush: false);
+        var (holds, _) = HoldJournal.Read(Assert.Single(next.OrphanFiles()));
+
+        Assert.Equal(["r1", "r2"], holds.Select(h => h.RequestId));
+        Assert.Equal(("研发部", null, "通义千问-max", "百炼/qwen-max"), (holds[0].Target.Project, holds[0].Target.RunId, holds[0].Target.Model, holds[0].Deployment));
+    }
+
+    [Fact]
     public void CleanStop_WithEverythingSettled_LeavesNoFile()
     {
         using (var journal = new HoldJournal(_directory, "tidy", flush: true))
