@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Ciyuan.Core.Buffers;
 using Ciyuan.Core.Canonical;
 using Ciyuan.Core.Metering;
 using Ciyuan.Core.Providers;
@@ -113,7 +114,7 @@ internal sealed class TranslatingCodec(IDoor door, UpstreamDecoder upstream, ISt
 
     public override void Forward(IBufferWriter<byte> client)
     {
-        var scratch = FrameScratch.Take();
+        var scratch = ScratchBuffer.Take();
         if (_comment)
         {
             encoder.Write(KeepAlive.Instance, scratch);
@@ -131,21 +132,36 @@ internal sealed class TranslatingCodec(IDoor door, UpstreamDecoder upstream, ISt
             }
         }
 
-        FrameScratch.WriteTo(scratch, client);
+        WriteOut(scratch, client);
+    }
+
+    /// <summary>
+    /// A frame's events are encoded into a scratch buffer and reach the client in one write: the
+    /// client's writer (Kestrel's response pipe) takes a lock on every <c>GetSpan</c> and
+    /// <c>Advance</c>, and an encoder makes a dozen of each per event.
+    /// </summary>
+    private static void WriteOut(System.Buffers.ArrayBufferWriter<byte> scratch, IBufferWriter<byte> client)
+    {
+        if (scratch.WrittenCount > 0)
+        {
+            client.Write(scratch.WrittenSpan);
+        }
+
+        ScratchBuffer.GiveBack(scratch);
     }
 
     public override void WriteCompletion(IBufferWriter<byte> client, TokenUsage counted)
     {
-        var scratch = FrameScratch.Take();
+        var scratch = ScratchBuffer.Take();
         encoder.Write(new UsageReported(counted), scratch);
         encoder.Complete(scratch);
-        FrameScratch.WriteTo(scratch, client);
+        WriteOut(scratch, client);
     }
 
     public override void WriteFailure(IBufferWriter<byte> client, GatewayError error)
     {
-        var scratch = FrameScratch.Take();
+        var scratch = ScratchBuffer.Take();
         encoder.Write(new StreamError(error.Shape.AnthropicType, error.Message) { Code = error.Code }, scratch);
-        FrameScratch.WriteTo(scratch, client);
+        WriteOut(scratch, client);
     }
 }

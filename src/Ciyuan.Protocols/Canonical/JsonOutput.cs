@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Ciyuan.Core.Buffers;
 
 namespace Ciyuan.Protocols.Canonical;
 
@@ -11,15 +12,6 @@ namespace Ciyuan.Protocols.Canonical;
 public static class JsonOutput
 {
     public static JsonWriterOptions Options { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    /// <summary>The largest scratch buffer a thread keeps between writes.</summary>
-    private const int LargestKept = 64 * 1024;
-
-    // One writer and buffer per thread, reused: every request encodes several bodies, and a new
-    // writer and growing buffer each time were a large share of a request's garbage. Taken and given
-    // back around each write, so a write inside another gets its own; one that throws is not given back.
-    [ThreadStatic]
-    private static Scratch? t_scratch;
 
     public static byte[] Write<TState>(TState state, Action<Utf8JsonWriter, TState> write)
     {
@@ -63,10 +55,11 @@ public static class JsonOutput
 
         public Utf8JsonWriter Writer { get; }
 
+        // One writer and buffer per thread, reused: every request encodes several bodies, and a new
+        // writer and growing buffer each time were a large share of a request's garbage.
         public static Scratch Take()
         {
-            var scratch = t_scratch ?? new Scratch();
-            t_scratch = null;
+            var scratch = ThreadScratch.TryTake<Scratch>() ?? new Scratch();
             scratch._buffer.ResetWrittenCount();
             scratch.Writer.Reset(scratch._buffer);
             return scratch;
@@ -80,9 +73,9 @@ public static class JsonOutput
 
         public void GiveBack()
         {
-            if (_buffer.Capacity <= LargestKept)
+            if (_buffer.Capacity <= ScratchBuffer.LargestKept)
             {
-                t_scratch = this;
+                ThreadScratch.GiveBack(this);
             }
         }
     }

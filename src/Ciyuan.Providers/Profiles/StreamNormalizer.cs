@@ -47,7 +47,7 @@ public sealed class StreamNormalizer
         var changed = ChunkRewriter.Rewrite(root, _profile, thinkTags ? SplitterFor : _ => null, stream: true);
         if (thinkTags)
         {
-            _thinkTagsSettled = _splitters is { Count: > 0 } splitters && splitters.Values.All(splitter => splitter.IsDone);
+            SettleThinkTags();
         }
 
         return changed ? JsonOutput.ToBytes(root) : null;
@@ -73,9 +73,13 @@ public sealed class StreamNormalizer
             _splitters![index].Flush();
         }
 
-        _thinkTagsSettled = _splitters!.Values.All(splitter => splitter.IsDone);
+        SettleThinkTags();
         return true;
     }
+
+    /// <summary>Once every choice seen is past its think block, chunks need no more parsing for it.</summary>
+    private void SettleThinkTags() =>
+        _thinkTagsSettled = _splitters is { Count: > 0 } splitters && splitters.Values.All(splitter => splitter.IsDone);
 
     private ThinkTagSplitter SplitterFor(int index)
     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Ciyuan.Core.Buffers;
 using System.Globalization;
 using System.Text;
 using Ciyuan.Core.Budgets;
@@ -21,12 +22,6 @@ internal sealed class HoldJournal : IDisposable
     private const char FieldSeparator = '\u001f';
     private const char LineSeparator = '\u001e';
     private const long DefaultSegmentBytes = 16 * 1024 * 1024;
-    private const int LargestLineKept = 64 * 1024;
-
-    // A line's UTF-8 is built in one buffer per thread: a hold is written for every request, and the
-    // line as strings (joined, suffixed, then encoded) was most of the journal's garbage per request.
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_line;
 
     private readonly string _directory;
     private readonly string _filePrefix;
@@ -55,10 +50,12 @@ internal sealed class HoldJournal : IDisposable
             hold.Deployment, hold.WorstCaseUsd.Value.ToString(CultureInfo.InvariantCulture), HeldLinesText.Write(hold.Lines).Replace('\n', LineSeparator));
         lock (_gate)
         {
-            Write(line);
+            Write(line.WrittenSpan);
             _segmentOf[hold.RequestId] = _segment;
             _openIn[_segment] = _openIn.GetValueOrDefault(_segment) + 1;
         }
+
+        ScratchBuffer.GiveBack(line);
     }
 
     /// <summary>Appends a fallback attempt, so an in-doubt hold names where its request last went.</summary>
@@ -67,8 +64,10 @@ internal sealed class HoldJournal : IDisposable
         var line = Line('a', requestId, Ms(at), attempt.ToString(CultureInfo.InvariantCulture), provider, deployment);
         lock (_gate)
         {
-            Write(line);
+            Write(line.WrittenSpan);
         }
+
+        ScratchBuffer.GiveBack(line);
     }
 
     /// <summary>The hold's request is settled durably elsewhere; a file whose holds are all settled is deleted.</summary>
@@ -199,12 +198,15 @@ internal sealed class HoldJournal : IDisposable
 
     private string PathOf(int segment) => Path.Combine(_directory, $"{_filePrefix}{segment.ToString("D6", CultureInfo.InvariantCulture)}.holds");
 
-    /// <summary>The line of <paramref name="kind"/>: each field after a separator (null as empty), then a newline, as UTF-8.</summary>
-    private static ReadOnlySpan<byte> Line(char kind, params ReadOnlySpan<string?> fields)
+    /// <summary>
+    /// The line of <paramref name="kind"/> — each field after a separator (null as empty), then a
+    /// newline — as UTF-8 in a scratch buffer (<see cref="ScratchBuffer"/>; the caller gives it back):
+    /// a hold is written for every request, and the line as strings (joined, suffixed, then
+    /// encoded) was most of the journal's garbage per request.
+    /// </summary>
+    private static ArrayBufferWriter<byte> Line(char kind, params ReadOnlySpan<string?> fields)
     {
-        var line = t_line ?? new ArrayBufferWriter<byte>(512);
-        t_line = null;
-        line.ResetWrittenCount();
+        var line = ScratchBuffer.Take();
         Append(line, [kind]);
         foreach (var field in fields)
         {
@@ -213,12 +215,7 @@ internal sealed class HoldJournal : IDisposable
         }
 
         line.Write("\n"u8);
-        if (line.Capacity <= LargestLineKept)
-        {
-            t_line = line;
-        }
-
-        return line.WrittenSpan;
+        return line;
     }
 
     private static void Append(ArrayBufferWriter<byte> line, ReadOnlySpan<char> text)
