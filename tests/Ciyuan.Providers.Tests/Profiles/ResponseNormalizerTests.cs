@@ -112,6 +112,22 @@ public sealed class ResponseNormalizerTests
         Assert.Equal("""{"choices":[{"index":0,"delta":{"reasoning_content":"why","content":"Answer"},"finish_reason":null}]}""", Encoding.UTF8.GetString(rest!));
     }
 
+    [Theory]
+    [InlineData("\\u003cthink>why\\u003c/think>Answer", "why", "Answer")]
+    [InlineData("\u00a0<think>why</think>Answer", "why", "Answer")]
+    public void StreamNormalizer_ThinkBlockEscapedOrAfterOddSpace_StillSplit(string content, string reasoning, string answer)
+    {
+        var normalizer = ResponseNormalizer.CreateStreamNormalizer(ProviderProfiles.For("sglang", "m"));
+        var chunk = Encoding.UTF8.GetBytes($$"""{"choices":[{"index":0,"delta":{"content":"{{content}}"},"finish_reason":null}]}""");
+
+        var rewritten = normalizer.Normalize(chunk);
+
+        using var document = System.Text.Json.JsonDocument.Parse(rewritten!);
+        var delta = document.RootElement.GetProperty("choices")[0].GetProperty("delta");
+        Assert.Equal(reasoning, delta.GetProperty("reasoning_content").GetString());
+        Assert.Equal(answer, delta.GetProperty("content").GetString());
+    }
+
     [Fact]
     public void StreamNormalizer_PlainAnswerToItsFinish_ForwardedUnchangedAndSettled()
     {
