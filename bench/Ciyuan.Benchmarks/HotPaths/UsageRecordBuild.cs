@@ -44,7 +44,7 @@ internal sealed class UsageRecordBuild : IHotPath, IDisposable
     private readonly TokenCeiling _ceiling = new(PromptTokens: 100, OutputTokens: 64);
     private readonly AnswerTally _tally = new(new TokenUsage(InputUncached: 20, CacheRead: 10, CacheWrite: 0, Output: 20, Reasoning: 0), GeneratedBytes: 120);
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _insert;
+    private readonly PositionalStatement _insert;
 
     public UsageRecordBuild()
     {

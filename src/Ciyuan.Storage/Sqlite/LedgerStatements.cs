@@ -6,26 +6,27 @@ namespace Ciyuan.Storage.Sqlite;
 /// <summary>The ledger writer's prepared statements, on its one connection, enlisted in each batch's transaction.</summary>
 internal sealed class LedgerStatements : IAsyncDisposable
 {
-    private readonly SqliteCommand _insertEntry;
-    private readonly SqliteCommand _addSpend;
+    private readonly PositionalStatement _insertEntry;
+    private readonly PositionalStatement _addSpend;
 
     public LedgerStatements(SqliteConnection connection)
     {
         InsertUsage = UsageRecordSql.CreateInsert(connection);
-        _insertEntry = Prepare(connection, """
+        _insertEntry = new PositionalStatement(connection, """
             INSERT INTO budget_entries (request_id, kind, seq, at, instance, key_id, project, run_id, model, provider, deployment, amount_micros, lines)
-            VALUES ($request, $kind, $seq, $at, $instance, $key, $project, $run, $model, $provider, $deployment, $amount, $lines)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
             ON CONFLICT DO NOTHING;
-            """, "$request", "$kind", "$seq", "$at", "$instance", "$key", "$project", "$run", "$model", "$provider", "$deployment", "$amount", "$lines");
-        _addSpend = Prepare(connection, """
-            INSERT INTO budget_spend (line_id, window_start, spent_micros) VALUES ($line, $window, MAX(0, $amount))
-            ON CONFLICT (line_id, window_start) DO UPDATE SET spent_micros = MAX(0, spent_micros + $amount);
-            """, "$line", "$window", "$amount");
+            """);
+        _addSpend = new PositionalStatement(connection, """
+            INSERT INTO budget_spend (line_id, window_start, spent_micros) VALUES (?1, ?2, MAX(0, ?3))
+            ON CONFLICT (line_id, window_start) DO UPDATE SET spent_micros = MAX(0, spent_micros + ?3);
+            """);
         UpsertRollup = UsageRollupBatch.CreateUpsert(connection);
         UpsertSeries = SqliteUsageSeries.CreateUpsert(connection);
     }
 
-    public SqliteCommand InsertUsage { get; }
+    /// <summary>The usage record insert (<see cref="UsageRecordSql.Bind"/>); runs in the connection's open transaction.</summary>
+    public PositionalStatement InsertUsage { get; }
 
     public SqliteCommand UpsertRollup { get; }
 
@@ -33,62 +34,46 @@ internal sealed class LedgerStatements : IAsyncDisposable
 
     public void Enlist(SqliteTransaction transaction)
     {
-        InsertUsage.Transaction = transaction;
+        // The positional statements run in whatever transaction the connection has open.
         UpsertRollup.Transaction = transaction;
         UpsertSeries.Transaction = transaction;
-        _insertEntry.Transaction = transaction;
-        _addSpend.Transaction = transaction;
     }
 
     /// <summary>Appends an entry; false when the same (request, kind, seq) was already there.</summary>
     public bool InsertEntry(string requestId, string kind, int seq, DateTimeOffset at, string instance, ChargeTarget? target,
         string? provider, string? deployment, long amountMicros, string? lines)
     {
-        var p = _insertEntry.Parameters;
-        p[0].Value = requestId;
-        p[1].Value = kind;
-        p[2].Value = seq;
-        p[3].Value = at.ToUnixTimeMilliseconds();
-        p[4].Value = instance;
-        p[5].Value = (object?)target?.KeyId ?? DBNull.Value;
-        p[6].Value = (object?)target?.Project ?? DBNull.Value;
-        p[7].Value = (object?)target?.RunId ?? DBNull.Value;
-        p[8].Value = (object?)target?.Model ?? DBNull.Value;
-        p[9].Value = (object?)provider ?? DBNull.Value;
-        p[10].Value = (object?)deployment ?? DBNull.Value;
-        p[11].Value = amountMicros;
-        p[12].Value = (object?)lines ?? DBNull.Value;
-        return _insertEntry.ExecuteNonQuery() == 1;
+        var e = _insertEntry;
+        e.Text(1, requestId);
+        e.Text(2, kind);
+        e.Integer(3, seq);
+        e.Integer(4, at.ToUnixTimeMilliseconds());
+        e.Text(5, instance);
+        e.Text(6, target?.KeyId);
+        e.Text(7, target?.Project);
+        e.Text(8, target?.RunId);
+        e.Text(9, target?.Model);
+        e.Text(10, provider);
+        e.Text(11, deployment);
+        e.Integer(12, amountMicros);
+        e.Text(13, lines);
+        return e.Execute() == 1;
     }
 
     public void AddSpend(string lineId, long windowStartMs, long amountMicros)
     {
-        var p = _addSpend.Parameters;
-        p[0].Value = lineId;
-        p[1].Value = windowStartMs;
-        p[2].Value = amountMicros;
-        _addSpend.ExecuteNonQuery();
-    }
-
-    private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        command.Prepare();
-        return command;
+        _addSpend.Text(1, lineId);
+        _addSpend.Integer(2, windowStartMs);
+        _addSpend.Integer(3, amountMicros);
+        _addSpend.Execute();
     }
 
     public async ValueTask DisposeAsync()
     {
-        await InsertUsage.DisposeAsync().ConfigureAwait(false);
+        InsertUsage.Dispose();
         await UpsertRollup.DisposeAsync().ConfigureAwait(false);
         await UpsertSeries.DisposeAsync().ConfigureAwait(false);
-        await _insertEntry.DisposeAsync().ConfigureAwait(false);
-        await _addSpend.DisposeAsync().ConfigureAwait(false);
+        _insertEntry.Dispose();
+        _addSpend.Dispose();
     }
 }

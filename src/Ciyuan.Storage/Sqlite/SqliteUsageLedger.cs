@@ -97,7 +97,7 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
         if (pending.Record is { } record)
         {
             UsageRecordSql.Bind(statements.InsertUsage, record);
-            if (statements.InsertUsage.ExecuteNonQuery() == 1)
+            if (statements.InsertUsage.Execute() == 1)
             {
                 rollups.Add(record);
                 _series.Add(record);

@@ -18,8 +18,8 @@ internal static class AllocationBudgets
     /// <summary>A 20-chunk stream relayed frame by frame (reader, codec, output guard, frames written).</summary>
     public const long StreamRelay = 864;
 
-    /// <summary>A ledger line built from the request and bound to the SQLite insert.</summary>
-    public const long UsageRecordBuild = 504;
+    /// <summary>A ledger line built from the request and bound, position by position, to the SQLite insert (binding allocates nothing).</summary>
+    public const long UsageRecordBuild = 288;
 
     /// <summary>A hold on three budget lines in the in-memory book, then its settlement.</summary>
     public const long BudgetHoldAndSettle = 0;

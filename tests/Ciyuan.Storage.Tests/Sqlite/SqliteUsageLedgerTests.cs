@@ -120,6 +120,31 @@ public sealed class SqliteUsageLedgerTests : IDisposable
     }
 
     [Fact]
+    public async Task RecordAsync_EmptyTextAndNonAsciiText_ReadBackAsWritten()
+    {
+        var database = await NewDatabaseAsync();
+        var token = TestContext.Current.CancellationToken;
+
+        // Empty is not NULL, and text outside ASCII (Chinese, an emoji's surrogate pair) keeps every character.
+        var record = NewRecord("req-文本-😀", DateTimeOffset.UnixEpoch, keyId: "key_研究", model: "通义千问", provider: "阿里云") with
+        {
+            Project = "",
+            RunId = null,
+            Error = "",
+            TimeToFirstTokenMs = null,
+        };
+
+        await using (var ledger = new SqliteUsageLedger(database))
+        {
+            await ledger.RecordAsync(record, token);
+        }
+
+        Assert.Equal(record, Assert.Single(await new SqliteUsageReader(database).ListAsync(new UsageQuery(), token)));
+        using var connection = SqliteMigratorTests.OpenRaw(database.Path);
+        Assert.Equal(1L, SqliteMigratorTests.Scalar<long>(connection, "SELECT COUNT(*) FROM usage_records WHERE project = '' AND error = '' AND run_id IS NULL AND ttft_ms IS NULL;"));
+    }
+
+    [Fact]
     public async Task RecordAsync_EveryField_RoundTripsThroughReader()
     {
         var database = await NewDatabaseAsync();
