@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Ciyuan.Storage.Sqlite;
 
-/// <summary>The ledger writer's prepared statements, on its one connection, enlisted in each batch's transaction.</summary>
+/// <summary>The ledger writer's prepared statements, on its one connection; each runs in the transaction the connection has open (the batch's).</summary>
 internal sealed class LedgerStatements : IAsyncDisposable
 {
     private readonly PositionalStatement _insertEntry;
@@ -28,16 +28,9 @@ internal sealed class LedgerStatements : IAsyncDisposable
     /// <summary>The usage record insert (<see cref="UsageRecordSql.Bind"/>); runs in the connection's open transaction.</summary>
     public PositionalStatement InsertUsage { get; }
 
-    public SqliteCommand UpsertRollup { get; }
+    public PositionalStatement UpsertRollup { get; }
 
-    public SqliteCommand UpsertSeries { get; }
-
-    public void Enlist(SqliteTransaction transaction)
-    {
-        // The positional statements run in whatever transaction the connection has open.
-        UpsertRollup.Transaction = transaction;
-        UpsertSeries.Transaction = transaction;
-    }
+    public PositionalStatement UpsertSeries { get; }
 
     /// <summary>Appends an entry; false when the same (request, kind, seq) was already there.</summary>
     public bool InsertEntry(string requestId, string kind, int seq, DateTimeOffset at, string instance, ChargeTarget? target,
@@ -71,8 +64,8 @@ internal sealed class LedgerStatements : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         InsertUsage.Dispose();
-        await UpsertRollup.DisposeAsync().ConfigureAwait(false);
-        await UpsertSeries.DisposeAsync().ConfigureAwait(false);
+        UpsertRollup.Dispose();
+        UpsertSeries.Dispose();
         _insertEntry.Dispose();
         _addSpend.Dispose();
     }

@@ -52,20 +52,20 @@ public sealed class SqliteUsageLedger : IUsageLedger, IAsyncDisposable
             _statements = new LedgerStatements(_connection);
         }
 
+        var statements = _statements!;
         try
         {
             await using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync().ConfigureAwait(false);
-            _statements!.Enlist(transaction);
             foreach (var pending in batch)
             {
-                Apply(_statements, _rollups, _spend, pending);
+                Apply(statements, _rollups, _spend, pending);
             }
 
-            _rollups.Flush(_statements);
-            SqliteUsageSeries.Flush(_statements.UpsertSeries, _series);
+            _rollups.Flush(statements);
+            SqliteUsageSeries.Flush(statements.UpsertSeries, _series);
             foreach (var ((lineId, window), amount) in _spend)
             {
-                _statements.AddSpend(lineId, window, amount);
+                statements.AddSpend(lineId, window, amount);
             }
 
             await transaction.CommitAsync().ConfigureAwait(false);

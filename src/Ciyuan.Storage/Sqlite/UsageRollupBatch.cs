@@ -40,47 +40,35 @@ internal sealed class UsageRollupBatch
         var command = statements.UpsertRollup;
         foreach (var (key, sums) in _sums)
         {
-            var p = command.Parameters;
-            p[0].Value = key.Day;
-            p[1].Value = key.KeyId;
-            p[2].Value = key.Project;
-            p[3].Value = key.RunId;
-            p[4].Value = key.Model;
-            p[5].Value = key.Provider;
-            p[6].Value = key.Currency;
+            command.Text(1, key.Day);
+            command.Text(2, key.KeyId);
+            command.Text(3, key.Project);
+            command.Text(4, key.RunId);
+            command.Text(5, key.Model);
+            command.Text(6, key.Provider);
+            command.Text(7, key.Currency);
             for (var i = 0; i < sums.Length; i++)
             {
-                p[7 + i].Value = sums[i];
+                command.Integer(8 + i, sums[i]);
             }
 
-            command.ExecuteNonQuery();
+            command.Execute();
         }
 
         _sums.Clear();
     }
 
-    public static SqliteCommand CreateUpsert(SqliteConnection connection)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = """
+    public static PositionalStatement CreateUpsert(SqliteConnection connection) => new(connection, """
             INSERT INTO usage_rollups (day, key_id, project, run_id, model_alias, provider, currency, requests, input_uncached, cache_read,
                                        cache_write, output, reasoning, cost_micros, estimated, unpriced, suspect)
-            VALUES ($day, $key, $project, $run, $model, $provider, $currency, $n, $in, $cr, $cw, $out, $rs, $cost, $est, $unp, $sus)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
             ON CONFLICT (day, key_id, project, run_id, model_alias, provider, currency) DO UPDATE SET
                 requests = requests + excluded.requests, input_uncached = input_uncached + excluded.input_uncached,
                 cache_read = cache_read + excluded.cache_read, cache_write = cache_write + excluded.cache_write,
                 output = output + excluded.output, reasoning = reasoning + excluded.reasoning,
                 cost_micros = cost_micros + excluded.cost_micros, estimated = estimated + excluded.estimated,
                 unpriced = unpriced + excluded.unpriced, suspect = suspect + excluded.suspect;
-            """;
-        foreach (var name in new[] { "$day", "$key", "$project", "$run", "$model", "$provider", "$currency", "$n", "$in", "$cr", "$cw", "$out", "$rs", "$cost", "$est", "$unp", "$sus" })
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        command.Prepare();
-        return command;
-    }
+            """);
 
     private readonly record struct RollupKey(string Day, string KeyId, string Project, string RunId, string Model, string Provider, string Currency);
 }
