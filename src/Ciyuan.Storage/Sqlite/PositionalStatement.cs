@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -8,14 +9,15 @@ namespace Ciyuan.Storage.Sqlite;
 /// SQLitePCL, for the ledger's per-row inserts. Microsoft.Data.Sqlite binds a command's parameters by
 /// name on every execution — the name encoded to UTF-8 and searched for among the statement's, and an
 /// object made per parameter — which for the usage record's 30 columns was about 2 % of a gateway
-/// request's CPU under load (a steady-state profile; <c>docs/performance.md</c>). Text is bound as
-/// UTF-16 straight from the string (SQLite copies and converts it), so binding allocates nothing.
+/// request's CPU under load (a steady-state profile; <c>docs/performance.md</c>). Text is encoded to
+/// UTF-8 into a buffer the statement keeps (SQLite copies it), so binding allocates nothing.
 /// It runs inside whatever transaction its connection has open. Not thread-safe, like the connection.
 /// </summary>
 internal sealed class PositionalStatement : IDisposable
 {
     private readonly sqlite3 _database;
     private readonly sqlite3_stmt _statement;
+    private byte[] _utf8 = new byte[256];
 
     public PositionalStatement(SqliteConnection connection, string sql)
     {
@@ -27,18 +29,35 @@ internal sealed class PositionalStatement : IDisposable
     /// <summary>How many parameters the statement has (the highest position).</summary>
     public int ParameterCount => raw.sqlite3_bind_parameter_count(_statement);
 
-    /// <summary>Binds text, or NULL for null. An empty string stays an empty string, not NULL.</summary>
+    /// <summary>
+    /// Binds text, or NULL for null. An empty string stays an empty string, not NULL; a lone surrogate
+    /// becomes U+FFFD as in any UTF-8 encoding here. (Binding UTF-16 and leaving the conversion to SQLite
+    /// would not do: SQLite pairs a lone high surrogate with whatever character follows it.)
+    /// </summary>
     public void Text(int position, string? value)
     {
-        // An empty span would reach SQLite as a null pointer, which it stores as NULL; the empty string
-        // goes through the zero-terminated overload instead (rare, so its small conversion does not matter).
-        var rc = value switch
+        if (value is null)
         {
-            null => raw.sqlite3_bind_null(_statement, position),
-            "" => raw.sqlite3_bind_text(_statement, position, string.Empty),
-            _ => raw.sqlite3_bind_text16(_statement, position, value.AsSpan()),
-        };
-        Check(rc);
+            Check(raw.sqlite3_bind_null(_statement, position));
+            return;
+        }
+
+        if (value.Length == 0)
+        {
+            // An empty span would reach SQLite as a null pointer, which it stores as NULL; the
+            // zero-terminated overload binds an empty string (rare, so its small conversion does not matter).
+            Check(raw.sqlite3_bind_text(_statement, position, string.Empty));
+            return;
+        }
+
+        var most = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (most > _utf8.Length)
+        {
+            _utf8 = new byte[Math.Max(most, _utf8.Length * 2)];
+        }
+
+        var length = Encoding.UTF8.GetBytes(value, _utf8);
+        Check(raw.sqlite3_bind_text(_statement, position, _utf8.AsSpan(0, length)));
     }
 
     public void Integer(int position, long value) => Check(raw.sqlite3_bind_int64(_statement, position, value));

@@ -74,6 +74,28 @@ public sealed class PositionalStatementTests : IDisposable
     }
 
     [Fact]
+    public void Text_LoneSurrogateOrNul_StoredAsValidTextAndReadBack()
+    {
+        // Text a hostile client can put in a JSON string ("\ud800", "\u0000"): kept whole around a NUL,
+        // and a lone surrogate stored as the replacement character, never as invalid UTF-8.
+        using var insert = new PositionalStatement(_connection, "INSERT INTO t (id, note) VALUES (?1, ?2);");
+        insert.Text(1, "s");
+        insert.Text(2, "a\ud800b");
+        insert.Execute();
+        insert.Text(1, "z");
+        insert.Text(2, "a\0b");
+        insert.Execute();
+
+        using var query = _connection.CreateCommand();
+        query.CommandText = "SELECT note, length(CAST(note AS BLOB)) FROM t ORDER BY id;";
+        using var reader = query.ExecuteReader();
+        Assert.True(reader.Read());
+        Assert.Equal("a\ufffdb", reader.GetString(0));
+        Assert.True(reader.Read());
+        Assert.Equal(("a\0b", 3L), (reader.GetString(0), reader.GetInt64(1)));
+    }
+
+    [Fact]
     public void Constructor_InvalidSql_ThrowsSqliteError()
     {
         var error = Assert.Throws<SqliteException>(() => new PositionalStatement(_connection, "INSERT INTO missing VALUES (?1);"));
