@@ -66,11 +66,7 @@ public sealed class PositionalStatementTests : IDisposable
         insert.Text(2, "");
         insert.Execute();
 
-        using var query = _connection.CreateCommand();
-        query.CommandText = "SELECT note IS NULL, length(note) FROM t WHERE id = 'e';";
-        using var reader = query.ExecuteReader();
-        Assert.True(reader.Read());
-        Assert.Equal((0L, 0L), (reader.GetInt64(0), reader.GetInt64(1)));
+        Assert.Equal([[0L, 0L]], Query("SELECT note IS NULL, length(note) FROM t WHERE id = 'e';"));
     }
 
     [Fact]
@@ -86,13 +82,7 @@ public sealed class PositionalStatementTests : IDisposable
         insert.Text(2, "a\0b");
         insert.Execute();
 
-        using var query = _connection.CreateCommand();
-        query.CommandText = "SELECT note, length(CAST(note AS BLOB)) FROM t ORDER BY id;";
-        using var reader = query.ExecuteReader();
-        Assert.True(reader.Read());
-        Assert.Equal("a\ufffdb", reader.GetString(0));
-        Assert.True(reader.Read());
-        Assert.Equal(("a\0b", 3L), (reader.GetString(0), reader.GetInt64(1)));
+        Assert.Equal([["a\ufffdb", 5L], ["a\0b", 3L]], Query("SELECT note, length(CAST(note AS BLOB)) FROM t ORDER BY id;"));
     }
 
     [Fact]
@@ -102,15 +92,20 @@ public sealed class PositionalStatementTests : IDisposable
         Assert.Contains("no such table", error.Message, StringComparison.Ordinal);
     }
 
-    private List<string> Rows()
+    private List<string> Rows() =>
+        Query("SELECT id, n, x, note FROM t ORDER BY id;")
+            .Select(row => string.Join('|', row.Select(v => v is null ? "null" : Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture))))
+            .ToList();
+
+    private List<object?[]> Query(string sql)
     {
         using var query = _connection.CreateCommand();
-        query.CommandText = "SELECT id, n, x, note FROM t ORDER BY id;";
+        query.CommandText = sql;
         using var reader = query.ExecuteReader();
-        var rows = new List<string>();
+        var rows = new List<object?[]>();
         while (reader.Read())
         {
-            rows.Add(string.Join('|', Enumerable.Range(0, 4).Select(i => reader.IsDBNull(i) ? "null" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : reader.GetValue(i)).ToArray());
         }
 
         return rows;
