@@ -9,7 +9,7 @@
 #
 #   bash bench/load/syscalls.sh                     # Ciyuan, chat, not streamed
 #   PEER=yarp bash bench/load/syscalls.sh           # bare YARP, the same load
-#   BENCH_STREAM=1 WARMUP=95 SAMPLE=20 TOP=40 KEEP=dir bash bench/load/syscalls.sh
+#   BENCH_STREAM=1 WARMUP=95 SAMPLE=20 TOP=40 KEEP=dir bash bench/load/syscalls.sh   # KEEP: copy perf.data there
 #
 # Needs perf (linux-perf) and wrk; perf must be allowed to trace the process (root, or
 # kernel.perf_event_paranoid ≤ 1 with tracefs readable).
@@ -19,9 +19,10 @@ repo="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$repo/bench/load/common.sh"
 warmup="${WARMUP:-95}" sample="${SAMPLE:-20}" top="${TOP:-30}" peer="${PEER:-ciyuan}"
 bench_workdir syscalls
-cleanup() { for pid in "${pids[@]+"${pids[@]}"}"; do kill "$pid" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] || rm -rf "$work"; }
+cleanup() { for pid in "${pids[@]+"${pids[@]}"}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
+# The stub, the key and Ciyuan (left idle when PEER=yarp) come from the shared set-up.
 start_pinned_pair 18280 18290 DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
 target=$gateway port=18290
 if [ "$peer" = yarp ]; then
@@ -29,7 +30,8 @@ if [ "$peer" = yarp ]; then
   DOTNET_gcServer=1 DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 taskset -c 1 \
     dotnet "$work/yarp/YarpProxy.dll" --port 18292 --upstream http://127.0.0.1:18280 >"$work/yarp.log" 2>&1 &
   target=$!; pids+=("$target"); port=18292
-  wait_ready "$port"
+  # YARP has no readiness route: any HTTP answer (it proxies the stub's) means it listens.
+  for _ in $(seq 1 150); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.2; done
 fi
 
 load() { # SECONDS
@@ -47,6 +49,10 @@ record=$!
 requests=$(load "$sample")
 wait "$stat" "$record"
 
+if [ -n "${KEEP:-}" ]; then
+  mkdir -p "$KEEP" && cp "$work/perf.data" "$work/stat.csv" "$KEEP/"
+  echo "kept $KEEP/perf.data (perf report -i $KEEP/perf.data --children ...) and $KEEP/stat.csv" >&2
+fi
 echo "$peer: $requests requests in ${sample}s"
 echo "system calls per request:"
 awk -F, -v n="$requests" '$3 ~ /sys_enter/ { sub(/syscalls:sys_enter_/, "", $3); printf "  %-12s %6.2f\n", $3, $1 / n }' "$work/stat.csv"
