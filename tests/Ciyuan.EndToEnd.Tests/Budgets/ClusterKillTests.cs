@@ -66,7 +66,7 @@ public sealed class ClusterKillTests
         await UntilAsync(() => Task.FromResult(answers.Count(a => a.Status == HttpStatusCode.OK) >= 150));
         var dead = cluster.Instances[1];
         cluster.Kill(dead);
-        var killedAt = clock.Elapsed;
+        var killedAt = clock.Elapsed;   // the process is gone by now, not just signalled
 
         // Service resumes by itself: the survivors answer what nginx sends them.
         await UntilAsync(() => Task.FromResult(answers.Count(a => a.Status == HttpStatusCode.OK && a.SentAt > killedAt) >= 300));

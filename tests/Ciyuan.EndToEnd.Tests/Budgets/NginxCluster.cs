@@ -122,8 +122,16 @@ internal sealed class NginxCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>kill -9: no drain, no goodbye, nothing given back.</summary>
-    public void Kill(Instance instance) => Stop(instance.Process, Signal.Kill);
+    /// <summary>
+    /// kill -9: no drain, no goodbye, nothing given back. Returns once the process is gone: the signal
+    /// is delivered and the process torn down after <c>kill</c> returns, and until then it still
+    /// accepts what nginx sends it on the connections it keeps open.
+    /// </summary>
+    public void Kill(Instance instance)
+    {
+        Stop(instance.Process, Signal.Kill);
+        instance.Process.WaitForExit();
+    }
 
     public async ValueTask DisposeAsync()
     {
